@@ -1,0 +1,11 @@
+# Defaults of the Debian bootstrap; every one can be set by the caller.
+export DISTRO_NAME=debian
+export DIB_RELEASE=${DIB_RELEASE:-bookworm}
+export DIB_DISTRIBUTION_MIRROR=${DIB_DISTRIBUTION_MIRROR:-http://deb.debian.org/debian}
+# security.debian.org is often unreachable from build networks; deb.debian.org serves the same archive.
+export DIB_DEBIAN_SECURITY_MIRROR=${DIB_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+export DIB_DEBIAN_COMPONENTS=${DIB_DEBIAN_COMPONENTS:-main}
+# Packages added to the bootstrap itself (comma separated): an init system, so the tree can boot.
+export DIB_DEBIAN_BOOTSTRAP_PACKAGES=${DIB_DEBIAN_BOOTSTRAP_PACKAGES:-systemd-sysv}
+# Days a cached bootstrap tarball is reused; 0 always bootstraps afresh.
+export DIB_DEBIAN_ROOTFS_CACHE_DAYS=${DIB_DEBIAN_ROOTFS_CACHE_DAYS:-7}

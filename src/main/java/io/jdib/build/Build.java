@@ -1,0 +1,262 @@
+package io.jdib.build;
+
+import io.jdib.chroot.Chroot;
+import io.jdib.element.ElementPath;
+import io.jdib.element.ElementResolution;
+import io.jdib.element.Resolver;
+import io.jdib.event.BuildEvent;
+import io.jdib.event.EventSink;
+import io.jdib.hook.HookRunner;
+import io.jdib.hook.HookTree;
+import io.jdib.hook.Phase;
+import io.jdib.image.TarOutput;
+import io.jdib.sys.Exec;
+import io.jdib.sys.Mounts;
+import io.jdib.sys.UserError;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One build, start to finish: resolve elements, merge hooks, run the phases outside and inside the
+ * chroot, write the outputs. Owns the build directory and undoes everything it did on success,
+ * failure, Ctrl-C and SIGTERM.
+ */
+public final class Build {
+    private final BuildSpec spec;
+    private final EventSink events;
+    private final List<BuildReport.StepTime> steps = new ArrayList<>();
+    private final Set<Path> partialOutputs = ConcurrentHashMap.newKeySet();
+    private final Object teardownLock = new Object();
+    private BuildDir buildDir;
+    private boolean tornDown;
+
+    public Build(BuildSpec spec, EventSink events) {
+        this.spec = spec;
+        this.events = events;
+    }
+
+    public BuildReport run() {
+        long start = System.nanoTime();
+        StaleBuilds.clean(spec.workRoot(), events::warn);
+        ElementResolution resolution = step("resolve elements", this::resolve);
+        Thread onSignal = new Thread(this::abort, "jdib-abort");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        List<Path> outputs;
+        boolean ok = false;
+        try {
+            buildDir = step("prepare build directory",
+                    () -> BuildDir.create(spec.workRoot(), spec.useTmpfs(), spec.minTmpfsGiB(), events::warn));
+            events.debug("build directory " + buildDir.dir() + (buildDir.onTmpfs() ? " (tmpfs)" : ""));
+            outputs = phases(resolution);
+            ok = true;
+        } finally {
+            teardown(!ok);
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running or ran
+            }
+        }
+        return new BuildReport(steps, outputs, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private ElementResolution resolve() {
+        ElementPath path = ElementPath.of(spec.environment().get("ELEMENTS_PATH"), spec.jdibHome().resolve("elements"),
+                events::warn);
+        ElementResolution resolution = new Resolver(path).resolve(spec.elements(), spec.withBase(), true);
+        events.info("elements: " + resolution.imageElement());
+        return resolution;
+    }
+
+    private List<Path> phases(ElementResolution resolution) {
+        Path work = buildDir.work();
+        Path root = work.resolve("built");
+        Path hooksDir = work.resolve("hooks");
+        mkdirs(root);
+        HookTree tree = step("merge hooks", () -> HookTree.merge(resolution.elements().stream()
+                .map(r -> new HookTree.Source(r.name(), r.element().dir())).toList(), hooksDir, events::warn));
+        HookRunner runner = new HookRunner(tree, buildDir.ledger(), events);
+        Map<String, String> env = environment(resolution, root, hooksDir, work);
+        Mounts mounts = new Mounts(buildDir.ledger());
+        HookRunner.Launcher outside = (hook, phaseEnv) -> Exec.Command.of("/bin/bash",
+                hooksDir.resolve(HookRunner.wrapperPath()).toString(), hook.path().toString())
+                .withCleanEnv(phaseEnv);
+
+        phase(runner, Phase.ROOT, env, outside);
+        requirePopulated(root);
+        phase(runner, Phase.EXTRA_DATA, env, outside);
+        inChroot(root, hooksDir, mounts, env, runner, List.of(Phase.PRE_INSTALL, Phase.INSTALL, Phase.POST_INSTALL));
+        phase(runner, Phase.POST_ROOT, env, outside);
+        phase(runner, Phase.BLOCK_DEVICE, env, outside);
+        phase(runner, Phase.PRE_FINALISE, env, outside);
+        inChroot(root, hooksDir, mounts, env, runner, List.of(Phase.FINALISE));
+        phase(runner, Phase.CLEANUP, env, outside);
+        return step("write outputs", () -> outputs(root, work));
+    }
+
+    private void inChroot(Path root, Path hooksDir, Mounts mounts, Map<String, String> env, HookRunner runner,
+            List<Phase> phases) {
+        if (phases.stream().noneMatch(p -> hasHooks(hooksDir, p))) {
+            return;
+        }
+        try (Chroot chroot = Chroot.enter(root, hooksDir, cacheBinds(root), mounts)) {
+            HookRunner.Launcher inside = chroot.launcher(hooksDir);
+            for (Phase p : phases) {
+                phase(runner, p, env, inside);
+            }
+        }
+    }
+
+    private static boolean hasHooks(Path hooksDir, Phase phase) {
+        Path dir = hooksDir.resolve(phase.dirName());
+        try (var list = Files.list(dir)) {
+            return list.findAny().isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Debian trees share one apt archive cache across builds, kept under the image cache. */
+    private List<Chroot.Bind> cacheBinds(Path root) {
+        if (!Files.isDirectory(root.resolve("var/cache/apt/archives"))) {
+            return List.of();
+        }
+        Path cache = spec.imageCache().resolve("apt").resolve(spec.environment().getOrDefault("DIB_RELEASE", "bookworm")
+                + "-" + spec.arch());
+        mkdirs(cache.resolve("partial"));
+        return List.of(new Chroot.Bind(cache, "/var/cache/apt/archives"));
+    }
+
+    private void phase(HookRunner runner, Phase phase, Map<String, String> env, HookRunner.Launcher launcher) {
+        step(phase.dirName(), () -> {
+            runner.run(phase, env, launcher);
+            return null;
+        });
+    }
+
+    private Map<String, String> environment(ElementResolution resolution, Path root, Path hooksDir, Path work) {
+        Map<String, String> env = new TreeMap<>(spec.environment());
+        env.remove("TMPDIR");
+        env.put("IMAGE_NAME", spec.imageNameString());
+        env.put("IMAGE_ELEMENT", resolution.imageElement());
+        env.put("IMAGE_ELEMENT_YAML", resolution.imageElementYaml());
+        env.put("ARCH", spec.arch());
+        env.put("TARGET_ROOT", root.toString());
+        env.put("TMP_MOUNT_PATH", root.toString());
+        env.put("TMP_HOOKS_PATH", hooksDir.toString());
+        env.put("TMP_BUILD_DIR", work.toString());
+        env.put("TMP_IMAGE_DIR", work.toString());
+        env.put("DIB_IMAGE_CACHE", spec.imageCache().toString());
+        env.put("DIB_OFFLINE", spec.offline() ? "1" : "");
+        env.put("DIB_DEBUG_TRACE", Integer.toString(spec.traceLevel()));
+        env.put("DIB_ARGS", String.join(" ", spec.arguments()));
+        env.put("INSTALL_PACKAGES", String.join(" ", spec.extraPackages()));
+        env.put("JDIB_IMAGE_TYPES", String.join(" ", spec.types()));
+        env.put("_LIB", spec.jdibHome().resolve("lib").toString());
+        env.put("JDIB", spec.jdibHome().resolve("bin/jdib").toString());
+        env.put("JDIB_HOME", spec.jdibHome().toString());
+        env.putIfAbsent("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env.putIfAbsent("HOME", "/root");
+        return env;
+    }
+
+    private List<Path> outputs(Path root, Path work) {
+        List<Path> written = new ArrayList<>();
+        List<String> types = spec.types();
+        Path tar = spec.output("tar");
+        Path scratchTar = types.contains("tar") ? tar : work.resolve("image.tar");
+        partialOutputs.add(TarOutput.partial(scratchTar));
+        TarOutput.tar(root, scratchTar);
+        if (types.contains("tar")) {
+            written.add(announce("tar", tar));
+        }
+        if (types.contains("tgz")) {
+            Path tgz = spec.output("tgz");
+            partialOutputs.add(TarOutput.partial(tgz));
+            TarOutput.gzip(scratchTar, tgz);
+            written.add(announce("tgz", tgz));
+        }
+        return written;
+    }
+
+    private Path announce(String type, Path path) {
+        long size;
+        try {
+            size = Files.size(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        events.emit(new BuildEvent.OutputWritten(type, path.toString(), size));
+        return path;
+    }
+
+    private static void requirePopulated(Path root) {
+        try (var list = Files.list(root)) {
+            if (list.findAny().isEmpty()) {
+                throw new UserError("no root.d hook populated $TARGET_ROOT; include an operating-system element such as debian-minimal");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private <T> T step(String name, java.util.function.Supplier<T> body) {
+        events.emit(new BuildEvent.StepStarted(name));
+        long start = System.nanoTime();
+        boolean ok = false;
+        try {
+            T result = body.get();
+            ok = true;
+            return result;
+        } finally {
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            steps.add(new BuildReport.StepTime(name, took));
+            events.emit(new BuildEvent.StepFinished(name, took, ok));
+        }
+    }
+
+    /** SIGTERM or Ctrl-C: stop the hooks, undo everything, leave no partial output. */
+    private void abort() {
+        events.warn("interrupted: stopping hooks and undoing mounts");
+        teardown(true);
+    }
+
+    private void teardown(boolean failed) {
+        synchronized (teardownLock) {
+            if (tornDown) {
+                return;
+            }
+            tornDown = true;
+            if (buildDir != null) {
+                buildDir.ledger().seal();
+                buildDir.destroy(events::warn);
+            }
+            if (failed) {
+                for (Path partial : partialOutputs) {
+                    try {
+                        Files.deleteIfExists(partial);
+                    } catch (IOException e) {
+                        events.warn("could not remove " + partial + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    private static void mkdirs(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.jdib.build;
+
+import io.jdib.sys.UserError;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything one build needs to know, fixed before it starts. Built through {@link Builder}, which
+ * rejects combinations that cannot work, so a BuildSpec that exists is a valid one.
+ */
+public record BuildSpec(
+        Path imageName,
+        List<String> types,
+        String arch,
+        List<String> elements,
+        boolean withBase,
+        List<String> extraPackages,
+        boolean offline,
+        Path imageCache,
+        boolean useTmpfs,
+        int minTmpfsGiB,
+        int traceLevel,
+        Path jdibHome,
+        Path workRoot,
+        Map<String, String> environment,
+        List<String> arguments) {
+
+    /** Output types this version can write. */
+    public static final Set<String> SUPPORTED_TYPES = Set.of("tar", "tgz");
+
+    public BuildSpec {
+        types = List.copyOf(types);
+        elements = List.copyOf(elements);
+        extraPackages = List.copyOf(extraPackages);
+        environment = Map.copyOf(environment);
+        arguments = List.copyOf(arguments);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** DIB's IMAGE_NAME: the output path without extension. */
+    public String imageNameString() {
+        return imageName.toString();
+    }
+
+    public Path output(String extension) {
+        return imageName.resolveSibling(imageName.getFileName() + "." + extension);
+    }
+
+    public static final class Builder {
+        private Path imageName = Path.of("image");
+        private final List<String> types = new ArrayList<>();
+        private String arch = "amd64";
+        private final List<String> elements = new ArrayList<>();
+        private boolean withBase = true;
+        private final List<String> extraPackages = new ArrayList<>();
+        private boolean offline;
+        private Path imageCache;
+        private boolean useTmpfs = true;
+        private int minTmpfsGiB = 2;
+        private int traceLevel;
+        private Path jdibHome;
+        private Path workRoot;
+        private Map<String, String> environment = Map.of();
+        private List<String> arguments = List.of();
+
+        public Builder imageName(Path value) {
+            imageName = value;
+            return this;
+        }
+
+        public Builder types(List<String> value) {
+            types.clear();
+            types.addAll(value);
+            return this;
+        }
+
+        public Builder arch(String value) {
+            arch = value;
+            return this;
+        }
+
+        public Builder elements(List<String> value) {
+            elements.clear();
+            elements.addAll(value);
+            return this;
+        }
+
+        public Builder withBase(boolean value) {
+            withBase = value;
+            return this;
+        }
+
+        public Builder extraPackages(List<String> value) {
+            extraPackages.clear();
+            extraPackages.addAll(value);
+            return this;
+        }
+
+        public Builder offline(boolean value) {
+            offline = value;
+            return this;
+        }
+
+        public Builder imageCache(Path value) {
+            imageCache = value;
+            return this;
+        }
+
+        public Builder useTmpfs(boolean value) {
+            useTmpfs = value;
+            return this;
+        }
+
+        public Builder minTmpfsGiB(int value) {
+            minTmpfsGiB = value;
+            return this;
+        }
+
+        public Builder traceLevel(int value) {
+            traceLevel = value;
+            return this;
+        }
+
+        public Builder jdibHome(Path value) {
+            jdibHome = value;
+            return this;
+        }
+
+        public Builder workRoot(Path value) {
+            workRoot = value;
+            return this;
+        }
+
+        public Builder environment(Map<String, String> value) {
+            environment = value;
+            return this;
+        }
+
+        public Builder arguments(List<String> value) {
+            arguments = value;
+            return this;
+        }
+
+        public BuildSpec build() {
+            if (elements.isEmpty()) {
+                throw new UserError("no elements given; name at least an operating-system element, e.g. debian-minimal");
+            }
+            List<String> wanted = types.isEmpty() ? List.of("qcow2") : types;
+            Set<String> unique = new LinkedHashSet<>();
+            for (String type : wanted) {
+                if (!SUPPORTED_TYPES.contains(type)) {
+                    throw new UserError("image type '" + type + "' is not supported yet; this version writes: "
+                            + String.join(", ", new java.util.TreeSet<>(SUPPORTED_TYPES)) + " (use -t tar)");
+                }
+                unique.add(type);
+            }
+            if (jdibHome == null) {
+                throw new IllegalStateException("jdibHome not set");
+            }
+            Path cache = imageCache != null ? imageCache
+                    : Path.of(environment.getOrDefault("DIB_IMAGE_CACHE",
+                            environment.getOrDefault("HOME", "/root") + "/.cache/image-create"));
+            Path work = workRoot != null ? workRoot
+                    : Path.of(environment.getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
+            return new BuildSpec(imageName.toAbsolutePath().normalize(), List.copyOf(unique), arch, elements, withBase,
+                    extraPackages, offline, cache.toAbsolutePath(), useTmpfs, minTmpfsGiB, traceLevel, jdibHome,
+                    work.toAbsolutePath(), environment, arguments);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.jdib.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "jdib", mixinStandardHelpOptions = true, version = "jdib 0.1.0",
+        description = "Builds operating-system images from diskimage-builder elements.",
+        subcommands = {
+            DiskImageCreateCommand.class,
+            ElementInfoCommand.class,
+            CleanupCommand.class,
+            NotYetCommand.RamdiskImageCreate.class,
+            NotYetCommand.DiskImageGetKernel.class,
+            InternalCommand.class
+        })
+final class JdibCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
