@@ -123,6 +123,7 @@ public enum Compression {
                     in.transferTo(target);
                 } catch (IOException e) {
                     pumpFailure = e;
+                    process.destroyForcibly(); // else it blocks on a full pipe, and so would we
                 }
             }, program + "-stdout");
             this.errPump = new Thread(() -> {
