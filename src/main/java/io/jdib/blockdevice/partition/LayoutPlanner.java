@@ -49,6 +49,13 @@ public final class LayoutPlanner {
       }
       long remaining = Math.max(0, usableEnd - start);
       long count = sectors(p.size(), remaining, ss);
+      if (p.size() instanceof PartitionSize.Percent) {
+        // End a share on an alignment boundary too, as sgdisk would, when that leaves any of it.
+        long alignedEnd = (start + count) / align * align;
+        if (alignedEnd > start) {
+          count = alignedEnd - start;
+        }
+      }
       if (count == 0) {
         throw new PartitionFitException(
             "partition '" + p.name() + "' comes out at 0 bytes (" + p.size() + " of "

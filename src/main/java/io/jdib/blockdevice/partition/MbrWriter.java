@@ -34,7 +34,7 @@ public final class MbrWriter implements PartitionTableWriter {
 
     List<MbrEntry> slots = new ArrayList<>();
     for (PlacedPartition p : layout.primaries()) {
-      slots.add(dataEntry(p, p.startSector()));
+      slots.add(dataEntry(p, 0));
     }
     Layout.Extended ext = layout.extended().orElse(null);
     if (ext != null) {
