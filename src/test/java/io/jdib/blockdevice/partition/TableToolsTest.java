@@ -137,7 +137,7 @@ class TableToolsTest {
   void fdiskVerifyFindsNoErrors(Layouts.Case c) throws IOException {
     write(c);
     String out = HostTools.fdiskVerify(image(c), c.spec().sectorSize());
-    assertThat(out).contains("No errors detected").doesNotContain("error detected.\n1");
+    assertThat(out).contains("No errors detected").doesNotContainPattern("\\d+ errors? detected");
   }
 
   @ParameterizedTest
