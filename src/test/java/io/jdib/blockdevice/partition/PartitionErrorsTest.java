@@ -55,7 +55,7 @@ class PartitionErrorsTest {
         part("tiny", percent(0.1), Flag.PRIMARY))).withAlign(512);
     assertThatThrownBy(() -> LayoutPlanner.plan(spec, 3L << 20))
         .isInstanceOf(PartitionFitException.class)
-        .hasMessageStartingWith("partition ");
+        .hasMessageStartingWith("partition 'tiny' comes out at 0 bytes (0.1% of 0 B remaining");
     PartitionTableSpec zero = PartitionTableSpec.mbr(List.of(
         part("root", mib(1), Flag.PRIMARY),
         part("tiny", percent(10), Flag.PRIMARY)));
