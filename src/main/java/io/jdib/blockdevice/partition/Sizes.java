@@ -18,7 +18,8 @@ final class Sizes {
     String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
     double value = bytes;
     int unit = -1;
-    while (value >= 1024 && unit < units.length - 1) {
+    // 1023.96 MiB would print as "1024.0 MiB"; move up a unit before rounding gets there.
+    while (value >= 1023.95 && unit < units.length - 1) {
       value /= 1024;
       unit++;
     }

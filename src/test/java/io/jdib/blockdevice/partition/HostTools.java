@@ -87,7 +87,7 @@ final class HostTools {
   static String fdiskList(Path image, int sectorSize, Label label) {
     String columns = label == Label.GPT
         ? "Device,Start,End,Sectors,Type-UUID,Attrs,Name,UUID"
-        : "Device,Boot,Start,End,Sectors,Id";
+        : "Device,Boot,Start,End,Sectors,Id,End-C/H/S";
     String out = ok("fdisk", "-b", String.valueOf(sectorSize), "-l", "-o", columns, image.toString())
         .replace(image.toString(), "IMAGE");
     // fdisk pads columns to the longest device path, which varies with the temp dir.

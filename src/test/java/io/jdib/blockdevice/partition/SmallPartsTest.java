@@ -63,5 +63,7 @@ class SmallPartsTest {
     assertThat(Sizes.human(512)).isEqualTo("512 B");
     assertThat(Sizes.human(3L << 30)).isEqualTo("3.0 GiB");
     assertThat(Sizes.human(1536L << 20)).isEqualTo("1.5 GiB");
+    assertThat(Sizes.human((1L << 30) - 4096)).isEqualTo("1.0 GiB");
+    assertThat(Sizes.human(1023)).isEqualTo("1023 B");
   }
 }
