@@ -1,0 +1,8 @@
+package io.jdib.blockdevice.partition;
+
+/** A partitioning request that cannot be carried out; the message is one line saying what to do. */
+public class PartitionException extends RuntimeException {
+  public PartitionException(String message) {
+    super(message);
+  }
+}
