@@ -82,12 +82,16 @@ final class ConfigReader {
           at, "local_loop is nested in '" + parent + "'", "write local_loop as a top-level item");
     }
     String base = type.equals("local_loop") ? NO_BASE : map.optString("base").orElse(parent);
-    if (!type.equals("local_loop") && base.isEmpty()) {
-      throw map.missing("base", "NAME_OF_THE_NODE_IT_IS_BUILT_ON");
+    // An lvm node stands on its PVs' devices, so only it may go without a base.
+    if (base.isEmpty() && !type.equals("local_loop") && !type.equals("lvm")) {
+      throw new BlockDeviceConfigException(
+          map.position(),
+          type + " has no 'base'",
+          "add 'base: NAME' naming the node it is built on, or nest it under that node");
     }
     String name =
         map.has("name") || base.isEmpty()
-            ? map.string("name", type.equals("local_loop") ? "image0" : "NAME")
+            ? map.string("name", type.equals("local_loop") ? "image0" : type)
             : type + "_" + base;
     map = map.named(type + " '" + name + "'");
     switch (type) {

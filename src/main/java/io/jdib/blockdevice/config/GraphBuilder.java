@@ -55,7 +55,7 @@ final class GraphBuilder {
           throw new BlockDeviceConfigException(
               basePosition(p, base),
               node.describe() + " has base '" + base + "', which no node is named",
-              "use one of: " + Suggestions.nearestFirstJoined(base, byName.keySet()));
+              "use one of: " + Suggestions.nearestFirstJoined(base, others(node)));
         }
         String expected = expectedBase(node);
         if (expected != null && !fits(node.kind(), target.node().kind())) {
@@ -66,6 +66,11 @@ final class GraphBuilder {
         }
       }
     }
+  }
+
+  /** The names a node could be built on: every name but its own. */
+  private List<String> others(NodeConfig node) {
+    return byName.keySet().stream().filter(n -> !n.equals(node.name())).toList();
   }
 
   /** Where a base is written: the 'base' value, or the node when the tree implied it. */
