@@ -304,7 +304,8 @@ final class ConfigReader {
     if (type == null) {
       throw map.invalid(
           "type",
-          "unknown filesystem type '" + typeText + "' for " + map.owner(),
+          "unknown filesystem type '" + typeText + "' for " + map.owner()
+              + (map.has("type") ? "" : " (the root filesystem type, DIB's FS_TYPE)"),
           "use one of: ext2, ext3, ext4, xfs, btrfs, vfat, swap");
     }
     String label =

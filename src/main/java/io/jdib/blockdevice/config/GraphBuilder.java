@@ -1,6 +1,7 @@
 package io.jdib.blockdevice.config;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -190,11 +191,11 @@ final class GraphBuilder {
       n = from.get(n);
     }
     List<String> loop = new ArrayList<>(walk.subList(walk.indexOf(n), walk.size()));
-    java.util.Collections.reverse(loop);
+    Collections.reverse(loop);
     // Start at the node written first, so the message does not depend on the walk.
     String first =
         byName.keySet().stream().filter(loop::contains).findFirst().orElseThrow();
-    java.util.Collections.rotate(loop, -loop.indexOf(first));
+    Collections.rotate(loop, -loop.indexOf(first));
     loop.add(first);
     ParsedNode at = byName.get(first);
     return new BlockDeviceConfigException(

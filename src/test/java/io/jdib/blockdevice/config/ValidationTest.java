@@ -48,6 +48,10 @@ class ValidationTest {
             "3:3: the nodes form a cycle: table -> inner -> table; change a 'base' so that no node"
                 + " is built, directly or not, on itself"),
         arguments(
+            "cycle-lvm.yaml",
+            "3:3: the nodes form a cycle: lvm -> pv -> vg -> lv_root -> lvm; change a 'base' so"
+                + " that no node is built, directly or not, on itself"),
+        arguments(
             "bad-size.yaml",
             "8:15: size '1.5 GiBs' of partition 'root' is not a size; write a number with an"
                 + " optional unit (B, KiB, MiB, GiB, TiB, KB, MB, GB, TB, K, M, G, T) or NN%"),
