@@ -118,7 +118,8 @@ final class ConfigReader {
     map.checkKeys(List.of("name", "size", "directory", "block_size"), NESTABLE);
     OptionalLong size =
         map.has("size") ? OptionalLong.of(absolute(map, "size")) : OptionalLong.empty();
-    long blockSize = map.has("block_size") ? absolute(map, "block_size") : LocalLoop.DEFAULT_BLOCK_SIZE;
+    long blockSize =
+        map.has("block_size") ? absolute(map, "block_size") : LocalLoop.DEFAULT_BLOCK_SIZE;
     if (blockSize < 512 || blockSize > 4096 || Long.bitCount(blockSize) != 1) {
       throw map.invalid(
           "block_size",
@@ -310,9 +311,8 @@ final class ConfigReader {
     }
     String label =
         map.optString("label").orElseGet(() -> root ? defaults.rootLabelFor(type) : name);
-    add(
-        new Mkfs(name, base, type, label, map.optString("opts").orElse(""), map.optString("uuid"), at),
-        map);
+    String opts = map.optString("opts").orElse("");
+    add(new Mkfs(name, base, type, label, opts, map.optString("uuid"), at), map);
   }
 
   private void mount(String name, String base, YamlMap map, SourcePosition at) {

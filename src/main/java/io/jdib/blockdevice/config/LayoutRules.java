@@ -54,7 +54,8 @@ final class LayoutRules {
         if (v.signum() == 0 || v.compareTo(HUNDRED) > 0) {
           throw new BlockDeviceConfigException(
               p.positionOf("size"),
-              "size " + v.toPlainString() + "% of " + part.describe() + " is not between 0% and 100%",
+              "size " + v.toPlainString() + "% of " + part.describe()
+                  + " is not between 0% and 100%",
               "give a share of the remaining space above 0% and at most 100%");
         }
         if (v.compareTo(HUNDRED) == 0) {

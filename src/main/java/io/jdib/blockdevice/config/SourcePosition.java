@@ -15,7 +15,7 @@ public record SourcePosition(String source, int line, int column) {
     }
   }
 
-  /** The form editors and compilers use, so a terminal can jump to it: {@code source:line:column}. */
+  /** {@code source:line:column}, the form compilers print and editors jump to. */
   @Override
   public String toString() {
     return source + ":" + line + ":" + column;

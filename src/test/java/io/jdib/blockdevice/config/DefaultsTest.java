@@ -82,7 +82,8 @@ class DefaultsTest {
 
   @Test
   void fstabDefaults() {
-    Fstab var = (Fstab) Fixtures.parse("multi-tree.yaml").node("fstab_mount_mkfs_var").orElseThrow();
+    BlockDeviceGraph g = Fixtures.parse("multi-tree.yaml");
+    Fstab var = (Fstab) g.node("fstab_mount_mkfs_var").orElseThrow();
 
     assertThat(var.options()).isEqualTo("nodev");
     assertThat(var.dumpFreq()).isZero();

@@ -64,7 +64,8 @@ class DibExamplesTest {
     assertThat(lvm.bases()).containsExactly("root");
     assertThat(lvm.pvs())
         .containsExactly(
-            new PhysicalVolume("pv", "root", List.of("--force"), "lvm", lvm.pvs().get(0).position()));
+            new PhysicalVolume(
+                "pv", "root", List.of("--force"), "lvm", lvm.pvs().get(0).position()));
     assertThat(lvm.vgs().get(0).bases()).containsExactly("pv");
     assertThat(lvm.vgs().get(0).options()).containsExactly("--force");
     assertThat(lvm.lvs())
