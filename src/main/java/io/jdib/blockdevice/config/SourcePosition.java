@@ -1,0 +1,23 @@
+package io.jdib.blockdevice.config;
+
+import java.util.Objects;
+
+/**
+ * Where a config value was written: the source (a file path or "DIB_BLOCK_DEVICE_CONFIG") and a
+ * 1-based line and column.
+ */
+public record SourcePosition(String source, int line, int column) {
+
+  public SourcePosition {
+    Objects.requireNonNull(source, "source");
+    if (line < 1 || column < 1) {
+      throw new IllegalArgumentException("line and column are 1-based: " + line + ":" + column);
+    }
+  }
+
+  /** {@code source:line:column}, the form compilers print and editors jump to. */
+  @Override
+  public String toString() {
+    return source + ":" + line + ":" + column;
+  }
+}
