@@ -162,11 +162,31 @@ public final class Build {
         env.put("INSTALL_PACKAGES", String.join(" ", spec.extraPackages()));
         env.put("JDIB_IMAGE_TYPES", String.join(" ", spec.types()));
         env.put("_LIB", spec.jdibHome().resolve("lib").toString());
-        env.put("JDIB", spec.jdibHome().resolve("bin/jdib").toString());
+        env.put("JDIB", selfLauncher(hooksDir).toString());
         env.put("JDIB_HOME", spec.jdibHome().toString());
         env.putIfAbsent("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         env.putIfAbsent("HOME", "/root");
         return env;
+    }
+
+    /**
+     * A script that runs this same jdib (same JVM, same classpath), for hooks that call back into it
+     * (package-installs squashes YAML in Java). Works from the shaded jar and from a test classpath.
+     */
+    private static Path selfLauncher(Path hooksDir) {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        String classpath = System.getProperty("java.class.path");
+        Path script = hooksDir.resolve(HookTree.JDIB_DIR).resolve("jdib");
+        try {
+            Files.createDirectories(script.getParent());
+            Files.writeString(script, "#!/bin/sh\n# Written by jdib: runs the jdib that is building this image.\nexec '"
+                    + javaBin.replace("'", "'\\''") + "' -cp '" + classpath.replace("'", "'\\''")
+                    + "' io.jdib.cli.Main \"$@\"\n");
+            Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return script;
     }
 
     private List<Path> outputs(Path root, Path work) {

@@ -4,7 +4,6 @@ import io.jdib.sys.UserError;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** Commands whose feature is not built yet: they say so instead of doing something half right. */
 final class NotYetCommand {
@@ -14,7 +13,7 @@ final class NotYetCommand {
     @Command(name = "ramdisk-image-create", mixinStandardHelpOptions = true,
             description = "Build a kernel + initramfs pair (not supported yet).")
     static final class RamdiskImageCreate implements Callable<Integer> {
-        @Parameters(arity = "0..*")
+        @picocli.CommandLine.Unmatched
         List<String> args;
 
         @Override
@@ -26,7 +25,7 @@ final class NotYetCommand {
     @Command(name = "disk-image-get-kernel", mixinStandardHelpOptions = true,
             description = "Extract the kernel and ramdisk from an image (not supported yet).")
     static final class DiskImageGetKernel implements Callable<Integer> {
-        @Parameters(arity = "0..*")
+        @picocli.CommandLine.Unmatched
         List<String> args;
 
         @Override

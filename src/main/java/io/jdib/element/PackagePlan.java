@@ -11,11 +11,15 @@ import java.util.Map;
 
 /**
  * Every element's package-installs.yaml and pkg-map, squashed into plain files that the in-chroot
- * hooks read with nothing but bash (the target has no Python): {@code package-installs/PHASE} with
- * lines {@code install|uninstall PACKAGE ELEMENT}, and {@code pkg-map/ELEMENT} with lines
+ * hooks read with nothing but bash (the target has no Python): {@code .jdib/package-installs/PHASE} with
+ * lines {@code install|uninstall PACKAGE ELEMENT}, and {@code .jdib/pkg-map/ELEMENT} with lines
  * {@code NAME MAPPED...}.
  */
 public final class PackagePlan {
+    /** Where the plan goes in the hook tree: jdib's own corner, so no element file can collide. */
+    public static final String PLAN_DIR = ".jdib/package-installs";
+    public static final String PKG_MAP_DIR = ".jdib/pkg-map";
+
     private PackagePlan() {
     }
 
@@ -40,7 +44,7 @@ public final class PackagePlan {
             List<String> extraPackages, Path hooksDir) {
         PkgMap.Target target = PkgMap.Target.fromEnv(env);
         List<PackageInstalls.Op> ops = new ArrayList<>();
-        Path mapDir = hooksDir.resolve("pkg-map");
+        Path mapDir = hooksDir.resolve(PKG_MAP_DIR);
         try {
             Files.createDirectories(mapDir);
             for (Map.Entry<String, Path> e : elements.entrySet()) {
@@ -57,7 +61,7 @@ public final class PackagePlan {
             for (String pkg : extraPackages) {
                 ops.add(new PackageInstalls.Op(PackageInstalls.DEFAULT_PHASE, false, pkg, "command-line"));
             }
-            Path planDir = hooksDir.resolve("package-installs");
+            Path planDir = hooksDir.resolve(PLAN_DIR);
             Files.createDirectories(planDir);
             Map<String, List<String>> byPhase = new LinkedHashMap<>();
             for (String phase : List.of("pre-install.d", "install.d", "post-install.d")) {

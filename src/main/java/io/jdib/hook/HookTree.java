@@ -47,7 +47,7 @@ public final class HookTree {
                             throw new UserError("elements " + previous + " and " + source.element() + " both ship "
                                     + rel + "; rename one of the files");
                         }
-                        if (!rel.startsWith("README")) {
+                        if (rel.contains("/")) { // top-level files are element metadata (element-deps, README...)
                             warnings.accept(rel + " of element " + source.element() + " replaces the one of " + previous);
                         }
                     }

@@ -1,0 +1,127 @@
+package io.jdib.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CliTest {
+    record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static DiskImageCreateCommand parse(String... args) {
+        DiskImageCreateCommand command = new DiskImageCreateCommand();
+        new CommandLine(command).parseArgs(args);
+        return command;
+    }
+
+    @Test
+    void parsesDibOptions() {
+        DiskImageCreateCommand c = parse("-a", "x86_64", "-o", "out/img", "-t", "tar,tgz", "-x", "-x", "-n",
+                "-p", "vim,curl", "-p", "jq", "--offline", "--image-cache", "/c", "--no-tmpfs", "--min-tmpfs", "4",
+                "--install-type", "package", "--logfile", "/tmp/l", "debian-minimal", "vm");
+
+        assertThat(c.arch).isEqualTo("x86_64");
+        assertThat(c.imageName).isEqualTo(Path.of("out/img"));
+        assertThat(c.types).containsExactly("tar", "tgz");
+        assertThat(c.trace).hasSize(2);
+        assertThat(c.skipBase).isTrue();
+        assertThat(c.packages).containsExactly("vim", "curl", "jq");
+        assertThat(c.offline).isTrue();
+        assertThat(c.imageCache).isEqualTo(Path.of("/c"));
+        assertThat(c.noTmpfs).isTrue();
+        assertThat(c.minTmpfs).isEqualTo(4);
+        assertThat(c.installType).isEqualTo("package");
+        assertThat(c.logfile).isEqualTo(Path.of("/tmp/l"));
+        assertThat(c.elements).containsExactly("debian-minimal", "vm");
+    }
+
+    @Test
+    void everyDibOptionIsKnown() {
+        DiskImageCreateCommand c = parse("-u", "-c", "--checksum", "--image-size", "2", "--image-extra-size", "1",
+                "--max-online-resize", "1", "--mkfs-journal-size", "64", "--mkfs-options", "-O x",
+                "--qemu-img-options", "compat=1.1", "--root-label", "root", "--ramdisk-element", "dracut",
+                "--docker-target", "img:tag", "x");
+        assertThat(c.uncompressed).isTrue();
+        assertThat(c.clearEnv).isTrue();
+        assertThat(c.rootLabel).isEqualTo("root");
+    }
+
+    @Test
+    void unsupportedOptionFailsWithOneClearLine() {
+        Run r = run("disk-image-create", "-t", "tar", "--root-label", "x", "debian-minimal");
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("error: option --root-label is not supported yet in this version of jdib"
+                + " (it needs disk image output; use -t tar or tgz without it)");
+    }
+
+    @Test
+    void unsupportedTypeNamesWhatIsSupported() {
+        Run r = run("disk-image-create", "-t", "tar,squashfs", "debian-minimal");
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("error: image type 'squashfs' is not supported yet; this version writes:"
+                + " tar, tgz (use -t tar)");
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Run r = run("disk-image-create", "--frobnicate", "debian-minimal");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Unknown option: '--frobnicate'");
+    }
+
+    @Test
+    void elementInfoShowsOrderAndReasons() {
+        Run r = run("element-info", "debian");
+
+        assertThat(r.code()).isEqualTo(0);
+        assertThat(r.out().lines().map(l -> l.split("\\s+")[0]).toList()).containsExactly("debian-minimal", "debian",
+                "operating-system");
+        assertThat(r.out()).contains("(dependency of debian)").contains("provided by debian-minimal");
+    }
+
+    @Test
+    void elementInfoEnvPrintsDibExports() {
+        Run r = run("element-info", "--env", "debian-minimal");
+
+        assertThat(r.code()).isEqualTo(0);
+        assertThat(r.out()).startsWith("export IMAGE_ELEMENT='debian-minimal'\nexport IMAGE_ELEMENT_YAML='{debian-minimal: ")
+                .contains("function get_image_element_array {");
+    }
+
+    @Test
+    void unknownElementIsOneLineWithSuggestion() {
+        Run r = run("element-info", "debian-minmal");
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().lines().count()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: element 'debian-minmal' not found in ").contains("did you mean debian-minimal");
+    }
+
+    @Test
+    void buildWithoutOperatingSystemSaysWhichToAdd() {
+        Run r = run("disk-image-create", "-t", "tar", "-o", "/tmp/jdib-never", "base");
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("error: no element provides operating-system; add one of: debian-minimal");
+    }
+
+    @Test
+    void notYetCommandsSaySo() {
+        Run r = run("ramdisk-image-create", "-o", "x", "ramdisk");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("ramdisk-image-create is not supported yet");
+    }
+}

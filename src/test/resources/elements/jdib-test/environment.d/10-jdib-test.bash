@@ -1,0 +1,1 @@
+export JDIB_TEST_FLAVOUR=${JDIB_TEST_FLAVOUR:-blue}
