@@ -441,6 +441,8 @@ public final class BlockDevice implements AutoCloseable {
       Tools.require("fstrim");
     }
     for (Mounted m : mounted) {
+      // Blocks freed in a transaction not yet committed are not free to fstrim: commit first.
+      Exec.capture(Exec.Command.of("sync", "--file-system", m.at().toString()));
       Exec.Result result = Exec.capture(Exec.Command.of("fstrim", "-v", m.at().toString()));
       Matcher bytes = TRIMMED.matcher(result.stdout());
       if (result.ok() && bytes.find()) {
