@@ -331,7 +331,7 @@ public final class BlockDevice implements AutoCloseable {
     if (!result.ok()) {
       throw new BlockDeviceException(
           command.argv().get(0) + " for " + fs.describe() + " on " + dev + " failed with exit code "
-              + result.exitCode() + ": " + String.join(" | ", result.tail())
+              + result.exitCode() + ": " + firstLines(result.tail())
               + "; check its options (" + String.join(" ", extra) + ")");
     }
     result.stdout().lines().forEach(line -> events.debug(command.argv().get(0) + ": " + line));
@@ -504,6 +504,20 @@ public final class BlockDevice implements AutoCloseable {
   }
 
   // ---- helpers
+
+  /** What a tool said before its usage text, at most three lines. */
+  private static String firstLines(List<String> tail) {
+    List<String> said = new ArrayList<>();
+    for (String line : tail) {
+      if (line.strip().startsWith("Usage") || said.size() == 3) {
+        break;
+      }
+      if (!line.isBlank()) {
+        said.add(line.strip());
+      }
+    }
+    return String.join(" | ", said);
+  }
 
   private static List<String> words(String text) {
     String s = text == null ? "" : text.strip();
