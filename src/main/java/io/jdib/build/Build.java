@@ -1,5 +1,6 @@
 package io.jdib.build;
 
+import io.jdib.blockdevice.config.BlockDeviceGraph;
 import io.jdib.chroot.Chroot;
 import io.jdib.element.ElementPath;
 import io.jdib.element.ElementResolution;
@@ -72,7 +73,14 @@ public final class Build {
     private ElementResolution resolve() {
         ElementPath path = ElementPath.of(spec.environment().get("ELEMENTS_PATH"), spec.jdibHome().resolve("elements"),
                 events::warn);
-        ElementResolution resolution = new Resolver(path).resolve(spec.elements(), spec.withBase(), true);
+        Resolver resolver = new Resolver(path);
+        ElementResolution resolution = resolver.resolve(spec.elements(), spec.withBase(), true);
+        if (resolution.contains("vm") && !resolution.contains("block-device")) {
+            // DIB's vm element implies the MBR layout when no block-device element is given.
+            List<String> withLayout = new ArrayList<>(spec.elements());
+            withLayout.add("block-device-mbr");
+            resolution = resolver.resolve(withLayout, spec.withBase(), true);
+        }
         events.info("elements: " + resolution.imageElement());
         return resolution;
     }
@@ -97,10 +105,30 @@ public final class Build {
         inChroot(root, hooksDir, mounts, env, runner, List.of(Phase.PRE_INSTALL, Phase.INSTALL, Phase.POST_INSTALL));
         phase(runner, Phase.POST_ROOT, env, outside);
         phase(runner, Phase.BLOCK_DEVICE, env, outside);
+        if (!spec.wantsDisk()) {
+            finalise(root, hooksDir, mounts, env, runner, outside);
+            return step("write outputs", () -> treeOutputs(root, work, true));
+        }
+        BlockDeviceGraph graph = step("read block-device config", () -> DiskImage.config(spec, resolution, env));
+        try (DiskImage disk = step("create disk", () -> DiskImage.create(spec, graph, root, work, buildDir.ledger(), events))) {
+            Map<String, String> diskEnv = new TreeMap<>(env);
+            diskEnv.putAll(disk.environment());
+            diskEnv.put("TARGET_ROOT", disk.mountRoot().toString());
+            diskEnv.put("TMP_MOUNT_PATH", disk.mountRoot().toString());
+            finalise(disk.mountRoot(), hooksDir, mounts, diskEnv, runner, outside);
+            List<Path> written = new ArrayList<>(step("write tree outputs", () -> treeOutputs(disk.mountRoot(), work, false)));
+            Path raw = step("finish disk", disk::finish);
+            written.addAll(step("convert disk image", () -> diskOutputs(raw)));
+            return written;
+        }
+    }
+
+    /** pre-finalise.d, finalise.d in a chroot of the final tree, cleanup.d. */
+    private void finalise(Path target, Path hooksDir, Mounts mounts, Map<String, String> env, HookRunner runner,
+            HookRunner.Launcher outside) {
         phase(runner, Phase.PRE_FINALISE, env, outside);
-        inChroot(root, hooksDir, mounts, env, runner, List.of(Phase.FINALISE));
+        inChroot(target, hooksDir, mounts, env, runner, List.of(Phase.FINALISE));
         phase(runner, Phase.CLEANUP, env, outside);
-        return step("write outputs", () -> outputs(root, work));
     }
 
     private void inChroot(Path root, Path hooksDir, Mounts mounts, Map<String, String> env, HookRunner runner,
@@ -189,13 +217,16 @@ public final class Build {
         return script;
     }
 
-    private List<Path> outputs(Path root, Path work) {
+    private List<Path> treeOutputs(Path root, Path work, boolean oneFileSystem) {
         List<Path> written = new ArrayList<>();
         List<String> types = spec.types();
+        if (!types.contains("tar") && !types.contains("tgz")) {
+            return written;
+        }
         Path tar = spec.output("tar");
         Path scratchTar = types.contains("tar") ? tar : work.resolve("image.tar");
         partialOutputs.add(TarOutput.partial(scratchTar));
-        TarOutput.tar(root, scratchTar);
+        TarOutput.tar(root, scratchTar, oneFileSystem);
         if (types.contains("tar")) {
             written.add(announce("tar", tar));
         }
@@ -204,6 +235,31 @@ public final class Build {
             partialOutputs.add(TarOutput.partial(tgz));
             TarOutput.gzip(scratchTar, tgz);
             written.add(announce("tgz", tgz));
+        }
+        return written;
+    }
+
+    private List<Path> diskOutputs(Path raw) {
+        List<Path> written = new ArrayList<>();
+        for (String type : spec.types()) {
+            if (!BuildSpec.DISK_TYPES.contains(type)) {
+                continue;
+            }
+            Path target = spec.output(type);
+            partialOutputs.add(TarOutput.partial(target));
+            List<String> argv = new ArrayList<>(List.of("qemu-img", "convert", "-O", type.equals("vhd") ? "vpc" : type));
+            if (type.equals("qcow2") && !spec.disk().uncompressed()) {
+                argv.add("-c");
+            }
+            argv.addAll(List.of(raw.toString(), TarOutput.partial(target).toString()));
+            Exec.check(Exec.Command.of(argv));
+            try {
+                Files.move(TarOutput.partial(target), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            written.add(announce(type, target));
         }
         return written;
     }

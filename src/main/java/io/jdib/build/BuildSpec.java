@@ -27,10 +27,56 @@ public record BuildSpec(
         Path jdibHome,
         Path workRoot,
         Map<String, String> environment,
-        List<String> arguments) {
+        List<String> arguments,
+        DiskOptions disk) {
 
     /** Output types this version can write. */
-    public static final Set<String> SUPPORTED_TYPES = Set.of("tar", "tgz");
+    public static final Set<String> TREE_TYPES = Set.of("tar", "tgz");
+    public static final Set<String> DISK_TYPES = Set.of("qcow2", "raw", "vhd", "vmdk", "vhdx");
+    public static final Set<String> SUPPORTED_TYPES = union(TREE_TYPES, DISK_TYPES);
+
+    /** How the disk image is made, for builds with a disk type. Null fields mean DIB's default. */
+    public record DiskOptions(String imageSize, String imageExtraSize, String rootLabel, String mkfsOptions,
+            Integer mkfsJournalSize, String maxOnlineResize, String qemuImgOptions, boolean uncompressed,
+            boolean checksum) {
+        public static DiskOptions defaults() {
+            return new DiskOptions(null, null, null, null, null, null, null, false, false);
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.TreeSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
+
+    public boolean wantsDisk() {
+        return types.stream().anyMatch(DISK_TYPES::contains);
+    }
+
+    public String rootLabel() {
+        return disk.rootLabel();
+    }
+
+    public String imageSize() {
+        return disk.imageSize();
+    }
+
+    public String imageExtraSize() {
+        return disk.imageExtraSize();
+    }
+
+    public String mkfsOptions() {
+        return disk.mkfsOptions();
+    }
+
+    public Integer mkfsJournalSize() {
+        return disk.mkfsJournalSize();
+    }
+
+    public String maxOnlineResize() {
+        return disk.maxOnlineResize();
+    }
 
     public BuildSpec {
         types = List.copyOf(types);
@@ -69,6 +115,12 @@ public record BuildSpec(
         private Path workRoot;
         private Map<String, String> environment = Map.of();
         private List<String> arguments = List.of();
+        private DiskOptions disk = DiskOptions.defaults();
+
+        public Builder disk(DiskOptions value) {
+            disk = value;
+            return this;
+        }
 
         public Builder imageName(Path value) {
             imageName = value;
@@ -157,7 +209,7 @@ public record BuildSpec(
             for (String type : wanted) {
                 if (!SUPPORTED_TYPES.contains(type)) {
                     throw new UserError("image type '" + type + "' is not supported yet; this version writes: "
-                            + String.join(", ", new java.util.TreeSet<>(SUPPORTED_TYPES)) + " (use -t tar)");
+                            + String.join(", ", new java.util.TreeSet<>(SUPPORTED_TYPES)));
                 }
                 unique.add(type);
             }
@@ -171,7 +223,7 @@ public record BuildSpec(
                     : Path.of(environment.getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
             return new BuildSpec(imageName.toAbsolutePath().normalize(), List.copyOf(unique), arch, elements, withBase,
                     extraPackages, offline, cache.toAbsolutePath(), useTmpfs, minTmpfsGiB, traceLevel, jdibHome,
-                    work.toAbsolutePath(), environment, arguments);
+                    work.toAbsolutePath(), environment, arguments, disk);
         }
     }
 }

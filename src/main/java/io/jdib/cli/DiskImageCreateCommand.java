@@ -31,13 +31,13 @@ final class DiskImageCreateCommand implements Callable<Integer> {
     Path imageName = Path.of("image");
 
     @Option(names = "-t", paramLabel = "TYPES", split = ",",
-            description = "Output types, comma separated: tar, tgz (default qcow2, not supported yet).")
+            description = "Output types, comma separated: qcow2 (default), raw, vhd, vmdk, vhdx, tar, tgz.")
     List<String> types = new ArrayList<>();
 
     @Option(names = "-x", description = "Trace: show debug output and run hooks with bash -x (sets DIB_DEBUG_TRACE).")
     boolean[] trace = new boolean[0];
 
-    @Option(names = "-u", description = "Uncompressed qcow2 (not supported yet).")
+    @Option(names = "-u", description = "Do not compress the qcow2 output.")
     boolean uncompressed;
 
     @Option(names = "-c", description = "Clear the environment before the build (keeps PATH, HOME, ELEMENTS_PATH, DIB_*).")
@@ -49,28 +49,28 @@ final class DiskImageCreateCommand implements Callable<Integer> {
     @Option(names = "-p", paramLabel = "PACKAGES", split = ",", description = "Extra packages to install, comma separated.")
     List<String> packages = new ArrayList<>();
 
-    @Option(names = "--checksum", description = "Write .sha256 and .md5 of each output (not supported yet).")
+    @Option(names = "--checksum", description = "Write .sha256 and .md5 of each output.")
     boolean checksum;
 
-    @Option(names = "--image-size", paramLabel = "SIZE", description = "Image size (not supported yet).")
+    @Option(names = "--image-size", paramLabel = "SIZE", description = "Image size in GiB (fractions and units like 800MiB allowed; default: from the tree).")
     String imageSize;
 
-    @Option(names = "--image-extra-size", paramLabel = "SIZE", description = "Extra image size (not supported yet).")
+    @Option(names = "--image-extra-size", paramLabel = "SIZE", description = "GiB to add to the size computed from the tree.")
     String imageExtraSize;
 
     @Option(names = "--image-cache", paramLabel = "DIR", description = "Cache directory (default ~/.cache/image-create).")
     Path imageCache;
 
-    @Option(names = "--max-online-resize", paramLabel = "SIZE", description = "Not supported yet.")
+    @Option(names = "--max-online-resize", paramLabel = "BLOCKS", description = "ext root: blocks the filesystem can grow to online (mkfs -E resize=).")
     String maxOnlineResize;
 
     @Option(names = "--min-tmpfs", paramLabel = "GiB", description = "Use tmpfs only with this much memory free (default 2).")
     int minTmpfs = 2;
 
-    @Option(names = "--mkfs-journal-size", paramLabel = "MiB", description = "Not supported yet.")
+    @Option(names = "--mkfs-journal-size", paramLabel = "MiB", description = "ext3/ext4 root journal size.")
     String mkfsJournalSize;
 
-    @Option(names = "--mkfs-options", paramLabel = "OPTS", description = "Not supported yet.")
+    @Option(names = "--mkfs-options", paramLabel = "OPTS", description = "Extra mkfs options for the root filesystem.")
     String mkfsOptions;
 
     @Option(names = "--no-tmpfs", description = "Do not build on tmpfs.")
@@ -79,10 +79,10 @@ final class DiskImageCreateCommand implements Callable<Integer> {
     @Option(names = "--offline", description = "Use only cached downloads (sets DIB_OFFLINE).")
     boolean offline;
 
-    @Option(names = "--qemu-img-options", paramLabel = "OPTS", description = "Not supported yet.")
+    @Option(names = "--qemu-img-options", paramLabel = "OPTS", description = "qemu-img -o options for the disk outputs.")
     String qemuImgOptions;
 
-    @Option(names = "--root-label", paramLabel = "LABEL", description = "Not supported yet.")
+    @Option(names = "--root-label", paramLabel = "LABEL", description = "Root filesystem label (default cloudimg-rootfs; xfs: img-rootfs).")
     String rootLabel;
 
     @Option(names = "--ramdisk-element", paramLabel = "ELEMENT", description = "Not supported yet.")
@@ -123,6 +123,9 @@ final class DiskImageCreateCommand implements Callable<Integer> {
                 .jdibHome(Home.locate())
                 .environment(env)
                 .arguments(spec.commandLine().getParseResult().originalArgs())
+                .disk(new BuildSpec.DiskOptions(imageSize, imageExtraSize, rootLabel, mkfsOptions,
+                        mkfsJournalSize == null ? null : parseMib(mkfsJournalSize), maxOnlineResize, qemuImgOptions,
+                        uncompressed, checksum))
                 .build();
         try (EventPrinter printer = new EventPrinter(spec.commandLine().getOut(), traceLevel > 0, logfile)) {
             BuildReport report = new Build(buildSpec, printer).run();
@@ -156,24 +159,23 @@ final class DiskImageCreateCommand implements Callable<Integer> {
 
     private void rejectUnsupported() {
         Map<String, Boolean> unsupported = new LinkedHashMap<>();
-        unsupported.put("-u", uncompressed);
-        unsupported.put("--checksum", checksum);
-        unsupported.put("--image-size", imageSize != null);
-        unsupported.put("--image-extra-size", imageExtraSize != null);
-        unsupported.put("--max-online-resize", maxOnlineResize != null);
-        unsupported.put("--mkfs-journal-size", mkfsJournalSize != null);
-        unsupported.put("--mkfs-options", mkfsOptions != null);
-        unsupported.put("--qemu-img-options", qemuImgOptions != null);
-        unsupported.put("--root-label", rootLabel != null);
         unsupported.put("--ramdisk-element", ramdiskElement != null);
         unsupported.put("--docker-target", dockerTarget != null);
         List<String> given = unsupported.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
         if (!given.isEmpty()) {
             throw new UserError("option " + String.join(", ", given) + " is not supported yet in this version of jdib"
-                    + " (it needs disk image output; use -t tar or tgz without it)");
+                    + " (leave it out)");
         }
         if (installType != null && !Arrays.asList("package", "source").contains(installType)) {
             throw new UserError("--install-type must be package or source, not '" + installType + "'");
+        }
+    }
+
+    private static int parseMib(String s) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            throw new UserError("--mkfs-journal-size takes a whole number of MiB, not '" + s + "'");
         }
     }
 

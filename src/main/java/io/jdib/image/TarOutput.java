@@ -22,12 +22,18 @@ public final class TarOutput {
     }
 
     /** Writes {@code tree} as an uncompressed tar to {@code target}. */
-    public static void tar(Path tree, Path target) {
-        refuseMountedTree(tree);
+    public static void tar(Path tree, Path target, boolean oneFileSystem) {
+        if (oneFileSystem) {
+            refuseMountedTree(tree);
+        }
         Path partial = partial(target);
         List<String> argv = List.of(Tools.require("tar").toString(), "--create", "--file", partial.toString(),
                 "--directory", tree.toString(), "--numeric-owner", "--xattrs", "--xattrs-include=*", "--acls",
-                "--one-file-system", "--sort=name", ".");
+                "--sort=name", ".");
+        if (oneFileSystem) {
+            argv = new java.util.ArrayList<>(argv);
+            argv.add(argv.size() - 1, "--one-file-system");
+        }
         run(argv, partial, target);
     }
 
