@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  */
 final class ConsoleReader implements AutoCloseable {
     private static final int KEEP = 20;
-    private static final Pattern ESCAPES = Pattern.compile("\u001B(?:\\[[0-9;?=<>]*[ -/]*[@-~]|[@-Z\\\\-_])");
+    /** ECMA-48: CSI sequences ({@code ESC [ ... final}), nF ({@code ESC ( B}) and two-byte escapes ({@code ESC c}). */
+    private static final Pattern ESCAPES = Pattern.compile(
+            "\u001B(?:\\[[0-?]*[ -/]*[@-~]|[ -/]+[0-~]|[0-~])");
     private static final Pattern CONTROLS = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]");
 
     private final FileChannel channel;
@@ -68,7 +70,7 @@ final class ConsoleReader implements AutoCloseable {
         Deque<String> lines = new ArrayDeque<>(tail);
         String rest = clean(partial);
         if (!rest.isBlank()) {
-            lines.addLast(rest);
+            lines.addLast(rest.stripTrailing());
             if (lines.size() > KEEP) {
                 lines.removeFirst();
             }
@@ -95,10 +97,10 @@ final class ConsoleReader implements AutoCloseable {
     private void endLine() {
         String line = clean(partial);
         partial = new StringBuilder();
-        if (line.isEmpty()) {
+        if (line.isBlank()) {
             return;
         }
-        tail.addLast(line);
+        tail.addLast(line.stripTrailing());
         if (tail.size() > KEEP) {
             tail.removeFirst();
         }
