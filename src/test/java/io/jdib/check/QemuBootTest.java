@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jdib.event.RecordingSink;
+import io.jdib.sys.Ledger;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -41,7 +42,9 @@ class QemuBootTest {
     @Test
     void aKernelBootFindsTheMarkerAndLeavesNoQemuRunning(@TempDir Path dir) throws IOException {
         Path console = dir.resolve("console.log");
-        BootResult result = new QemuBoot(new RecordingSink()).boot(kernelBoot(sleeper, console).withExpect(MARKER));
+        Ledger ledger = Ledger.create(dir.resolve("build"), line -> { });
+        BootResult result = new QemuBoot(new RecordingSink(), ledger).boot(kernelBoot(sleeper, console)
+                .withExpect(MARKER));
 
         assertThat(result.matched()).as("console: %s", result.lastLines()).isTrue();
         assertThat(result.matchedLine()).contains(MARKER);
@@ -49,6 +52,9 @@ class QemuBootTest {
         assertThat(result.consoleLog()).isEqualTo(console);
         assertThat(Files.readString(console)).contains(MARKER);
         assertThat(BootFixtures.qemuProcessesMentioning(console.toString())).isEmpty();
+        // QEMU's process group was on the ledger while it ran, and is marked undone now
+        assertThat(Files.readString(ledger.file())).contains("\tpgroup\t");
+        assertThat(Ledger.pending(ledger.file())).isEmpty();
         System.out.printf("kernel + initramfs boot to marker (BIOS): %.1f s%n", result.seconds());
     }
 
