@@ -67,7 +67,9 @@ final class BootCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        BootRequest request = new BootRequest(image, kernel, initrd, kernel == null ? null : append, uefi, memory,
+        boolean appendGiven = spec.commandLine().getParseResult().hasMatchedOption("--append");
+        BootRequest request = new BootRequest(image, kernel, initrd, kernel == null && !appendGiven ? null : append,
+                uefi, memory,
                 BootRequest.pattern(expect), Duration.ofSeconds(timeout), consoleLog);
         BootResult result;
         try (EventPrinter printer = new EventPrinter(out, trace, null)) {

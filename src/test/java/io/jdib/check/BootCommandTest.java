@@ -71,6 +71,9 @@ class BootCommandTest {
         Run missing = jdib("boot", dir.resolve("missing.qcow2").toString());
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("missing.qcow2 does not exist");
+        Run append = jdib("boot", "--append", "quiet", dir.toString());
+        assertThat(append.exit()).isEqualTo(1);
+        assertThat(append.err()).contains("--initrd and --append need --kernel");
         Run regex = jdib("boot", "--expect", "(", "--kernel", kernel.toString());
         assertThat(regex.exit()).isEqualTo(1);
         assertThat(regex.err()).contains("--expect is not a valid regular expression");
