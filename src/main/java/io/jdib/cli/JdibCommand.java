@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
             DiskImageCreateCommand.class,
             ElementInfoCommand.class,
             CleanupCommand.class,
+            BootCommand.class,
             NotYetCommand.RamdiskImageCreate.class,
             NotYetCommand.DiskImageGetKernel.class,
             InternalCommand.class

@@ -36,6 +36,9 @@ public sealed interface BuildEvent {
     /** Detail shown only with tracing on (-x). */
     record Debug(String message) implements BuildEvent {}
 
+    /** How far a long task (an image conversion, say) has got, in whole percent. */
+    record Progress(String task, int percent) implements BuildEvent {}
+
     /** An output file was written under its final name. */
     record OutputWritten(String type, String path, long bytes) implements BuildEvent {}
 }

@@ -1,0 +1,97 @@
+package io.jdib.check;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * One QEMU boot test: what to boot (a disk image, or a kernel with an optional initrd), on what
+ * firmware, and what console line counts as success.
+ *
+ * @param image      a disk image in any format qemu reads (opened with snapshot=on: never written), or null
+ * @param kernel     a kernel to boot directly ({@code -kernel}), or null
+ * @param initrd     the initrd for {@code kernel}, or null
+ * @param append     the kernel command line for {@code kernel} (default {@code console=ttyS0})
+ * @param uefi       boot OVMF (Debian's {@code ovmf}) instead of SeaBIOS
+ * @param memoryMiB  guest memory
+ * @param expect     success is a console line in which this pattern is found
+ * @param timeout    how long to wait for it
+ * @param consoleLog where the serial console is written, or null for a new temporary file (kept)
+ */
+public record BootRequest(Path image, Path kernel, Path initrd, String append, boolean uefi, int memoryMiB,
+        Pattern expect, Duration timeout, Path consoleLog) {
+
+    public static final String DEFAULT_APPEND = "console=ttyS0";
+    public static final String DEFAULT_EXPECT = "login:";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
+    public static final int DEFAULT_MEMORY_MIB = 1024;
+
+    public BootRequest {
+        if ((image == null) == (kernel == null)) {
+            throw new BootError("boot either a disk image or a kernel (--kernel), not " + (image == null ? "neither"
+                    : "both"));
+        }
+        if (kernel == null && (initrd != null || append != null)) {
+            throw new BootError("--initrd and --append need --kernel");
+        }
+        if (kernel != null && append == null) {
+            append = DEFAULT_APPEND;
+        }
+        if (memoryMiB < 64) {
+            throw new BootError("--memory must be at least 64 MiB, not " + memoryMiB);
+        }
+        Objects.requireNonNull(expect, "expect");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new BootError("--timeout must be positive, not " + timeout.toSeconds() + " s");
+        }
+    }
+
+    /** Boots {@code image} with the defaults: BIOS, 1024 MiB, wait up to 300 s for {@code login:}. */
+    public static BootRequest ofImage(Path image) {
+        return new BootRequest(image, null, null, null, false, DEFAULT_MEMORY_MIB, Pattern.compile(DEFAULT_EXPECT),
+                DEFAULT_TIMEOUT, null);
+    }
+
+    /** Boots {@code kernel} (with {@code initrd}, may be null) and {@code console=ttyS0}; other defaults as an image. */
+    public static BootRequest ofKernel(Path kernel, Path initrd) {
+        return new BootRequest(null, kernel, initrd, DEFAULT_APPEND, false, DEFAULT_MEMORY_MIB,
+                Pattern.compile(DEFAULT_EXPECT), DEFAULT_TIMEOUT, null);
+    }
+
+    /** A {@link Pattern} from user text, or a {@link BootError} saying what is wrong with it. */
+    public static Pattern pattern(String regex) {
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new BootError("--expect is not a valid regular expression: " + e.getDescription() + " in '" + regex
+                    + "'");
+        }
+    }
+
+    public BootRequest withAppend(String value) {
+        return new BootRequest(image, kernel, initrd, value, uefi, memoryMiB, expect, timeout, consoleLog);
+    }
+
+    public BootRequest withUefi(boolean value) {
+        return new BootRequest(image, kernel, initrd, append, value, memoryMiB, expect, timeout, consoleLog);
+    }
+
+    public BootRequest withMemoryMiB(int value) {
+        return new BootRequest(image, kernel, initrd, append, uefi, value, expect, timeout, consoleLog);
+    }
+
+    public BootRequest withExpect(String regex) {
+        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, pattern(regex), timeout, consoleLog);
+    }
+
+    public BootRequest withTimeout(Duration value) {
+        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, expect, value, consoleLog);
+    }
+
+    public BootRequest withConsoleLog(Path value) {
+        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, expect, timeout, value);
+    }
+}
