@@ -166,7 +166,15 @@ public final class BlockDevice implements AutoCloseable {
 
   // ---- checks before anything is made
 
-  private static Map<String, Long> preflight(BlockDeviceGraph graph, Options options) {
+  /**
+   * Fails now, before a build spends minutes on the tree, if this host cannot build {@code graph}
+   * at all (LVM without device-mapper). The size-dependent checks wait for {@link #create}.
+   */
+  public static void requireBuildable(BlockDeviceGraph graph) {
+    requireLvmSupport(graph);
+  }
+
+  private static void requireLvmSupport(BlockDeviceGraph graph) {
     List<Lvm> lvms = graph.nodes(Lvm.class);
     if (!lvms.isEmpty()) {
       String which = lvms.get(0).describe();
@@ -180,6 +188,10 @@ public final class BlockDevice implements AutoCloseable {
           "the block-device config needs LVM (" + which + "), which jdib cannot build yet;"
               + " use a layout without lvm");
     }
+  }
+
+  private static Map<String, Long> preflight(BlockDeviceGraph graph, Options options) {
+    requireLvmSupport(graph);
     Tools.require("losetup");
     Map<String, Long> sizes = new LinkedHashMap<>();
     for (LocalLoop loop : graph.nodes(LocalLoop.class)) {

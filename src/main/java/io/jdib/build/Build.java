@@ -1,5 +1,6 @@
 package io.jdib.build;
 
+import io.jdib.blockdevice.BlockDevice;
 import io.jdib.blockdevice.config.BlockDeviceGraph;
 import io.jdib.chroot.Chroot;
 import io.jdib.element.ElementPath;
@@ -10,6 +11,10 @@ import io.jdib.event.EventSink;
 import io.jdib.hook.HookRunner;
 import io.jdib.hook.HookTree;
 import io.jdib.hook.Phase;
+import io.jdib.image.ConversionRequest;
+import io.jdib.image.ConvertedImage;
+import io.jdib.image.DiskFormat;
+import io.jdib.image.DiskFormats;
 import io.jdib.image.TarOutput;
 import io.jdib.sys.Exec;
 import io.jdib.sys.Mounts;
@@ -49,6 +54,11 @@ public final class Build {
         long start = System.nanoTime();
         StaleBuilds.clean(spec.workRoot(), events::warn);
         ElementResolution resolution = step("resolve elements", this::resolve);
+        BlockDeviceGraph graph = spec.wantsDisk() ? step("read block-device config", () -> {
+            BlockDeviceGraph g = DiskImage.config(spec, resolution, spec.environment());
+            BlockDevice.requireBuildable(g);
+            return g;
+        }) : null;
         Thread onSignal = new Thread(this::abort, "jdib-abort");
         Runtime.getRuntime().addShutdownHook(onSignal);
         List<Path> outputs;
@@ -57,7 +67,7 @@ public final class Build {
             buildDir = step("prepare build directory",
                     () -> BuildDir.create(spec.workRoot(), spec.useTmpfs(), spec.minTmpfsGiB(), events::warn));
             events.debug("build directory " + buildDir.dir() + (buildDir.onTmpfs() ? " (tmpfs)" : ""));
-            outputs = phases(resolution);
+            outputs = phases(resolution, graph);
             ok = true;
         } finally {
             teardown(!ok);
@@ -85,7 +95,7 @@ public final class Build {
         return resolution;
     }
 
-    private List<Path> phases(ElementResolution resolution) {
+    private List<Path> phases(ElementResolution resolution, BlockDeviceGraph graph) {
         Path work = buildDir.work();
         Path root = work.resolve("built");
         Path hooksDir = work.resolve("hooks");
@@ -109,7 +119,6 @@ public final class Build {
             finalise(root, hooksDir, mounts, env, runner, outside);
             return step("write outputs", () -> treeOutputs(root, work, true));
         }
-        BlockDeviceGraph graph = step("read block-device config", () -> DiskImage.config(spec, resolution, env));
         try (DiskImage disk = step("create disk", () -> DiskImage.create(spec, graph, root, work, buildDir.ledger(), events))) {
             Map<String, String> diskEnv = new TreeMap<>(env);
             diskEnv.putAll(disk.environment());
@@ -240,28 +249,15 @@ public final class Build {
     }
 
     private List<Path> diskOutputs(Path raw) {
-        List<Path> written = new ArrayList<>();
-        for (String type : spec.types()) {
-            if (!BuildSpec.DISK_TYPES.contains(type)) {
-                continue;
-            }
-            Path target = spec.output(type);
-            partialOutputs.add(TarOutput.partial(target));
-            List<String> argv = new ArrayList<>(List.of("qemu-img", "convert", "-O", type.equals("vhd") ? "vpc" : type));
-            if (type.equals("qcow2") && !spec.disk().uncompressed()) {
-                argv.add("-c");
-            }
-            argv.addAll(List.of(raw.toString(), TarOutput.partial(target).toString()));
-            Exec.check(Exec.Command.of(argv));
-            try {
-                Files.move(TarOutput.partial(target), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            written.add(announce(type, target));
-        }
-        return written;
+        List<DiskFormat> formats = spec.types().stream().filter(DiskFormat::isDiskFormat).map(DiskFormat::parse).toList();
+        ConversionRequest request = ConversionRequest.of(raw, spec.imageName(), formats)
+                .withCompress(!spec.disk().uncompressed())
+                .withQemuImgOptions(spec.disk().qemuImgOptions())
+                .withChecksum(spec.disk().checksum())
+                .withConsumeSource(true);
+        formats.forEach(f -> partialOutputs.add(TarOutput.partial(request.target(f))));
+        return new DiskFormats(events, buildDir.ledger()).convert(request).outputs().stream()
+                .map(ConvertedImage::path).toList();
     }
 
     private Path announce(String type, Path path) {

@@ -18,6 +18,7 @@ final class EventPrinter implements EventSink, AutoCloseable {
     private final PrintWriter out;
     private final boolean trace;
     private final Writer log;
+    private final java.util.Map<String, Integer> progress = new java.util.HashMap<>();
 
     EventPrinter(PrintWriter out, boolean trace, Path logfile) {
         this.out = out;
@@ -60,6 +61,11 @@ final class EventPrinter implements EventSink, AutoCloseable {
             return i.message();
         } else if (event instanceof BuildEvent.Debug d) {
             return trace ? "debug: " + d.message() : null;
+        } else if (event instanceof BuildEvent.Progress p) {
+            // qemu-img reports every percent; a line per quarter is enough to follow.
+            int quarter = p.percent() / 25;
+            Integer last = progress.put(p.task(), quarter);
+            return last != null && last == quarter ? null : "    " + p.task() + ": " + p.percent() + "%";
         } else if (event instanceof BuildEvent.OutputWritten o) {
             return "wrote " + o.path() + " (" + human(o.bytes()) + ")";
         }

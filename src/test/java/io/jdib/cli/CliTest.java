@@ -58,11 +58,11 @@ class CliTest {
 
     @Test
     void unsupportedOptionFailsWithOneClearLine() {
-        Run r = run("disk-image-create", "-t", "tar", "--root-label", "x", "debian-minimal");
+        Run r = run("disk-image-create", "-t", "tar", "--docker-target", "x:y", "debian-minimal");
 
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("error: option --root-label is not supported yet in this version of jdib"
-                + " (it needs disk image output; use -t tar or tgz without it)");
+        assertThat(r.err().strip()).isEqualTo("error: option --docker-target is not supported yet in this version of jdib"
+                + " (leave it out)");
     }
 
     @Test
@@ -71,7 +71,7 @@ class CliTest {
 
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("error: image type 'squashfs' is not supported yet; this version writes:"
-                + " tar, tgz (use -t tar)");
+                + " qcow2, raw, tar, tgz, vhd, vhdx, vmdk");
     }
 
     @Test

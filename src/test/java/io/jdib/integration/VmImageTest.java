@@ -1,0 +1,176 @@
+package io.jdib.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jdib.check.BootRequest;
+import io.jdib.check.BootResult;
+import io.jdib.check.QemuBoot;
+import io.jdib.event.EventSink;
+import io.jdib.testing.HostState;
+import io.jdib.testing.JdibProcess;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real bootable images: built with loop devices, mkfs and GRUB, then booted under QEMU (TCG). */
+@Tag("integration")
+class VmImageTest {
+    private static final Duration BUILD = Duration.ofMinutes(20);
+    private static final Duration BOOT = Duration.ofMinutes(6);
+
+    @TempDir
+    Path dir;
+
+    private Map<String, String> env(String... extra) {
+        Map<String, String> env = new HashMap<>(Map.of("ELEMENTS_PATH", JdibProcess.testElements().toString(),
+                "JDIB_WORK_DIR", dir.resolve("work").toString()));
+        for (int i = 0; i < extra.length; i += 2) {
+            env.put(extra[i], extra[i + 1]);
+        }
+        return env;
+    }
+
+    private Path out(String name) {
+        return dir.resolve("out").resolve(name);
+    }
+
+    private JdibProcess.Result build(Map<String, String> env, String... args) {
+        String[] argv = new String[args.length + 1];
+        argv[0] = "disk-image-create";
+        System.arraycopy(args, 0, argv, 1, args.length);
+        return JdibProcess.run(BUILD, env, argv);
+    }
+
+    private static Path fixture(String name) {
+        try {
+            return Path.of(Objects.requireNonNull(VmImageTest.class.getResource(name)).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private BootResult boot(Path image, boolean uefi) {
+        BootRequest request = BootRequest.ofImage(image).withUefi(uefi).withTimeout(BOOT)
+                .withConsoleLog(dir.resolve(image.getFileName() + (uefi ? ".uefi" : ".bios") + ".console"));
+        return new QemuBoot(EventSink.NONE).boot(request);
+    }
+
+    private void assertNothingLeft() {
+        assertThat(HostState.mountsUnder(dir)).isEmpty();
+        assertThat(HostState.loopsUnder(dir)).isEmpty();
+        assertThat(HostState.buildDirs(dir.resolve("work"))).isEmpty();
+    }
+
+    private static long allocatedBytes(Path file) {
+        return Long.parseLong(HostState.run("stat", "--format=%b", file.toString()).strip()) * 512;
+    }
+
+    @Test
+    void mbrBiosImageBootsToLogin() throws Exception {
+        JdibProcess.Result r = build(env(), "-o", out("bios").toString(), "-t", "raw,qcow2", "debian-minimal", "vm");
+
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("block-device-mbr").contains("installing GRUB for BIOS");
+        Path qcow2 = out("bios.qcow2");
+        Path raw = out("bios.raw");
+        assertThat(HostState.run("qemu-img", "info", "--output=json", qcow2.toString())).contains("\"format\": \"qcow2\"");
+        assertThat(HostState.run("sfdisk", "--dump", raw.toString())).contains("type=83, bootable");
+        // Trimmed free space stays unallocated, so the raw file is sparse.
+        assertThat(allocatedBytes(raw)).isLessThan(Files.size(raw) * 3 / 4);
+        assertThat(Files.size(qcow2)).isLessThan(allocatedBytes(raw));
+        assertNothingLeft();
+
+        BootResult booted = boot(qcow2, false);
+        assertThat(booted.matched()).as(String.join("\n", booted.lastLines())).isTrue();
+        String console = Files.readString(booted.consoleLog());
+        assertThat(console).contains("root=LABEL=cloudimg-rootfs").contains("console=ttyS0,115200");
+    }
+
+    @Test
+    void efiGptImageBootsToLoginWithUefi() throws Exception {
+        JdibProcess.Result r = build(env(), "-o", out("efi").toString(), "-t", "qcow2", "debian-minimal", "vm",
+                "block-device-efi");
+
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("installing GRUB for UEFI").contains("onto ESP (vfat)");
+        assertNothingLeft();
+
+        BootResult booted = boot(out("efi.qcow2"), true);
+        assertThat(booted.matched()).as(String.join("\n", booted.lastLines())).isTrue();
+        assertThat(Files.readString(booted.consoleLog())).contains("efi: EFI v");
+    }
+
+    @Test
+    void multiPartitionImageBootsAndItsFstabIsRight() throws Exception {
+        JdibProcess.Result r = build(env("DIB_BLOCK_DEVICE_CONFIG", "file://" + fixture("multi-partition.yaml")),
+                "-o", out("multi").toString(), "-t", "qcow2,tar", "debian-minimal", "vm");
+
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        String fstab = HostState.run("tar", "--extract", "--to-stdout", "--file", out("multi.tar").toString(), "./etc/fstab");
+        assertThat(fstab.lines().toList()).containsExactly(
+                "LABEL=cloudimg-rootfs / ext4 defaults 0 1",
+                "LABEL=boot /boot ext4 defaults 0 2",
+                "LABEL=var /var ext4 defaults 0 2",
+                "LABEL=varlog /var/log xfs defaults,noatime 0 2");
+        // The tar is the whole final tree, across the image's own filesystems.
+        assertThat(HostState.run("tar", "--list", "--file", out("multi.tar").toString()))
+                .contains("./boot/grub/grub.cfg").contains("./var/lib/dpkg/status");
+        assertNothingLeft();
+
+        BootResult booted = boot(out("multi.qcow2"), false);
+        assertThat(booted.matched()).as(String.join("\n", booted.lastLines())).isTrue();
+        assertThat(Files.readString(booted.consoleLog())).contains("XFS (vda").doesNotContain("emergency mode");
+    }
+
+    @Test
+    void lvmStopsBeforeBuildingWhenDeviceMapperIsMissing() throws Exception {
+        JdibProcess.Result r = build(env("DIB_BLOCK_DEVICE_CONFIG", "file://" + fixture("lvm.yaml")),
+                "-o", out("lvm").toString(), "-t", "qcow2", "debian-minimal", "vm");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.output()).contains("error: the block-device config needs LVM").contains("device-mapper");
+        assertThat(r.output()).doesNotContain("==> root.d");
+        assertThat(Files.exists(out("lvm.qcow2"))).isFalse();
+        assertNothingLeft();
+    }
+
+    @Test
+    void failingFinaliseHookLeavesNothingMountedOrAttached() throws Exception {
+        JdibProcess.Result r = build(env(), "-o", out("fail").toString(), "-t", "raw", "debian-minimal",
+                "jdib-test-fail-finalise");
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.output()).contains("==> create disk")
+                .contains("error: hook failed: element jdib-test-fail-finalise, phase finalise.d, script 10-jdib-fail"
+                        + " exited with code 4");
+        assertThat(Files.exists(out("fail.raw"))).isFalse();
+        assertNothingLeft();
+    }
+
+    @Test
+    void sigkillDuringFinaliseThenCleanupDetachesEverything() throws Exception {
+        JdibProcess p = JdibProcess.start(env(), "disk-image-create", "-o", out("killed").toString(), "-t", "raw",
+                "debian-minimal", "jdib-test-hang-finalise");
+        p.awaitLine(l -> l.contains("JDIB-FINALISE-READY"), BUILD);
+        p.signal("KILL");
+        p.waitFor(Duration.ofMinutes(1));
+        assertThat(HostState.loopsUnder(dir)).isNotEmpty();
+        assertThat(HostState.mountsUnder(dir)).isNotEmpty();
+
+        JdibProcess.Result cleanup = JdibProcess.run(Duration.ofMinutes(2), env(), "cleanup", "--work-dir",
+                dir.resolve("work").toString());
+
+        assertThat(cleanup.exitCode()).as(cleanup.output()).isZero();
+        assertNothingLeft();
+        assertThat(HostState.processes("sleep 6544")).isEmpty();
+        assertThat(List.of(out("killed.raw"), out("killed.raw.jdib-partial"))).noneMatch(Files::exists);
+    }
+}
