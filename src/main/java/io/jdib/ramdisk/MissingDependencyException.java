@@ -7,7 +7,7 @@ import java.util.List;
  * An executable, its loader or a library it needs is not in the tree. The message is one line:
  * who asked (the context, e.g. the element), which file needed what, and where it was looked for.
  */
-public final class MissingDependencyException extends RuntimeException {
+public final class MissingDependencyException extends io.jdib.sys.UserError {
     private static final long serialVersionUID = 1L;
 
     private final String context;

@@ -51,10 +51,12 @@ class AbortTest {
 
     @Test
     void sigtermDuringInstallUndoesEverything() throws Exception {
-        JdibProcess p = JdibProcess.start(env(), "disk-image-create", "-o", dir.resolve("out/x").toString(), "-t", "tar",
-                "debian-minimal", "jdib-test-hang");
+        JdibProcess p = JdibProcess.start(env(), "disk-image-create", "-x", "-o", dir.resolve("out/x").toString(),
+                "-t", "tar", "debian-minimal", "jdib-test-hang");
         p.awaitLine(l -> l.contains("JDIB-HANG-READY"), Duration.ofMinutes(15));
         assertThat(HostState.mountsUnder(dir)).isNotEmpty(); // the chroot is up: there is something to undo
+        // -x runs hooks under bash -x and prints debug events.
+        assertThat(p.output()).contains("[jdib-test-hang/20-jdib-hang] + echo JDIB-HANG-READY").contains("debug: ");
 
         p.signal("TERM");
         int code = p.waitFor(Duration.ofMinutes(2));

@@ -36,6 +36,7 @@ class DebianTreeBuildTest {
         build = JdibProcess.run(Duration.ofMinutes(20),
                 Map.of("ELEMENTS_PATH", JdibProcess.testElements().toString(), "JDIB_WORK_DIR", work.toString()),
                 "disk-image-create", "-o", out.resolve("dm").toString(), "-t", "tar,tgz", "-p", "zstd",
+                "--logfile", dir.resolve("build.log").toString(),
                 "debian-minimal", "jdib-test");
         assertThat(build.exitCode()).as(build.output()).isZero();
     }
@@ -111,6 +112,13 @@ class DebianTreeBuildTest {
         }
         assertThat(build.output()).contains("    install.d timings:").containsPattern("\\d+\\.\\d s  jdib-test/50-jdib-test");
         assertThat(build.output()).containsPattern("wrote .*dm\\.tar \\(\\d+\\.\\d MiB\\)");
+    }
+
+    @Test
+    void logfileHoldsTheBuildWithTimestamps() throws Exception {
+        List<String> log = Files.readAllLines(dir.resolve("build.log"));
+        assertThat(log).anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ==> root\\.d"));
+        assertThat(log).anyMatch(l -> l.endsWith("[jdib-test/50-jdib-test] jdib-test install.d ran with flavour blue"));
     }
 
     @Test

@@ -6,7 +6,7 @@ import java.util.Objects;
  * A block-device config the user must fix. The message is one line: {@code
  * SOURCE:LINE:COLUMN: what is wrong; what to do}.
  */
-public final class BlockDeviceConfigException extends RuntimeException {
+public final class BlockDeviceConfigException extends io.jdib.sys.UserError {
 
   private final SourcePosition position;
   private final String problem;
