@@ -145,10 +145,18 @@ public final class Build {
         if (phases.stream().noneMatch(p -> hasHooks(hooksDir, p))) {
             return;
         }
-        try (Chroot chroot = Chroot.enter(root, hooksDir, cacheBinds(root), mounts)) {
+        AptArchiveCache apt = AptArchiveCache.forTree(root, aptCacheDir(), events);
+        if (apt != null) {
+            apt.offer();
+        }
+        try (Chroot chroot = Chroot.enter(root, hooksDir, AptArchiveCache.binds(apt), mounts)) {
             HookRunner.Launcher inside = chroot.launcher(hooksDir);
             for (Phase p : phases) {
                 phase(runner, p, env, inside);
+            }
+        } finally {
+            if (apt != null && Mounts.mountedUnder(root.resolve("var/cache")).isEmpty()) {
+                apt.collect();
             }
         }
     }
@@ -163,14 +171,9 @@ public final class Build {
     }
 
     /** Debian trees share one apt archive cache across builds, kept under the image cache. */
-    private List<Chroot.Bind> cacheBinds(Path root) {
-        if (!Files.isDirectory(root.resolve("var/cache/apt/archives"))) {
-            return List.of();
-        }
-        Path cache = spec.imageCache().resolve("apt").resolve(spec.environment().getOrDefault("DIB_RELEASE", "bookworm")
+    private Path aptCacheDir() {
+        return spec.imageCache().resolve("apt").resolve(spec.environment().getOrDefault("DIB_RELEASE", "bookworm")
                 + "-" + spec.arch());
-        mkdirs(cache.resolve("partial"));
-        return List.of(new Chroot.Bind(cache, "/var/cache/apt/archives"));
     }
 
     private void phase(HookRunner runner, Phase phase, Map<String, String> env, HookRunner.Launcher launcher) {

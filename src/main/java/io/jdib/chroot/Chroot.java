@@ -35,7 +35,7 @@ public final class Chroot implements AutoCloseable {
     private boolean policyWritten;
 
     /** An extra directory bound into the chroot (such as a package cache). */
-    public record Bind(Path hostDir, String insidePath) {}
+    public record Bind(Path hostDir, String insidePath, boolean readOnly) {}
 
     private Chroot(Path root) {
         this.root = root;
@@ -65,7 +65,7 @@ public final class Chroot implements AutoCloseable {
         mounts.add(owner.mount("sysfs", "sysfs", dir("sys"), "ro,nosuid,nodev,noexec"));
         mounts.add(owner.bind(hookTree, dir(IN_TARGET.substring(1)), true));
         for (Bind bind : binds) {
-            mounts.add(owner.bind(bind.hostDir(), dir(bind.insidePath().replaceFirst("^/", "")), false));
+            mounts.add(owner.bind(bind.hostDir(), dir(bind.insidePath().replaceFirst("^/", "")), bind.readOnly()));
         }
     }
 

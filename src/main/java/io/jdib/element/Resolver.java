@@ -134,7 +134,7 @@ public final class Resolver {
     }
 
     private ElementError notFound(String name, String wantedBy) {
-        List<String> near = Similar.nearest(name, path.names(), 3);
+        List<String> near = io.jdib.sys.NearestNames.plausible(name, path.names(), 3);
         StringBuilder message = new StringBuilder("element '" + name + "' not found");
         if (wantedBy != null && !wantedBy.isEmpty()) {
             message.append(" (needed by ").append(wantedBy).append(")");
