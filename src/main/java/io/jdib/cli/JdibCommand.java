@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
             ElementInfoCommand.class,
             CleanupCommand.class,
             BootCommand.class,
+            CheckCommand.class,
             NotYetCommand.RamdiskImageCreate.class,
             NotYetCommand.DiskImageGetKernel.class,
             InternalCommand.class

@@ -1,0 +1,664 @@
+package io.jdib.check;
+
+import io.jdib.check.DiskFacts.Volume;
+import io.jdib.check.ImageFacts.Setting;
+import io.jdib.check.RuleResult.Evidence;
+import io.jdib.check.RuleResult.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The cloud-readiness rules that need no boot: each reads the image's files ({@link ImageTree}) and
+ * what the disk says ({@link DiskFacts}) and returns a {@link RuleResult} with its evidence.
+ * {@link #run} is the entry point; {@link ImageCheck} opens an image file and calls it.
+ */
+public final class StaticChecks {
+    /** Rule ids, in report order; the number is the requirement of issue 4 they prove. */
+    public static final List<String> RULES = List.of(
+            "root-filesystem", "no-swap", "growroot",                         // 1
+            "no-persistent-net-rules", "no-hwaddr", "dhcp-all-interfaces",    // 2
+            "sshd-enabled", "no-ssh-host-keys",                               // 3
+            "no-firewall",                                                    // 4
+            "cloud-init-installed", "ssh-password-auth-off", "root-locked", "default-user", // 5
+            "cloud-init-services",                                            // 6
+            "serial-console",                                                 // 7
+            "compressed-image", "trimmed",                                    // 8
+            "datasource-list");                                               // 9
+
+    private static final List<String> FIREWALLS = List.of("ufw.service", "firewalld.service", "nftables.service",
+            "netfilter-persistent.service", "iptables.service", "ip6tables.service");
+    private static final List<String> CLOUD_INIT_UNITS = List.of("cloud-init-local.service", "cloud-init.service",
+            "cloud-config.service", "cloud-final.service");
+    private static final Pattern CONSOLE = Pattern.compile("(?<![\\w-])console=ttyS0\\b[^\\s\"]*");
+
+    private final ImageFacts facts;
+    private final ImageTree tree;
+    private final DiskFacts disk;
+
+    private StaticChecks(ImageTree tree, DiskFacts disk) {
+        this.tree = tree;
+        this.facts = new ImageFacts(tree);
+        this.disk = disk;
+    }
+
+    /** Every static rule on one image, in {@link #RULES} order. */
+    public static List<RuleResult> run(ImageTree tree, DiskFacts disk) {
+        StaticChecks c = new StaticChecks(tree, disk);
+        return List.of(c.rootFilesystem(), c.noSwap(), c.growroot(), c.noPersistentNetRules(), c.noHwaddr(),
+                c.dhcpAllInterfaces(), c.sshdEnabled(), c.noSshHostKeys(), c.noFirewall(), c.cloudInitInstalled(),
+                c.sshPasswordAuthOff(), c.rootLocked(), c.defaultUser(), c.cloudInitServices(), c.serialConsole(),
+                c.compressedImage(), c.trimmed(), c.datasourceList());
+    }
+
+    private static RuleResult pass(String id, String title, List<Evidence> evidence) {
+        return new RuleResult(id, title, Outcome.PASS, true, evidence);
+    }
+
+    private static RuleResult fail(String id, String title, List<Evidence> evidence) {
+        return new RuleResult(id, title, Outcome.FAIL, true, evidence);
+    }
+
+    private static RuleResult notApplicable(String id, String title, List<Evidence> evidence) {
+        return new RuleResult(id, title, Outcome.NOT_APPLICABLE, true, evidence);
+    }
+
+    private static RuleResult of(boolean ok, String id, String title, List<Evidence> evidence) {
+        return ok ? pass(id, title, evidence) : fail(id, title, evidence);
+    }
+
+    // ---- 1: one growable root filesystem, no swap
+
+    RuleResult rootFilesystem() {
+        String id = "root-filesystem";
+        String title = "one ext4/xfs root partition, not on LVM, last on the disk";
+        List<Evidence> ev = new ArrayList<>();
+        boolean ok = true;
+        for (Volume v : disk.volumes()) {
+            if (v.fsType().equals("LVM2_member")) {
+                ev.add(Evidence.of("partition " + v.name(), "LVM physical volume: the root is on LVM, which growroot"
+                        + " cannot grow"));
+                ok = false;
+            }
+        }
+        Optional<Volume> root = disk.root();
+        if (root.isEmpty()) {
+            ev.add(Evidence.of("/etc/fstab", "no partition of the disk holds the root filesystem"));
+            return fail(id, title, ev);
+        }
+        Volume r = root.get();
+        String where = disk.tableLabel() == null ? "whole disk (no partition table)" : "partition " + r.name();
+        ev.add(Evidence.of(where, r.fsType() + (r.label().isEmpty() ? "" : " LABEL=" + r.label()) + " mounted at /"));
+        int fstabLine = facts.lineOf("/etc/fstab", "^\\s*\\S+\\s+/\\s");
+        if (fstabLine > 0) {
+            ev.add(Evidence.at("/etc/fstab", fstabLine, tree.lines("/etc/fstab").get(fstabLine - 1).strip()));
+        }
+        if (!r.fsType().equals("ext4") && !r.fsType().equals("xfs")) {
+            ev.add(Evidence.of(where, "root is " + r.fsType() + ", not ext4 or xfs"));
+            ok = false;
+        }
+        if (disk.tableLabel() == null) {
+            ev.add(Evidence.of(where, "a disk without a partition table cannot boot from GRUB or grow a partition"));
+            ok = false;
+        } else {
+            Volume last = disk.volumes().stream().max((a, b) -> Long.compare(a.offset(), b.offset())).orElseThrow();
+            if (last != r) {
+                ev.add(Evidence.of("partition " + last.name(), "comes after the root partition, so growpart cannot grow"
+                        + " root into the rest of the disk"));
+                ok = false;
+            }
+        }
+        return of(ok, id, title, ev);
+    }
+
+    RuleResult noSwap() {
+        String id = "no-swap";
+        String title = "no swap partition and no swap in fstab";
+        List<Evidence> ev = new ArrayList<>();
+        for (Volume v : disk.volumes()) {
+            if (v.fsType().equals("swap")) {
+                ev.add(Evidence.of("partition " + v.name(), "swap space"));
+            }
+        }
+        List<String> fstab = tree.lines("/etc/fstab");
+        for (int i = 0; i < fstab.size(); i++) {
+            String[] f = fstab.get(i).strip().split("\\s+");
+            if (!f[0].startsWith("#") && f.length >= 3 && f[2].equals("swap")) {
+                ev.add(Evidence.at("/etc/fstab", i + 1, fstab.get(i).strip()));
+            }
+        }
+        if (ev.isEmpty()) {
+            return pass(id, title, List.of(Evidence.of("/etc/fstab", "no swap entry; no swap partition on the disk")));
+        }
+        return fail(id, title, ev);
+    }
+
+    RuleResult growroot() {
+        String id = "growroot";
+        String title = "root grows to the disk at boot (growroot or cloud-init growpart)";
+        List<Evidence> ev = new ArrayList<>();
+        Optional<Evidence> growpart = facts.installed("cloud-guest-utils", "/usr/bin/growpart", "/usr/sbin/growpart");
+        Optional<Evidence> initramfs = facts.installed("cloud-initramfs-growroot",
+                "/usr/share/initramfs-tools/scripts/local-bottom/growroot");
+        if (growpart.isPresent() && initramfs.isPresent()) {
+            ev.add(initramfs.get());
+            ev.add(growpart.get());
+            return pass(id, title, ev);
+        }
+        Optional<Evidence> systemdUnit = tree.isFile("/usr/local/sbin/growroot")
+                ? Optional.of(Evidence.of("/usr/local/sbin/growroot", "present")) : Optional.empty();
+        if (growpart.isPresent() && systemdUnit.isPresent()) {
+            ev.add(systemdUnit.get());
+            ev.add(growpart.get());
+            return pass(id, title, ev);
+        }
+        Optional<Evidence> cloudInit = facts.installed("cloud-init", "/usr/bin/cloud-init");
+        if (cloudInit.isPresent() && growpart.isPresent()) {
+            Optional<Evidence> module = cloudModule("growpart");
+            Optional<Setting> mode = facts.cloudSetting("growpart");
+            boolean off = mode.map(s -> s.value() instanceof Map<?, ?> m && m.get("mode") != null
+                    && (ImageFacts.yamlFalse(m.get("mode")) || "off".equals(String.valueOf(m.get("mode")))))
+                    .orElse(false);
+            if (module.isPresent() && !off) {
+                ev.add(module.get());
+                ev.add(growpart.get());
+                return pass(id, title, ev);
+            }
+            mode.filter(s -> off).ifPresent(s -> ev.add(s.evidence("growpart mode is off")));
+        }
+        if (growpart.isEmpty()) {
+            ev.add(Evidence.of(ImageFacts.DPKG_STATUS, "growpart (cloud-guest-utils) is not installed"));
+        }
+        if (initramfs.isEmpty()) {
+            ev.add(Evidence.of(ImageFacts.DPKG_STATUS, "cloud-initramfs-growroot is not installed"));
+        }
+        if (cloudInit.isEmpty()) {
+            ev.add(Evidence.of(ImageFacts.DPKG_STATUS, "cloud-init is not installed (its growpart module would do)"));
+        }
+        return fail(id, title, ev);
+    }
+
+    /** The line of cloud.cfg(.d) listing a cloud-init module in one of the module lists. */
+    private Optional<Evidence> cloudModule(String module) {
+        for (String list : List.of("cloud_init_modules", "cloud_config_modules", "cloud_final_modules")) {
+            Optional<Setting> s = facts.cloudSetting(list);
+            if (s.isPresent() && s.get().value() instanceof List<?> items) {
+                for (Object item : items) {
+                    Object name = item instanceof List<?> l && !l.isEmpty() ? l.get(0) : item;
+                    if (module.equals(String.valueOf(name))) {
+                        int line = facts.lineOf(s.get().file(), "^\\s*-\\s*\\[?\\s*" + Pattern.quote(module) + "\\b");
+                        return Optional.of(Evidence.at(s.get().file(), line, "cloud-init module " + module + " in "
+                                + list));
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ---- 2: no hard-coded MAC addresses, DHCP everywhere
+
+    RuleResult noPersistentNetRules() {
+        String id = "no-persistent-net-rules";
+        String title = "udev persistent-net rules empty (no interface names tied to MACs)";
+        List<Evidence> ev = new ArrayList<>();
+        boolean ok = true;
+        String rules = "/etc/udev/rules.d/70-persistent-net.rules";
+        if (tree.isFile(rules)) {
+            List<String> bad = meaningful(rules);
+            if (bad.isEmpty()) {
+                ev.add(Evidence.of(rules, "empty"));
+            } else {
+                List<String> lines = tree.lines(rules);
+                ev.add(Evidence.at(rules, lines.indexOf(bad.get(0)) + 1, bad.get(0).strip()));
+                ok = false;
+            }
+        } else {
+            ev.add(Evidence.of(rules, "absent"));
+        }
+        String generator = "/etc/udev/rules.d/75-persistent-net-generator.rules";
+        List<String> shipped = new ArrayList<>();
+        for (String dir : List.of("/lib/udev/rules.d", "/usr/lib/udev/rules.d")) {
+            if (tree.isFile(dir + "/75-persistent-net-generator.rules")) {
+                shipped.add(dir + "/75-persistent-net-generator.rules");
+            }
+        }
+        if (tree.entryExists(generator)) {
+            if (tree.linkTarget(generator).filter(t -> t.equals("/dev/null")).isPresent()
+                    || tree.isFile(generator) && meaningful(generator).isEmpty()) {
+                ev.add(Evidence.of(generator, "empty: masks udev's generator"));
+            } else {
+                List<String> bad = meaningful(generator);
+                ev.add(Evidence.at(generator, tree.lines(generator).indexOf(bad.get(0)) + 1,
+                        "generator rule is active: " + bad.get(0).strip()));
+                ok = false;
+            }
+        } else if (shipped.isEmpty()) {
+            ev.add(Evidence.of(generator, "absent, and udev ships no generator (/lib/udev/rules.d)"));
+        } else {
+            ev.add(Evidence.of(shipped.get(0), "udev's persistent-net generator is active and not masked by an empty "
+                    + generator));
+            ok = false;
+        }
+        return of(ok, id, title, ev);
+    }
+
+    private List<String> meaningful(String file) {
+        return tree.lines(file).stream().filter(l -> !l.isBlank() && !l.strip().startsWith("#")).toList();
+    }
+
+    RuleResult noHwaddr() {
+        String id = "no-hwaddr";
+        String title = "no MAC address in network configuration";
+        List<Evidence> bad = new ArrayList<>();
+        List<String> scanned = new ArrayList<>();
+        scan(scanned, bad, tree.list("/etc/sysconfig/network-scripts", "ifcfg-*"), "^\\s*HWADDR=");
+        scan(scanned, bad, tree.list("/etc/systemd/network", "*.network"), "^\\s*(Permanent)?MACAddress\\s*=");
+        scan(scanned, bad, tree.list("/etc/netplan", "*.yaml"), "^\\s*macaddress\\s*:");
+        List<String> eni = new ArrayList<>(List.of("/etc/network/interfaces"));
+        eni.addAll(tree.list("/etc/network/interfaces.d", "*"));
+        scan(scanned, bad, eni.stream().filter(tree::isFile).toList(), "^\\s*hwaddress\\s");
+        if (!bad.isEmpty()) {
+            return fail(id, title, bad);
+        }
+        return pass(id, title, List.of(Evidence.of(scanned.isEmpty() ? "/etc" : String.join(", ", scanned),
+                scanned.isEmpty() ? "no ifcfg, networkd, netplan or ifupdown files" : "no HWADDR/MACAddress/macaddress")));
+    }
+
+    private void scan(List<String> scanned, List<Evidence> bad, List<String> files, String regex) {
+        Pattern p = Pattern.compile(regex);
+        for (String file : files) {
+            scanned.add(file);
+            List<String> lines = tree.lines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                if (p.matcher(lines.get(i)).find()) {
+                    bad.add(Evidence.at(file, i + 1, lines.get(i).strip()));
+                }
+            }
+        }
+    }
+
+    RuleResult dhcpAllInterfaces() {
+        String id = "dhcp-all-interfaces";
+        String title = "every interface is configured by DHCP, whatever its name or MAC";
+        List<Evidence> ev = new ArrayList<>();
+        // systemd-networkd: a .network file matching every interface with DHCP on.
+        List<Evidence> networkd = facts.enabledBy("systemd-networkd.service");
+        for (String file : tree.list("/etc/systemd/network", "*.network")) {
+            Optional<Evidence> all = networkdMatchesAll(file);
+            if (all.isPresent()) {
+                if (networkd.isEmpty()) {
+                    ev.add(Evidence.of(file, "matches every interface, but systemd-networkd.service is not enabled"));
+                    continue;
+                }
+                return pass(id, title, List.of(all.get(), networkd.get(0)));
+            }
+        }
+        // netplan: a match-all ethernet with dhcp4.
+        for (String file : tree.list("/etc/netplan", "*.yaml")) {
+            int match = facts.lineOf(file, "name:\\s*[\"']?(\\*|e\\*|en\\*)[\"']?\\s*$");
+            int dhcp = facts.lineOf(file, "dhcp4:\\s*(true|yes)");
+            if (match > 0 && dhcp > 0) {
+                return pass(id, title, List.of(Evidence.at(file, match, tree.lines(file).get(match - 1).strip()),
+                        Evidence.at(file, dhcp, tree.lines(file).get(dhcp - 1).strip())));
+            }
+        }
+        // DIB's udev-driven dhcp-all-interfaces (ifupdown).
+        String udev = "/etc/udev/rules.d/99-dhcp-all-interfaces.rules";
+        if (tree.isFile(udev)) {
+            return pass(id, title, List.of(Evidence.of(udev, "every interface gets a DHCP ifupdown stanza when it appears")));
+        }
+        // NetworkManager brings up every wired interface with DHCP by default.
+        List<Evidence> nm = facts.enabledBy("NetworkManager.service");
+        if (!nm.isEmpty()) {
+            return pass(id, title, List.of(nm.get(0).withText("NetworkManager enabled: DHCP on every wired interface")));
+        }
+        if (ev.isEmpty()) {
+            ev.add(Evidence.of("/etc/systemd/network", "no .network file matching every interface with DHCP"));
+            ev.add(Evidence.of("/etc/netplan", "no match-all dhcp4 configuration"));
+            List<String> eni = tree.lines("/etc/network/interfaces");
+            for (int i = 0; i < eni.size(); i++) {
+                if (eni.get(i).matches("^\\s*iface\\s+\\S+\\s+inet\\s+dhcp.*") && !eni.get(i).contains(" lo ")) {
+                    ev.add(Evidence.at("/etc/network/interfaces", i + 1, eni.get(i).strip()
+                            + " (one named interface only)"));
+                }
+            }
+        }
+        return fail(id, title, ev);
+    }
+
+    /** The [Match] of a networkd file matches every (Ethernet) interface and its [Network] has DHCP on. */
+    private Optional<Evidence> networkdMatchesAll(String file) {
+        List<String> lines = tree.lines(file);
+        String section = "";
+        boolean restricted = false;
+        int matchLine = 0;
+        int dhcpLine = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.startsWith("[")) {
+                section = line;
+                if (line.equals("[Match]")) {
+                    matchLine = i + 1;
+                }
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (line.startsWith("#") || eq < 0) {
+                continue;
+            }
+            String key = line.substring(0, eq).strip();
+            String value = line.substring(eq + 1).strip();
+            if (section.equals("[Match]")) {
+                switch (key) {
+                    case "Name" -> {
+                        for (String glob : value.split("\\s+")) {
+                            if (!glob.startsWith("!") && !glob.endsWith("*")) {
+                                restricted = true;
+                            }
+                        }
+                    }
+                    case "Type", "Kind" -> {
+                        if (!value.equals("ether")) {
+                            restricted = true;
+                        }
+                    }
+                    default -> restricted = true; // MACAddress, Path, Driver, Host...: a particular interface
+                }
+            } else if (section.equals("[Network]") && key.equals("DHCP")
+                    && List.of("yes", "true", "ipv4", "on", "1").contains(value.toLowerCase(Locale.ROOT))) {
+                dhcpLine = i + 1;
+            }
+        }
+        if (restricted || dhcpLine == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(Evidence.at(file, matchLine > 0 ? matchLine : dhcpLine,
+                "matches every interface; " + lines.get(dhcpLine - 1).strip()));
+    }
+
+    // ---- 3: sshd, without host keys
+
+    RuleResult sshdEnabled() {
+        String id = "sshd-enabled";
+        String title = "sshd installed and enabled at boot";
+        Optional<Evidence> installed = facts.installed("openssh-server", "/usr/sbin/sshd");
+        if (installed.isEmpty()) {
+            return fail(id, title, List.of(Evidence.of(ImageFacts.DPKG_STATUS, "openssh-server is not installed")));
+        }
+        List<Evidence> ev = new ArrayList<>(List.of(installed.get()));
+        List<Evidence> enabled = new ArrayList<>();
+        for (String unit : List.of("ssh.service", "sshd.service", "ssh.socket", "sshd.socket")) {
+            enabled.addAll(facts.enabledBy(unit));
+        }
+        if (enabled.isEmpty()) {
+            ev.add(Evidence.of("/etc/systemd/system", "no *.wants link to ssh.service, sshd.service or ssh.socket"));
+            return fail(id, title, ev);
+        }
+        ev.add(enabled.get(0));
+        return pass(id, title, ev);
+    }
+
+    RuleResult noSshHostKeys() {
+        String id = "no-ssh-host-keys";
+        String title = "no ssh host keys in the image (made per instance at boot)";
+        List<String> keys = tree.list("/etc/ssh", "ssh_host_*key");
+        if (keys.isEmpty()) {
+            return pass(id, title, List.of(Evidence.of("/etc/ssh", "no ssh_host_*key files")));
+        }
+        return fail(id, title, keys.stream().map(k -> Evidence.of(k, "host key shipped in the image: every instance"
+                + " would share it")).toList());
+    }
+
+    // ---- 4: no firewall
+
+    RuleResult noFirewall() {
+        String id = "no-firewall";
+        String title = "no host firewall enabled (clouds use security groups)";
+        List<Evidence> bad = new ArrayList<>();
+        for (String unit : FIREWALLS) {
+            for (Evidence e : facts.enabledBy(unit)) {
+                bad.add(e.withText(unit + " is enabled " + e.text()));
+            }
+        }
+        Map<String, Setting> ufw = facts.shellAssignments("/etc/ufw/ufw.conf");
+        Setting enabled = ufw.get("ENABLED");
+        if (enabled != null && enabled.value().equals("yes") && facts.masked("ufw.service").isEmpty()
+                && !facts.enabledBy("ufw.service").isEmpty()) {
+            bad.add(enabled.evidence("ENABLED=yes"));
+        }
+        if (!bad.isEmpty()) {
+            return fail(id, title, bad);
+        }
+        return pass(id, title, List.of(Evidence.of("/etc/systemd/system", "none of "
+                + String.join(", ", FIREWALLS) + " is enabled")));
+    }
+
+    // ---- 5: cloud-init, keys only, root locked, a default user
+
+    RuleResult cloudInitInstalled() {
+        String id = "cloud-init-installed";
+        String title = "cloud-init installed";
+        return facts.installed("cloud-init", "/usr/bin/cloud-init")
+                .map(e -> pass(id, title, List.of(e)))
+                .orElseGet(() -> fail(id, title, List.of(Evidence.of(ImageFacts.DPKG_STATUS,
+                        "cloud-init is not installed"))));
+    }
+
+    RuleResult sshPasswordAuthOff() {
+        String id = "ssh-password-auth-off";
+        String title = "ssh password logins disabled";
+        if (facts.installed("openssh-server", "/usr/sbin/sshd").isEmpty()) {
+            return notApplicable(id, title, List.of(Evidence.of(ImageFacts.DPKG_STATUS, "no sshd in the image")));
+        }
+        Optional<Setting> sshd = facts.sshdSetting("PasswordAuthentication");
+        if (sshd.isPresent() && sshd.get().value().toString().equalsIgnoreCase("no")) {
+            return pass(id, title, List.of(sshd.get().evidence("PasswordAuthentication no")));
+        }
+        Optional<Setting> pwauth = facts.installed("cloud-init", "/usr/bin/cloud-init").isPresent()
+                ? facts.cloudSetting("ssh_pwauth") : Optional.empty();
+        if (pwauth.isPresent() && ImageFacts.yamlFalse(pwauth.get().value())) {
+            return pass(id, title, List.of(pwauth.get().evidence("ssh_pwauth: " + pwauth.get().value()
+                    + " (cloud-init sets PasswordAuthentication no at first boot)")));
+        }
+        List<Evidence> ev = new ArrayList<>();
+        ev.add(sshd.map(s -> s.evidence("PasswordAuthentication " + s.value()))
+                .orElse(Evidence.of("/etc/ssh/sshd_config", "PasswordAuthentication not set: sshd allows passwords")));
+        pwauth.ifPresent(s -> ev.add(s.evidence("ssh_pwauth: " + s.value())));
+        return fail(id, title, ev);
+    }
+
+    RuleResult rootLocked() {
+        String id = "root-locked";
+        String title = "root password locked";
+        List<String> shadow = tree.lines("/etc/shadow");
+        for (int i = 0; i < shadow.size(); i++) {
+            String[] f = shadow.get(i).split(":", -1);
+            if (f[0].equals("root") && f.length > 1) {
+                String pw = f[1];
+                if (pw.startsWith("*") || pw.startsWith("!")) {
+                    return pass(id, title, List.of(Evidence.at("/etc/shadow", i + 1, "root:" + (pw.length() <= 2 ? pw
+                            : pw.substring(0, 1) + "...") + ": (locked)")));
+                }
+                return fail(id, title, List.of(Evidence.at("/etc/shadow", i + 1, pw.isEmpty()
+                        ? "root has an empty password" : "root has a usable password hash")));
+            }
+        }
+        return fail(id, title, List.of(Evidence.of("/etc/shadow", "no root entry")));
+    }
+
+    RuleResult defaultUser() {
+        String id = "default-user";
+        String title = "a default user is configured for the instance's keys";
+        if (facts.installed("cloud-init", "/usr/bin/cloud-init").isEmpty()) {
+            return fail(id, title, List.of(Evidence.of(ImageFacts.DPKG_STATUS,
+                    "cloud-init is not installed: nothing gives a user the instance's keys")));
+        }
+        List<Evidence> ev = new ArrayList<>();
+        Optional<Setting> users = facts.cloudSetting("users");
+        if (users.isPresent() && users.get().value() instanceof List<?> list && !list.contains("default")) {
+            ev.add(users.get().evidence("users: does not include 'default'"));
+        }
+        Setting found = null;
+        for (String file : facts.cloudConfigFiles()) {
+            if (facts.yaml(file).get("system_info") instanceof Map<?, ?> si && si.get("default_user") instanceof Map<?, ?> du
+                    && du.get("name") != null) {
+                found = new Setting(file, facts.lineOf(file, "^\\s+name\\s*:\\s*" + Pattern.quote(du.get("name").toString())),
+                        du.get("name"));
+            }
+        }
+        if (found != null && ev.isEmpty()) {
+            return pass(id, title, List.of(found.evidence("system_info.default_user.name: " + found.value())));
+        }
+        if (found == null) {
+            ev.add(Evidence.of("/etc/cloud/cloud.cfg", "no system_info.default_user.name"));
+        }
+        return fail(id, title, ev);
+    }
+
+    // ---- 6: cloud-init runs at boot
+
+    RuleResult cloudInitServices() {
+        String id = "cloud-init-services";
+        String title = "cloud-init services enabled (user data and metadata are read at boot)";
+        if (facts.installed("cloud-init", "/usr/bin/cloud-init").isEmpty()) {
+            return fail(id, title, List.of(Evidence.of(ImageFacts.DPKG_STATUS, "cloud-init is not installed")));
+        }
+        List<Evidence> ev = new ArrayList<>();
+        boolean ok = true;
+        for (String unit : CLOUD_INIT_UNITS) {
+            List<Evidence> by = facts.enabledBy(unit);
+            if (by.isEmpty()) {
+                ev.add(Evidence.of("/etc/systemd/system", unit + " is not enabled"));
+                ok = false;
+            } else {
+                ev.add(by.get(0));
+            }
+        }
+        if (tree.entryExists("/etc/cloud/cloud-init.disabled")) {
+            ev.add(Evidence.of("/etc/cloud/cloud-init.disabled", "present: cloud-init will not run"));
+            ok = false;
+        }
+        return of(ok, id, title, ev);
+    }
+
+    // ---- 7: serial console
+
+    RuleResult serialConsole() {
+        String id = "serial-console";
+        String title = "console=ttyS0 on the kernel command line (grub.cfg, from /etc/default/grub)";
+        List<Evidence> ev = new ArrayList<>();
+        Evidence cfg = null;
+        String grubCfg = null;
+        for (String candidate : List.of("/boot/grub/grub.cfg", "/boot/grub2/grub.cfg")) {
+            if (tree.isFile(candidate)) {
+                grubCfg = candidate;
+                List<String> lines = tree.lines(candidate);
+                for (int i = 0; i < lines.size() && cfg == null; i++) {
+                    String l = lines.get(i).strip();
+                    Matcher m = CONSOLE.matcher(l);
+                    if (l.startsWith("linux") && m.find()) {
+                        cfg = Evidence.at(candidate, i + 1, m.group() + " on the kernel line");
+                    }
+                }
+                break;
+            }
+        }
+        if (cfg != null) {
+            ev.add(cfg);
+        } else {
+            ev.add(Evidence.of(grubCfg != null ? grubCfg : "/boot/grub/grub.cfg", grubCfg == null ? "absent"
+                    : "no kernel line with console=ttyS0"));
+        }
+        Evidence source = null;
+        List<String> defaults = new ArrayList<>(List.of("/etc/default/grub"));
+        defaults.addAll(tree.list("/etc/default/grub.d", "*.cfg"));
+        for (String file : defaults) {
+            for (Map.Entry<String, Setting> e : facts.shellAssignments(file).entrySet()) {
+                if (e.getKey().startsWith("GRUB_CMDLINE_LINUX")) {
+                    Matcher m = CONSOLE.matcher(e.getValue().value().toString());
+                    if (m.find()) {
+                        source = e.getValue().evidence(e.getKey() + " has " + m.group());
+                    }
+                }
+            }
+        }
+        if (source != null) {
+            ev.add(source);
+        } else {
+            ev.add(Evidence.of("/etc/default/grub", "no GRUB_CMDLINE_LINUX with console=ttyS0 (here or in grub.d):"
+                    + " grub-mkconfig would drop it"));
+        }
+        return of(cfg != null && source != null, id, title, ev);
+    }
+
+    // ---- 8: compressed copy-on-write, trimmed
+
+    RuleResult compressedImage() {
+        String id = "compressed-image";
+        String title = "compressed copy-on-write format (qcow2 -c)";
+        String tool = "qemu-img check";
+        switch (disk.format()) {
+            case "qcow2" -> {
+                DiskFacts.Qcow2Clusters c = disk.qcow2();
+                if (c == null) {
+                    return fail(id, title, List.of(Evidence.of(tool, "cluster counts unavailable")));
+                }
+                String text = c.compressed() + " of " + c.allocated() + " allocated clusters compressed";
+                // qemu-img convert -c leaves clusters that do not shrink uncompressed; most must be compressed.
+                return of(c.allocated() == 0 || c.compressed() * 2 >= c.allocated(), id, title,
+                        List.of(Evidence.of(tool, text)));
+            }
+            case "raw" -> {
+                return fail(id, title, List.of(Evidence.of("qemu-img info", "format raw: neither copy-on-write nor"
+                        + " compressed; convert with qemu-img convert -c -O qcow2")));
+            }
+            default -> {
+                return notApplicable(id, title, List.of(Evidence.of("qemu-img info", "format " + disk.format()
+                        + ": made for a particular hypervisor, whose format rules apply")));
+            }
+        }
+    }
+
+    RuleResult trimmed() {
+        String id = "trimmed";
+        String title = "free space trimmed (allocated data close to what the filesystems use)";
+        if (disk.allocatedBytes() < 0 || disk.usedBytes() < 0) {
+            return notApplicable(id, title, List.of(Evidence.of("qemu-img map", "allocation unknown")));
+        }
+        long slack = disk.usedBytes() / 10 + 64L * 1024 * 1024;
+        String text = String.format("%d MiB of data allocated; filesystems use %d MiB",
+                disk.allocatedBytes() >> 20, disk.usedBytes() >> 20);
+        return of(disk.allocatedBytes() <= disk.usedBytes() + slack, id, title, List.of(Evidence.of("qemu-img map",
+                text)));
+    }
+
+    // ---- 9: datasource_list
+
+    RuleResult datasourceList() {
+        String id = "datasource-list";
+        String title = "cloud-init datasource_list set in /etc/cloud/cloud.cfg.d";
+        if (facts.installed("cloud-init", "/usr/bin/cloud-init").isEmpty()) {
+            return fail(id, title, List.of(Evidence.of(ImageFacts.DPKG_STATUS, "cloud-init is not installed")));
+        }
+        Setting found = null;
+        for (String file : tree.list("/etc/cloud/cloud.cfg.d", "*.cfg")) {
+            Object v = facts.yaml(file).get("datasource_list");
+            if (v != null) {
+                found = new Setting(file, facts.lineOf(file, "^datasource_list\\s*:"), v);
+            }
+        }
+        if (found == null) {
+            return fail(id, title, List.of(Evidence.of("/etc/cloud/cloud.cfg.d", "no datasource_list: cloud-init"
+                    + " probes every data source at first boot")));
+        }
+        if (!(found.value() instanceof List<?> l) || l.isEmpty()) {
+            return fail(id, title, List.of(found.evidence("datasource_list is empty or not a list")));
+        }
+        return pass(id, title, List.of(found.evidence("datasource_list: " + found.value())));
+    }
+}

@@ -1,0 +1,298 @@
+package io.jdib.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jdib.check.DiskFacts.Volume;
+import io.jdib.check.RuleResult.Evidence;
+import io.jdib.check.RuleResult.Outcome;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each static rule on two fixture trees: {@code trees/cloud-ready} passes every rule and
+ * {@code trees/not-ready} fails them, with evidence naming the file and line.
+ */
+class StaticChecksTest {
+    private static final long MIB = 1024 * 1024;
+
+    private static final DiskFacts GOOD_DISK = new DiskFacts("qcow2", "dos",
+            List.of(new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/")),
+            "p1", new DiskFacts.Qcow2Clusters(32768, 1000, 990), 900 * MIB, 880 * MIB);
+
+    private static final DiskFacts BAD_DISK = new DiskFacts("raw", "dos",
+            List.of(new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/"),
+                    new Volume("p2", 2049 * MIB, 512 * MIB, "82", "swap", "", "u2", "abcd-02", "")),
+            "p1", null, 2000 * MIB, 880 * MIB);
+
+    private static ImageTree tree(String name) {
+        try {
+            return new ImageTree(Path.of(Objects.requireNonNull(
+                    StaticChecksTest.class.getResource("trees/" + name)).toURI()));
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RuleResult rule(List<RuleResult> results, String id) {
+        return results.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    private static List<RuleResult> good() {
+        return StaticChecks.run(tree("cloud-ready"), GOOD_DISK);
+    }
+
+    private static List<RuleResult> bad() {
+        return StaticChecks.run(tree("not-ready"), BAD_DISK);
+    }
+
+    private static void assertEvidence(RuleResult r, String file, int line, String text) {
+        assertThat(r.evidence()).as(r.id()).anySatisfy(e -> {
+            assertThat(e.file()).isEqualTo(file);
+            assertThat(e.line()).isEqualTo(line);
+            assertThat(e.text()).contains(text);
+        });
+    }
+
+    @Test
+    void everyRuleRunsInOrderAndTheCloudReadyTreePassesThemAll() {
+        List<RuleResult> results = good();
+        assertThat(results).extracting(RuleResult::id).containsExactlyElementsOf(StaticChecks.RULES);
+        assertThat(results).allSatisfy(r -> assertThat(r.outcome()).as(r.id() + " " + r.evidence())
+                .isEqualTo(Outcome.PASS));
+        assertThat(results).allSatisfy(r -> assertThat(r.evidence()).as(r.id()).isNotEmpty());
+    }
+
+    @Test
+    void rootFilesystem() {
+        assertEvidence(rule(good(), "root-filesystem"), "/etc/fstab", 1, "LABEL=cloudimg-rootfs / ext4");
+        RuleResult bad = rule(bad(), "root-filesystem");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(bad, "partition p2", 0, "comes after the root partition");
+
+        DiskFacts lvm = new DiskFacts("qcow2", "gpt", List.of(
+                new Volume("p1", MIB, 100 * MIB, "", "ext4", "boot", "", "", "/boot"),
+                new Volume("p2", 101 * MIB, 900 * MIB, "", "LVM2_member", "", "", "", "")), "p1", null, -1, -1);
+        RuleResult onLvm = rule(StaticChecks.run(tree("cloud-ready"), lvm), "root-filesystem");
+        assertThat(onLvm.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(onLvm, "partition p2", 0, "LVM");
+    }
+
+    @Test
+    void noSwap() {
+        assertThat(rule(good(), "no-swap").outcome()).isEqualTo(Outcome.PASS);
+        RuleResult bad = rule(bad(), "no-swap");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(bad, "/etc/fstab", 2, "/dev/vda2 none swap");
+        assertEvidence(bad, "partition p2", 0, "swap");
+    }
+
+    @Test
+    void growroot() {
+        assertEvidence(rule(good(), "growroot"), ImageFacts.DPKG_STATUS, 9, "cloud-initramfs-growroot");
+        RuleResult bad = rule(bad(), "growroot");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(bad, ImageFacts.DPKG_STATUS, 0, "growpart (cloud-guest-utils) is not installed");
+    }
+
+    @Test
+    void growrootThroughCloudInitsGrowpartModule(@TempDir Path dir) throws Exception {
+        Path status = dir.resolve("var/lib/dpkg/status");
+        Files.createDirectories(status.getParent());
+        Files.writeString(status, "Package: cloud-init\nStatus: install ok installed\n\n"
+                + "Package: cloud-guest-utils\nStatus: install ok installed\n");
+        Path cfg = dir.resolve("etc/cloud/cloud.cfg");
+        Files.createDirectories(cfg.getParent());
+        Files.writeString(cfg, "cloud_init_modules:\n - migrator\n - growpart\n");
+        RuleResult r = rule(StaticChecks.run(new ImageTree(dir), GOOD_DISK), "growroot");
+        assertThat(r.outcome()).isEqualTo(Outcome.PASS);
+        assertEvidence(r, "/etc/cloud/cloud.cfg", 3, "cloud-init module growpart");
+
+        Files.createDirectories(dir.resolve("etc/cloud/cloud.cfg.d"));
+        Files.writeString(dir.resolve("etc/cloud/cloud.cfg.d/99-off.cfg"), "growpart:\n  mode: off\n");
+        assertThat(rule(StaticChecks.run(new ImageTree(dir), GOOD_DISK), "growroot").outcome())
+                .isEqualTo(Outcome.FAIL);
+    }
+
+    @Test
+    void noPersistentNetRules() {
+        RuleResult good = rule(good(), "no-persistent-net-rules");
+        assertEvidence(good, "/etc/udev/rules.d/75-persistent-net-generator.rules", 0, "empty");
+        RuleResult bad = rule(bad(), "no-persistent-net-rules");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(bad, "/etc/udev/rules.d/70-persistent-net.rules", 2, "ATTR{address}==\"52:54:00:12:34:56\"");
+        assertEvidence(bad, "/lib/udev/rules.d/75-persistent-net-generator.rules", 0, "generator is active");
+    }
+
+    @Test
+    void noHwaddr() {
+        assertThat(rule(good(), "no-hwaddr").outcome()).isEqualTo(Outcome.PASS);
+        RuleResult bad = rule(bad(), "no-hwaddr");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(bad, "/etc/sysconfig/network-scripts/ifcfg-eth0", 3, "HWADDR=52:54:00:12:34:56");
+    }
+
+    @Test
+    void dhcpAllInterfaces() {
+        assertEvidence(rule(good(), "dhcp-all-interfaces"), "/etc/systemd/network/99-dhcp-all-interfaces.network", 1,
+                "matches every interface");
+        RuleResult bad = rule(bad(), "dhcp-all-interfaces");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(bad, "/etc/network/interfaces", 5, "one named interface only");
+    }
+
+    @Test
+    void networkdFileForOneMacDoesNotCount(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("etc/systemd/network/10-eth0.network");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "[Match]\nMACAddress=52:54:00:12:34:56\n[Network]\nDHCP=yes\n");
+        Path wants = dir.resolve("etc/systemd/system/multi-user.target.wants/systemd-networkd.service");
+        Files.createDirectories(wants.getParent());
+        Files.createFile(wants);
+        List<RuleResult> results = StaticChecks.run(new ImageTree(dir), GOOD_DISK);
+        assertThat(rule(results, "dhcp-all-interfaces").outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(rule(results, "no-hwaddr"), "/etc/systemd/network/10-eth0.network", 2, "MACAddress=");
+    }
+
+    @Test
+    void sshdEnabled() {
+        assertEvidence(rule(good(), "sshd-enabled"), "/etc/systemd/system/multi-user.target.wants/ssh.service", 0, "");
+        RuleResult bad = rule(bad(), "sshd-enabled");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(bad, "/etc/systemd/system", 0, "no *.wants link to ssh.service");
+    }
+
+    @Test
+    void noSshHostKeys() {
+        assertThat(rule(good(), "no-ssh-host-keys").outcome()).isEqualTo(Outcome.PASS);
+        RuleResult bad = rule(bad(), "no-ssh-host-keys");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(bad, "/etc/ssh/ssh_host_ed25519_key", 0, "host key shipped");
+    }
+
+    @Test
+    void noFirewall() {
+        assertThat(rule(good(), "no-firewall").outcome()).isEqualTo(Outcome.PASS);
+        RuleResult bad = rule(bad(), "no-firewall");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(bad, "/etc/systemd/system/multi-user.target.wants/ufw.service", 0, "ufw.service is enabled");
+    }
+
+    @Test
+    void cloudInitInstalled() {
+        assertEvidence(rule(good(), "cloud-init-installed"), ImageFacts.DPKG_STATUS, 5, "cloud-init");
+        assertThat(rule(bad(), "cloud-init-installed").outcome()).isEqualTo(Outcome.FAIL);
+    }
+
+    @Test
+    void sshPasswordAuthOff() {
+        assertEvidence(rule(good(), "ssh-password-auth-off"), "/etc/cloud/cloud.cfg.d/60-dib-cloud-init.cfg", 1,
+                "ssh_pwauth: false");
+        RuleResult bad = rule(bad(), "ssh-password-auth-off");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        // sshd takes the first value it reads: the Include on line 1 comes before anything else.
+        assertEvidence(bad, "/etc/ssh/sshd_config.d/50-local.conf", 1, "PasswordAuthentication yes");
+    }
+
+    @Test
+    void rootLocked() {
+        assertEvidence(rule(good(), "root-locked"), "/etc/shadow", 1, "locked");
+        RuleResult bad = rule(bad(), "root-locked");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(bad, "/etc/shadow", 1, "usable password hash");
+        assertThat(bad.evidence()).extracting(Evidence::text).noneMatch(t -> t.contains("$6$"));
+    }
+
+    @Test
+    void defaultUser() {
+        assertEvidence(rule(good(), "default-user"), "/etc/cloud/cloud.cfg", 10, "name: debian");
+        RuleResult bad = rule(bad(), "default-user");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(bad, ImageFacts.DPKG_STATUS, 0, "cloud-init is not installed");
+    }
+
+    @Test
+    void cloudInitServices() {
+        RuleResult good = rule(good(), "cloud-init-services");
+        assertThat(good.evidence()).hasSize(4);
+        assertEvidence(good, "/etc/systemd/system/cloud-init.target.wants/cloud-final.service", 0, "");
+        assertThat(rule(bad(), "cloud-init-services").outcome()).isEqualTo(Outcome.FAIL);
+    }
+
+    @Test
+    void serialConsoleNeedsBothGrubCfgAndItsSource() {
+        RuleResult good = rule(good(), "serial-console");
+        assertEvidence(good, "/boot/grub/grub.cfg", 3, "console=ttyS0,115200");
+        assertEvidence(good, "/etc/default/grub.d/50-jdib.cfg", 2, "GRUB_CMDLINE_LINUX has console=ttyS0,115200");
+        RuleResult bad = rule(bad(), "serial-console");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(bad, "/boot/grub/grub.cfg", 2, "console=ttyS0");
+        assertEvidence(bad, "/etc/default/grub", 0, "grub-mkconfig would drop it");
+    }
+
+    @Test
+    void compressedImage() {
+        assertEvidence(rule(good(), "compressed-image"), "qemu-img check", 0, "990 of 1000 allocated clusters compressed");
+        assertThat(rule(bad(), "compressed-image").outcome()).isEqualTo(Outcome.FAIL);
+        DiskFacts uncompressed = new DiskFacts("qcow2", "dos", GOOD_DISK.volumes(), "p1",
+                new DiskFacts.Qcow2Clusters(32768, 1000, 0), 900 * MIB, 880 * MIB);
+        RuleResult r = rule(StaticChecks.run(tree("cloud-ready"), uncompressed), "compressed-image");
+        assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(r, "qemu-img check", 0, "0 of 1000");
+    }
+
+    @Test
+    void trimmed() {
+        assertThat(rule(good(), "trimmed").outcome()).isEqualTo(Outcome.PASS);
+        RuleResult bad = rule(bad(), "trimmed");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(bad, "qemu-img map", 0, "2000 MiB of data allocated; filesystems use 880 MiB");
+    }
+
+    @Test
+    void datasourceList() {
+        assertEvidence(rule(good(), "datasource-list"), "/etc/cloud/cloud.cfg.d/91-dib-cloud-init-datasources.cfg", 1,
+                "[ConfigDrive, OpenStack]");
+        assertThat(rule(bad(), "datasource-list").outcome()).isEqualTo(Outcome.FAIL);
+    }
+
+    @Test
+    void reportFailsOnlyOnRequiredFailures() {
+        CheckReport good = new CheckReport(Path.of("good.qcow2"), "qcow2", good(), 1);
+        CheckReport bad = new CheckReport(Path.of("bad.raw"), "raw", bad(), 1);
+        assertThat(good.passed()).isTrue();
+        assertThat(bad.passed()).isFalse();
+        assertThat(bad.failed()).contains("no-swap", "cloud-init-installed", "serial-console")
+                .doesNotContain("ssh-password-auth-off-missing");
+    }
+
+    @Test
+    void symlinksResolveInsideTheImageNotOnTheHost(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("etc"));
+        Files.createDirectories(dir.resolve("usr/lib"));
+        Files.writeString(dir.resolve("usr/lib/os-release"), "ID=debian\n");
+        Files.createSymbolicLink(dir.resolve("etc/os-release"), Path.of("../usr/lib/os-release"));
+        Files.createSymbolicLink(dir.resolve("etc/passwd"), Path.of("/usr/lib/os-release"));
+        Files.createSymbolicLink(dir.resolve("etc/escape"), Path.of("../../../../../../etc/hostname"));
+        ImageTree tree = new ImageTree(dir);
+        assertThat(tree.lines("/etc/os-release")).containsExactly("ID=debian");
+        assertThat(tree.lines("/etc/passwd")).containsExactly("ID=debian");
+        assertThat(tree.resolve("/etc/escape")).isEqualTo(dir.resolve("etc/hostname"));
+        assertThat(tree.exists("/etc/escape")).isFalse();
+    }
+
+    @Test
+    void fstabSpecsMatchVolumes() {
+        Volume v = new Volume("p2", 0, 1, "83", "ext4", "boot", "0a1b-2c", "abcd1234-02", "");
+        assertThat(ImageCheck.matches("LABEL=boot", v)).isTrue();
+        assertThat(ImageCheck.matches("UUID=0A1B-2C", v)).isTrue();
+        assertThat(ImageCheck.matches("PARTUUID=abcd1234-02", v)).isTrue();
+        assertThat(ImageCheck.matches("/dev/disk/by-label/boot", v)).isTrue();
+        assertThat(ImageCheck.matches("LABEL=root", v)).isFalse();
+        assertThat(ImageCheck.matches("/dev/vda2", v)).isFalse();
+    }
+}
