@@ -137,6 +137,9 @@ final class DiskImageCreateCommand implements Callable<Integer> {
                         dockerTarget == null ? null : io.jdib.image.ImageReference.parse(dockerTarget), dockerImport))
                 .build();
         try (EventPrinter printer = new EventPrinter(spec.commandLine().getOut(), traceLevel > 0, logfile)) {
+            if (dockerTarget != null && !buildSpec.wantsContainer()) {
+                printer.warn("--docker-target names the docker and oci outputs, and -t asks for neither; it is ignored");
+            }
             BuildReport report = new Build(buildSpec, printer).run();
             printer.line("build finished in " + EventPrinter.seconds(report.total()));
         }
