@@ -15,7 +15,10 @@ import io.jdib.image.ConversionRequest;
 import io.jdib.image.ConvertedImage;
 import io.jdib.image.DiskFormat;
 import io.jdib.image.DiskFormats;
+import io.jdib.image.SquashfsOutput;
 import io.jdib.image.TarOutput;
+import io.jdib.image.TreeOutputRequest;
+import io.jdib.image.TreeOutputs;
 import io.jdib.sys.Exec;
 import io.jdib.sys.Mounts;
 import io.jdib.sys.UserError;
@@ -53,6 +56,7 @@ public final class Build {
     public BuildReport run() {
         long start = System.nanoTime();
         StaleBuilds.clean(spec.workRoot(), events::warn);
+        TreeOutputs.requireTools(spec.types());
         ElementResolution resolution = step("resolve elements", this::resolve);
         BlockDeviceGraph graph = spec.wantsDisk() ? step("read block-device config", () -> {
             BlockDeviceGraph g = DiskImage.config(spec, resolution, spec.environment());
@@ -229,26 +233,18 @@ public final class Build {
         return script;
     }
 
+    /** tar, tgz, squashfs, docker, oci: made from the final tree ({@link TreeOutputs}). */
     private List<Path> treeOutputs(Path root, Path work, boolean oneFileSystem) {
-        List<Path> written = new ArrayList<>();
-        List<String> types = spec.types();
-        if (!types.contains("tar") && !types.contains("tgz")) {
-            return written;
+        List<String> types = spec.types().stream().filter(TreeOutputs::isTreeType).toList();
+        if (types.isEmpty()) {
+            return List.of();
         }
-        Path tar = spec.output("tar");
-        Path scratchTar = types.contains("tar") ? tar : work.resolve("image.tar");
-        partialOutputs.add(TarOutput.partial(scratchTar));
-        TarOutput.tar(root, scratchTar, oneFileSystem);
-        if (types.contains("tar")) {
-            written.add(announce("tar", tar));
-        }
-        if (types.contains("tgz")) {
-            Path tgz = spec.output("tgz");
-            partialOutputs.add(TarOutput.partial(tgz));
-            TarOutput.gzip(scratchTar, tgz);
-            written.add(announce("tgz", tgz));
-        }
-        return written;
+        TreeOutputRequest request = new TreeOutputRequest(root, spec.imageName(), types, work, oneFileSystem,
+                spec.wantsContainer() ? spec.containerConfig() : null,
+                spec.environment().get(SquashfsOutput.COMPRESSION_VARIABLE), spec.disk().checksum(),
+                spec.container().dockerImport());
+        partialOutputs.addAll(TreeOutputs.partials(request));
+        return new TreeOutputs(events).write(request);
     }
 
     private List<Path> diskOutputs(Path raw) {

@@ -1,5 +1,9 @@
 package io.jdib.build;
 
+import io.jdib.image.ContainerConfig;
+import io.jdib.image.ImageReference;
+import io.jdib.image.SquashfsOutput;
+import io.jdib.image.TreeOutputs;
 import io.jdib.sys.UserError;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,10 +32,11 @@ public record BuildSpec(
         Path workRoot,
         Map<String, String> environment,
         List<String> arguments,
-        DiskOptions disk) {
+        DiskOptions disk,
+        ContainerOptions container) {
 
     /** Output types this version can write. */
-    public static final Set<String> TREE_TYPES = Set.of("tar", "tgz");
+    public static final Set<String> TREE_TYPES = Set.copyOf(TreeOutputs.TYPES);
     public static final Set<String> DISK_TYPES = Set.of("qcow2", "raw", "vhd", "vmdk", "vhdx");
     public static final Set<String> SUPPORTED_TYPES = union(TREE_TYPES, DISK_TYPES);
 
@@ -44,6 +49,16 @@ public record BuildSpec(
         }
     }
 
+    /**
+     * Container outputs ({@code -t docker,oci}): the name and tag ({@code --docker-target}; null: the
+     * image's file name and {@code latest}) and whether to load the docker archive ({@code --docker-import}).
+     */
+    public record ContainerOptions(ImageReference dockerTarget, boolean dockerImport) {
+        public static ContainerOptions defaults() {
+            return new ContainerOptions(null, false);
+        }
+    }
+
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new java.util.TreeSet<>(a);
         all.addAll(b);
@@ -52,6 +67,22 @@ public record BuildSpec(
 
     public boolean wantsDisk() {
         return types.stream().anyMatch(DISK_TYPES::contains);
+    }
+
+    /** The name and tag of the docker and oci outputs. */
+    public ImageReference dockerTarget() {
+        return container.dockerTarget() != null ? container.dockerTarget()
+                : ImageReference.fromImageName(imageName.getFileName().toString());
+    }
+
+    /** Whether a docker or oci output is asked for. */
+    public boolean wantsContainer() {
+        return types.contains("docker") || types.contains("oci");
+    }
+
+    /** The image config of the docker and oci outputs (created: SOURCE_DATE_EPOCH, else now). */
+    public ContainerConfig containerConfig() {
+        return ContainerConfig.forBuild(dockerTarget(), arch, environment);
     }
 
     public String rootLabel() {
@@ -84,6 +115,7 @@ public record BuildSpec(
         extraPackages = List.copyOf(extraPackages);
         environment = Map.copyOf(environment);
         arguments = List.copyOf(arguments);
+        container = container == null ? ContainerOptions.defaults() : container;
     }
 
     public static Builder builder() {
@@ -116,6 +148,12 @@ public record BuildSpec(
         private Map<String, String> environment = Map.of();
         private List<String> arguments = List.of();
         private DiskOptions disk = DiskOptions.defaults();
+        private ContainerOptions container = ContainerOptions.defaults();
+
+        public Builder container(ContainerOptions value) {
+            container = value;
+            return this;
+        }
 
         public Builder disk(DiskOptions value) {
             disk = value;
@@ -213,6 +251,12 @@ public record BuildSpec(
                 }
                 unique.add(type);
             }
+            if (container.dockerImport() && !unique.contains("docker")) {
+                throw new UserError("--docker-import loads the docker output: add docker to -t (e.g. -t docker)");
+            }
+            if (unique.contains("squashfs")) {
+                SquashfsOutput.compression(environment.get(SquashfsOutput.COMPRESSION_VARIABLE));
+            }
             if (jdibHome == null) {
                 throw new IllegalStateException("jdibHome not set");
             }
@@ -221,9 +265,13 @@ public record BuildSpec(
                             environment.getOrDefault("HOME", "/root") + "/.cache/image-create"));
             Path work = workRoot != null ? workRoot
                     : Path.of(environment.getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
-            return new BuildSpec(imageName.toAbsolutePath().normalize(), List.copyOf(unique), arch, elements, withBase,
-                    extraPackages, offline, cache.toAbsolutePath(), useTmpfs, minTmpfsGiB, traceLevel, jdibHome,
-                    work.toAbsolutePath(), environment, arguments, disk);
+            BuildSpec spec = new BuildSpec(imageName.toAbsolutePath().normalize(), List.copyOf(unique), arch, elements,
+                    withBase, extraPackages, offline, cache.toAbsolutePath(), useTmpfs, minTmpfsGiB, traceLevel, jdibHome,
+                    work.toAbsolutePath(), environment, arguments, disk, container);
+            if (spec.wantsContainer()) {
+                spec.containerConfig(); // a bad -a, DIB_CONTAINER_CMD or image name fails now, not after the build
+            }
+            return spec;
         }
     }
 }

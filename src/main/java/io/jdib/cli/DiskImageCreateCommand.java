@@ -31,7 +31,9 @@ final class DiskImageCreateCommand implements Callable<Integer> {
     Path imageName = Path.of("image");
 
     @Option(names = "-t", paramLabel = "TYPES", split = ",",
-            description = "Output types, comma separated: qcow2 (default), raw, vhd, vmdk, vhdx, tar, tgz.")
+            description = "Output types, comma separated: qcow2 (default), raw, vhd, vmdk, vhdx (disks); tar, tgz,"
+                    + " squashfs (NAME.squash), docker (NAME.docker.tar, a docker archive), oci (NAME.oci.tar, an OCI"
+                    + " image layout).")
     List<String> types = new ArrayList<>();
 
     @Option(names = "-x", description = "Trace: show debug output and run hooks with bash -x (sets DIB_DEBUG_TRACE).")
@@ -91,8 +93,13 @@ final class DiskImageCreateCommand implements Callable<Integer> {
     @Option(names = "--install-type", paramLabel = "TYPE", description = "Default install type: package or source.")
     String installType;
 
-    @Option(names = "--docker-target", paramLabel = "NAME[:TAG]", description = "Not supported yet.")
+    @Option(names = "--docker-target", paramLabel = "NAME[:TAG]",
+            description = "Name and tag of the docker and oci outputs (default: the -o file name, tag latest).")
     String dockerTarget;
+
+    @Option(names = "--docker-import", description = "Load the docker output into the local docker engine (skipped,"
+            + " with a warning, when none is running).")
+    boolean dockerImport;
 
     @Option(names = "--logfile", paramLabel = "FILE", description = "Also write the build log to FILE.")
     Path logfile;
@@ -126,8 +133,13 @@ final class DiskImageCreateCommand implements Callable<Integer> {
                 .disk(new BuildSpec.DiskOptions(imageSize, imageExtraSize, rootLabel, mkfsOptions,
                         mkfsJournalSize == null ? null : parseMib(mkfsJournalSize), maxOnlineResize, qemuImgOptions,
                         uncompressed, checksum))
+                .container(new BuildSpec.ContainerOptions(
+                        dockerTarget == null ? null : io.jdib.image.ImageReference.parse(dockerTarget), dockerImport))
                 .build();
         try (EventPrinter printer = new EventPrinter(spec.commandLine().getOut(), traceLevel > 0, logfile)) {
+            if (dockerTarget != null && !buildSpec.wantsContainer()) {
+                printer.warn("--docker-target names the docker and oci outputs, and -t asks for neither; it is ignored");
+            }
             BuildReport report = new Build(buildSpec, printer).run();
             printer.line("build finished in " + EventPrinter.seconds(report.total()));
         }
@@ -160,7 +172,6 @@ final class DiskImageCreateCommand implements Callable<Integer> {
     private void rejectUnsupported() {
         Map<String, Boolean> unsupported = new LinkedHashMap<>();
         unsupported.put("--ramdisk-element", ramdiskElement != null);
-        unsupported.put("--docker-target", dockerTarget != null);
         List<String> given = unsupported.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
         if (!given.isEmpty()) {
             throw new UserError("option " + String.join(", ", given) + " is not supported yet in this version of jdib"

@@ -23,17 +23,29 @@ public final class TarOutput {
 
     /** Writes {@code tree} as an uncompressed tar to {@code target}. */
     public static void tar(Path tree, Path target, boolean oneFileSystem) {
+        tar(tree, target, oneFileSystem, List.of());
+    }
+
+    /**
+     * Writes {@code tree} as an uncompressed tar to {@code target}, leaving out {@code excludes}
+     * (paths relative to the tree, matched exactly, not anywhere in the tree).
+     */
+    public static void tar(Path tree, Path target, boolean oneFileSystem, List<String> excludes) {
         if (oneFileSystem) {
             refuseMountedTree(tree);
         }
         Path partial = partial(target);
-        List<String> argv = List.of(Tools.require("tar").toString(), "--create", "--file", partial.toString(),
-                "--directory", tree.toString(), "--numeric-owner", "--xattrs", "--xattrs-include=*", "--acls",
-                "--sort=name", ".");
+        List<String> argv = new java.util.ArrayList<>(List.of(Tools.require("tar").toString(), "--create", "--file",
+                partial.toString(), "--directory", tree.toString(), "--numeric-owner", "--xattrs",
+                "--xattrs-include=*", "--acls", "--sort=name"));
         if (oneFileSystem) {
-            argv = new java.util.ArrayList<>(argv);
-            argv.add(argv.size() - 1, "--one-file-system");
+            argv.add("--one-file-system");
         }
+        if (!excludes.isEmpty()) {
+            argv.add("--anchored");
+            excludes.forEach(e -> argv.add("--exclude=./" + e));
+        }
+        argv.add(".");
         run(argv, partial, target);
     }
 

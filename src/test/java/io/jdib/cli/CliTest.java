@@ -57,21 +57,40 @@ class CliTest {
     }
 
     @Test
-    void unsupportedOptionFailsWithOneClearLine() {
-        Run r = run("disk-image-create", "-t", "tar", "--docker-target", "x:y", "debian-minimal");
+    void badDockerTargetFailsWithOneClearLine() {
+        Run r = run("disk-image-create", "-t", "oci", "--docker-target", "Not A Name:x", "debian-minimal");
 
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("error: option --docker-target is not supported yet in this version of jdib"
-                + " (leave it out)");
+        assertThat(r.err().lines().count()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: 'Not A Name' is not a valid image name: use lowercase letters");
+    }
+
+    @Test
+    void dockerImportWithoutDockerTypeSaysWhatToAdd() {
+        Run r = run("disk-image-create", "-t", "oci", "--docker-import", "debian-minimal");
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("error: --docker-import loads the docker output: add docker to -t"
+                + " (e.g. -t docker)");
+    }
+
+    @Test
+    void dockerTargetAndContainerTypesAreAccepted() {
+        DiskImageCreateCommand c = parse("-t", "docker,oci,squashfs", "--docker-target", "reg.example:5000/os/deb:12",
+                "--docker-import", "debian-minimal");
+
+        assertThat(c.types).containsExactly("docker", "oci", "squashfs");
+        assertThat(c.dockerTarget).isEqualTo("reg.example:5000/os/deb:12");
+        assertThat(c.dockerImport).isTrue();
     }
 
     @Test
     void unsupportedTypeNamesWhatIsSupported() {
-        Run r = run("disk-image-create", "-t", "tar,squashfs", "debian-minimal");
+        Run r = run("disk-image-create", "-t", "tar,aci", "debian-minimal");
 
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("error: image type 'squashfs' is not supported yet; this version writes:"
-                + " qcow2, raw, tar, tgz, vhd, vhdx, vmdk");
+        assertThat(r.err().strip()).isEqualTo("error: image type 'aci' is not supported yet; this version writes:"
+                + " docker, oci, qcow2, raw, squashfs, tar, tgz, vhd, vhdx, vmdk");
     }
 
     @Test

@@ -1,0 +1,90 @@
+package io.jdib.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * What a directory tree holds, one line per entry: type and permission bits (setuid included),
+ * numeric owner, link count, size and sha256 for files, major:minor for devices, target for
+ * symlinks. Two trees are the same when their snapshots are equal. Times are left out.
+ */
+public final class TreeSnapshot {
+    private TreeSnapshot() {
+    }
+
+    /** Path (relative, "." for the root) to its description. */
+    public static SortedMap<String, String> of(Path root) {
+        return of(root, Set.of());
+    }
+
+    /** As {@link #of(Path)}, giving only type, mode and owner (no content) for the paths in {@code contentVaries}. */
+    public static SortedMap<String, String> of(Path root, Set<String> contentVaries) {
+        SortedMap<String, String> entries = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                String rel = root.relativize(p).toString();
+                entries.put(rel.isEmpty() ? "." : rel, describe(p, contentVaries.contains(rel)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return entries;
+    }
+
+    private static String describe(Path p, boolean skipContent) throws IOException {
+        int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int gid = (Integer) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+        String head = String.format("%06o %d:%d", mode, uid, gid);
+        int type = mode & 0170000;
+        if (type == 0120000) {
+            return head + " -> " + Files.readSymbolicLink(p);
+        }
+        if (type == 0020000 || type == 0060000) {
+            long rdev = (Long) Files.getAttribute(p, "unix:rdev", LinkOption.NOFOLLOW_LINKS);
+            return head + " dev " + ((rdev >> 8) & 0xfff) + ":" + ((rdev & 0xff) | ((rdev >> 12) & 0xfff00));
+        }
+        if (type == 0100000) {
+            int links = (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+            return skipContent ? head : head + " links " + links + " " + Files.size(p) + " " + sha256(p);
+        }
+        return head;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Entries that differ between two snapshots, for assertion messages. */
+    public static List<String> differences(SortedMap<String, String> a, SortedMap<String, String> b) {
+        SortedMap<String, String> all = new TreeMap<>(a);
+        all.putAll(b);
+        return all.keySet().stream().filter(k -> !java.util.Objects.equals(a.get(k), b.get(k)))
+                .map(k -> k + ": " + a.get(k) + " | " + b.get(k)).toList();
+    }
+}
