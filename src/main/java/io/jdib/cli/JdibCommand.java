@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
             ElementInfoCommand.class,
             CleanupCommand.class,
             BootCommand.class,
-            NotYetCommand.RamdiskImageCreate.class,
-            NotYetCommand.DiskImageGetKernel.class,
+            RamdiskImageCreateCommand.class,
+            DiskImageGetKernelCommand.class,
             InternalCommand.class
         })
 final class JdibCommand implements Runnable {

@@ -27,8 +27,20 @@ public final class Loops {
 
     /** Attaches {@code file} (optionally a window of it) and returns the device. */
     public Loop attach(Path file, long offset, long sizeLimit, int sectorSize) {
+        return attach(file, offset, sizeLimit, sectorSize, false);
+    }
+
+    /** Attaches a window of {@code file} read-only ({@code losetup -r}): nothing can write through it. */
+    public Loop attachReadOnly(Path file, long offset, long sizeLimit) {
+        return attach(file, offset, sizeLimit, 0, true);
+    }
+
+    private Loop attach(Path file, long offset, long sizeLimit, int sectorSize, boolean readOnly) {
         Ledger.Entry entry = ledger.recordLoop("?", file.toAbsolutePath());
         List<String> argv = new ArrayList<>(List.of("losetup", "--find", "--show"));
+        if (readOnly) {
+            argv.add("--read-only");
+        }
         if (offset > 0) {
             argv.addAll(List.of("--offset", Long.toString(offset)));
         }
