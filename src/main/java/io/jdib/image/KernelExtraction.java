@@ -128,7 +128,9 @@ public final class KernelExtraction {
             long offset = p.path("start").asLong() * sector;
             long length = p.path("size").asLong() * sector;
             if (length > 0 && offset + length <= imageSize) {
-                regions.add(new Region(p.path("node").asText("partition"), offset, length));
+                String node = p.path("node").asText("");
+                String number = node.replaceFirst("^.*?(\\d+)$", "$1");
+                regions.add(new Region("partition " + (number.equals(node) ? regions.size() + 1 : number), offset, length));
             }
         }
         if (regions.isEmpty()) {

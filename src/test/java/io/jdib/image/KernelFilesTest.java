@@ -48,7 +48,7 @@ class KernelFilesTest {
                   {"node": "img5", "start": 8192, "size": 1024, "type": "83"}]}}
                 """;
         assertThat(KernelExtraction.parseSfdisk(json, 10_000L * 512)).containsExactly(
-                new KernelExtraction.Region("img1", 2048L * 512, 4096L * 512),
-                new KernelExtraction.Region("img5", 8192L * 512, 1024L * 512));
+                new KernelExtraction.Region("partition 1", 2048L * 512, 4096L * 512),
+                new KernelExtraction.Region("partition 5", 8192L * 512, 1024L * 512));
     }
 }
