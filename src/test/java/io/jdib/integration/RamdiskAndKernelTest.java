@@ -66,7 +66,7 @@ class RamdiskAndKernelTest {
         // What is in it: the listing, then every program run in a chroot of the unpacked archive.
         String listing = sh("zcat '" + initramfs + "' | cpio --list --quiet");
         assertThat(listing.lines()).contains("init", "dev/console", "usr/bin/busybox", "usr/bin/udevadm",
-                "lib/systemd/systemd-udevd", "usr/bin/findmnt", "usr/bin/lsblk", "usr/sbin/blkid",
+                "usr/lib/systemd/systemd-udevd", "usr/bin/findmnt", "usr/bin/lsblk", "usr/sbin/blkid",
                 "lib64", "usr/lib64/ld-linux-x86-64.so.2", "usr/lib/x86_64-linux-gnu/libc.so.6",
                 "usr/lib/x86_64-linux-gnu/libmount.so.1", "usr/lib/x86_64-linux-gnu/libblkid.so.1",
                 "usr/lib/x86_64-linux-gnu/libsmartcols.so.1", "usr/lib/x86_64-linux-gnu/libkmod.so.2");
