@@ -121,7 +121,13 @@ public final class Build {
         phase(runner, Phase.BLOCK_DEVICE, env, outside);
         if (!spec.wantsDisk()) {
             finalise(root, hooksDir, mounts, env, runner, outside);
-            return step("write outputs", () -> treeOutputs(root, work, true));
+            List<Path> written = new ArrayList<>(step("write outputs", () -> treeOutputs(root, work, true)));
+            if (spec.types().contains(RamdiskImage.TYPE)) {
+                written.addAll(step("write ramdisk", () -> RamdiskImage.write(spec, resolution.elements().stream()
+                        .map(r -> new RamdiskImage.Source(r.name(), r.element().dir())).toList(), root, work, events,
+                        partialOutputs::add)));
+            }
+            return written;
         }
         try (DiskImage disk = step("create disk", () -> DiskImage.create(spec, graph, root, work, buildDir.ledger(), events))) {
             Map<String, String> diskEnv = new TreeMap<>(env);

@@ -39,6 +39,8 @@ public record BuildSpec(
     public static final Set<String> TREE_TYPES = Set.copyOf(TreeOutputs.TYPES);
     public static final Set<String> DISK_TYPES = Set.of("qcow2", "raw", "vhd", "vmdk", "vhdx");
     public static final Set<String> SUPPORTED_TYPES = union(TREE_TYPES, DISK_TYPES);
+    /** Types only commands set: "ramdisk" (kernel + initramfs, by ramdisk-image-create). */
+    public static final Set<String> INTERNAL_TYPES = Set.of(RamdiskImage.TYPE);
 
     /** How the disk image is made, for builds with a disk type. Null fields mean DIB's default. */
     public record DiskOptions(String imageSize, String imageExtraSize, String rootLabel, String mkfsOptions,
@@ -245,7 +247,7 @@ public record BuildSpec(
             List<String> wanted = types.isEmpty() ? List.of("qcow2") : types;
             Set<String> unique = new LinkedHashSet<>();
             for (String type : wanted) {
-                if (!SUPPORTED_TYPES.contains(type)) {
+                if (!SUPPORTED_TYPES.contains(type) && !INTERNAL_TYPES.contains(type)) {
                     throw new UserError("image type '" + type + "' is not supported yet; this version writes: "
                             + String.join(", ", new java.util.TreeSet<>(SUPPORTED_TYPES)));
                 }

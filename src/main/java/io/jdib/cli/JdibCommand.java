@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
             CleanupCommand.class,
             BootCommand.class,
             CheckCommand.class,
-            NotYetCommand.RamdiskImageCreate.class,
-            NotYetCommand.DiskImageGetKernel.class,
+            RamdiskImageCreateCommand.class,
+            DiskImageGetKernelCommand.class,
             InternalCommand.class
         })
 final class JdibCommand implements Runnable {

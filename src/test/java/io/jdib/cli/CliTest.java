@@ -138,9 +138,24 @@ class CliTest {
     }
 
     @Test
-    void notYetCommandsSaySo() {
-        Run r = run("ramdisk-image-create", "-o", "x", "ramdisk");
+    void ramdiskWithUnknownCompressionSaysWhichExist() {
+        Run r = run("ramdisk-image-create", "--compression", "lz4", "-o", "/tmp/jdib-never", "debian-minimal");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).contains("ramdisk-image-create is not supported yet");
+        assertThat(r.err().strip()).isEqualTo("error: unknown ramdisk compression 'lz4'; use one of none, gzip, xz, zstd"
+                + " (--compression or DIB_RAMDISK_COMPRESSION)");
+    }
+
+    @Test
+    void ramdiskWithoutOperatingSystemSaysWhichToAdd() {
+        Run r = run("ramdisk-image-create", "-o", "/tmp/jdib-never", "base");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("error: no element provides operating-system; add one of: debian-minimal");
+    }
+
+    @Test
+    void getKernelOfMissingImageIsOneLine() {
+        Run r = run("disk-image-get-kernel", "-d", "/tmp/jdib-never", "-i", "/tmp/jdib-no-such-image.qcow2");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("error: image /tmp/jdib-no-such-image.qcow2 does not exist or is not a file");
     }
 }
