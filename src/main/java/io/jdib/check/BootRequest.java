@@ -2,6 +2,7 @@ package io.jdib.check;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -21,7 +22,7 @@ import java.util.regex.PatternSyntaxException;
  * @param consoleLog where the serial console is written, or null for a new temporary file (kept)
  */
 public record BootRequest(Path image, Path kernel, Path initrd, String append, boolean uefi, int memoryMiB,
-        Pattern expect, Duration timeout, Path consoleLog) {
+        Pattern expect, Duration timeout, Path consoleLog, List<String> extraQemuArgs, int sshForwardPort) {
 
     public static final String DEFAULT_APPEND = "console=ttyS0";
     public static final String DEFAULT_EXPECT = "login:";
@@ -44,6 +45,10 @@ public record BootRequest(Path image, Path kernel, Path initrd, String append, b
         }
         Objects.requireNonNull(expect, "expect");
         Objects.requireNonNull(timeout, "timeout");
+        extraQemuArgs = extraQemuArgs == null ? List.of() : List.copyOf(extraQemuArgs);
+        if (sshForwardPort < 0 || sshForwardPort > 65535) {
+            throw new BootError("ssh forward port must be 0 (none) to 65535, not " + sshForwardPort);
+        }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new BootError("--timeout must be positive, not " + timeout.toSeconds() + " s");
         }
@@ -52,13 +57,13 @@ public record BootRequest(Path image, Path kernel, Path initrd, String append, b
     /** Boots {@code image} with the defaults: BIOS, 1024 MiB, wait up to 300 s for {@code login:}. */
     public static BootRequest ofImage(Path image) {
         return new BootRequest(image, null, null, null, false, DEFAULT_MEMORY_MIB, Pattern.compile(DEFAULT_EXPECT),
-                DEFAULT_TIMEOUT, null);
+                DEFAULT_TIMEOUT, null, List.of(), 0);
     }
 
     /** Boots {@code kernel} (with {@code initrd}, may be null) and {@code console=ttyS0}; other defaults as an image. */
     public static BootRequest ofKernel(Path kernel, Path initrd) {
         return new BootRequest(null, kernel, initrd, DEFAULT_APPEND, false, DEFAULT_MEMORY_MIB,
-                Pattern.compile(DEFAULT_EXPECT), DEFAULT_TIMEOUT, null);
+                Pattern.compile(DEFAULT_EXPECT), DEFAULT_TIMEOUT, null, List.of(), 0);
     }
 
     /** A {@link Pattern} from user text, or a {@link BootError} saying what is wrong with it. */
@@ -72,26 +77,38 @@ public record BootRequest(Path image, Path kernel, Path initrd, String append, b
     }
 
     public BootRequest withAppend(String value) {
-        return new BootRequest(image, kernel, initrd, value, uefi, memoryMiB, expect, timeout, consoleLog);
+        return new BootRequest(image, kernel, initrd, value, uefi, memoryMiB, expect, timeout, consoleLog, extraQemuArgs, sshForwardPort);
     }
 
     public BootRequest withUefi(boolean value) {
-        return new BootRequest(image, kernel, initrd, append, value, memoryMiB, expect, timeout, consoleLog);
+        return new BootRequest(image, kernel, initrd, append, value, memoryMiB, expect, timeout, consoleLog, extraQemuArgs, sshForwardPort);
     }
 
     public BootRequest withMemoryMiB(int value) {
-        return new BootRequest(image, kernel, initrd, append, uefi, value, expect, timeout, consoleLog);
+        return new BootRequest(image, kernel, initrd, append, uefi, value, expect, timeout, consoleLog, extraQemuArgs, sshForwardPort);
     }
 
     public BootRequest withExpect(String regex) {
-        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, pattern(regex), timeout, consoleLog);
+        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, pattern(regex), timeout, consoleLog, extraQemuArgs, sshForwardPort);
     }
 
     public BootRequest withTimeout(Duration value) {
-        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, expect, value, consoleLog);
+        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, expect, value, consoleLog, extraQemuArgs, sshForwardPort);
+    }
+
+    /** More QEMU arguments, such as a seed drive. */
+    public BootRequest withExtraQemuArgs(List<String> value) {
+        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, expect, timeout, consoleLog, value,
+                sshForwardPort);
+    }
+
+    /** Forward this host port on 127.0.0.1 to the guest's port 22 (0: none). */
+    public BootRequest withSshForwardPort(int value) {
+        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, expect, timeout, consoleLog,
+                extraQemuArgs, value);
     }
 
     public BootRequest withConsoleLog(Path value) {
-        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, expect, timeout, value);
+        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, expect, timeout, value, extraQemuArgs, sshForwardPort);
     }
 }

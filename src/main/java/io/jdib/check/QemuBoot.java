@@ -56,6 +56,14 @@ public final class QemuBoot {
 
     /** Boots, waits for the pattern, and stops QEMU. Never leaves a QEMU process behind. */
     public BootResult boot(BootRequest request) {
+        return boot(request, null);
+    }
+
+    /**
+     * Boots and waits for the pattern; once it appears, runs {@code whileUp} with the guest still
+     * running (to log in over ssh, say), then stops QEMU. Never leaves a QEMU process behind.
+     */
+    public BootResult boot(BootRequest request, java.util.function.Consumer<BootResult> whileUp) {
         checkInputs(request);
         Path qemu = Tools.require("qemu-system-x86_64");
         Path setsid = Tools.require("setsid");
@@ -72,7 +80,7 @@ public final class QemuBoot {
             List<String> argv = new ArrayList<>();
             argv.add(setsid.toString());
             argv.addAll(qemuArgs(qemu, request, console, vars, format));
-            return run(argv, request, console);
+            return run(argv, request, console, whileUp);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -91,7 +99,8 @@ public final class QemuBoot {
                 "-chardev", "file,id=console,path=" + escape(console.toString()),
                 "-serial", "chardev:console",
                 "-no-reboot",
-                "-nic", "user,model=virtio-net-pci"));
+                "-nic", "user,model=virtio-net-pci" + (request.sshForwardPort() > 0
+                        ? ",hostfwd=tcp:127.0.0.1:" + request.sshForwardPort() + "-:22" : "")));
         if (request.uefi()) {
             argv.addAll(List.of(
                     "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + escape(OVMF_CODE.toString()),
@@ -107,10 +116,16 @@ public final class QemuBoot {
             }
             argv.addAll(List.of("-append", request.append()));
         }
+        argv.addAll(request.extraQemuArgs());
         return argv;
     }
 
     private BootResult run(List<String> argv, BootRequest request, Path console) {
+        return run(argv, request, console, null);
+    }
+
+    private BootResult run(List<String> argv, BootRequest request, Path console,
+            java.util.function.Consumer<BootResult> whileUp) {
         events.info("booting " + (request.image() != null ? request.image() : request.kernel())
                 + (request.uefi() ? " (UEFI)" : " (BIOS)") + ", waiting up to " + request.timeout().toSeconds()
                 + " s for /" + request.expect().pattern() + "/; console: " + console);
@@ -141,8 +156,12 @@ public final class QemuBoot {
                     if (line != null) {
                         events.debug(String.format("matched /%s/ after %.1f s: %s", request.expect().pattern(),
                                 seconds, line));
-                        return new BootResult(BootResult.Outcome.MATCHED, seconds, line, console,
+                        BootResult matched = new BootResult(BootResult.Outcome.MATCHED, seconds, line, console,
                                 screen.lastLines(), -1, tail(qemuOutput));
+                        if (whileUp != null) {
+                            whileUp.accept(matched); // QEMU keeps running until this returns
+                        }
+                        return matched;
                     }
                     if (!process.isAlive()) {
                         line = screen.poll(); // what QEMU wrote just before it ended

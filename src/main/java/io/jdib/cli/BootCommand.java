@@ -70,7 +70,7 @@ final class BootCommand implements Callable<Integer> {
         boolean appendGiven = spec.commandLine().getParseResult().hasMatchedOption("--append");
         BootRequest request = new BootRequest(image, kernel, initrd, kernel == null && !appendGiven ? null : append,
                 uefi, memory,
-                BootRequest.pattern(expect), Duration.ofSeconds(timeout), consoleLog);
+                BootRequest.pattern(expect), Duration.ofSeconds(timeout), consoleLog, java.util.List.of(), 0);
         BootResult result;
         try (EventPrinter printer = new EventPrinter(out, trace, null)) {
             result = new QemuBoot(printer).boot(request);

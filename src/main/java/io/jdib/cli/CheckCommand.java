@@ -48,6 +48,22 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "-x", description = "Trace: show progress and stack traces.")
     boolean trace;
 
+    @Option(names = "--boot", description = "Also boot a copy on a larger disk under QEMU with a NoCloud seed, log in"
+            + " over ssh with a key jdib just made, and check hostname, user-data, growroot, fresh host keys and the"
+            + " serial log.")
+    boolean boot;
+
+    @Option(names = "--uefi", description = "With --boot: boot with UEFI (OVMF) instead of BIOS.")
+    boolean uefi;
+
+    @Option(names = "--boot-timeout", paramLabel = "SECONDS", defaultValue = "420",
+            description = "With --boot: how long to wait for the login prompt (default: ${DEFAULT-VALUE}).")
+    int bootTimeout;
+
+    @Option(names = "--console-log", paramLabel = "FILE",
+            description = "With --boot: keep the guest's serial console in FILE (default: discarded with the scratch files).")
+    Path consoleLog;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -71,6 +87,9 @@ final class CheckCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        if (boot) {
+            report = withBootChecks(report, root, err);
+        }
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(report)));
         } else {
@@ -78,6 +97,30 @@ final class CheckCommand implements Callable<Integer> {
         }
         out.flush();
         return report.passed() ? 0 : 1;
+    }
+
+    private CheckReport withBootChecks(CheckReport report, Path root, PrintWriter err) {
+        long start = System.nanoTime();
+        Path scratch = root.resolve(BuildDir.PREFIX + "check-boot-" + ProcessHandle.current().pid() + "-" + start);
+        io.jdib.sys.Ledger ledger = io.jdib.sys.Ledger.create(scratch, line -> { });
+        io.jdib.event.EventSink progress = event -> {
+            if (event instanceof io.jdib.event.BuildEvent.Info info) {
+                err.println(info.message());
+            } else if (event instanceof io.jdib.event.BuildEvent.Debug debug && trace) {
+                err.println("  " + debug.message());
+            }
+            err.flush();
+        };
+        List<RuleResult> results = new ArrayList<>(report.results());
+        try {
+            results.addAll(new io.jdib.check.BootCheck(scratch, ledger, progress)
+                    .check(image, uefi, java.time.Duration.ofSeconds(bootTimeout), consoleLog));
+        } finally {
+            ledger.undoAll();
+            io.jdib.sys.Exec.capture(io.jdib.sys.Exec.Command.of("rm", "-rf", "--one-file-system", scratch.toString()));
+        }
+        return new CheckReport(report.image(), report.format(), results,
+                report.seconds() + (System.nanoTime() - start) / 1e9);
     }
 
     private static Map<String, Object> toJson(CheckReport report) {

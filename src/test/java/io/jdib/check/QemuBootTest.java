@@ -142,9 +142,9 @@ class QemuBootTest {
     @Test
     void badRequestsSayWhatIsWrong(@TempDir Path dir) {
         assertThatThrownBy(() -> new BootRequest(null, null, null, null, false, 1024, BootRequest.pattern("x"),
-                Duration.ofSeconds(1), null)).isInstanceOf(BootError.class).hasMessageContaining("--kernel");
+                Duration.ofSeconds(1), null, null, 0)).isInstanceOf(BootError.class).hasMessageContaining("--kernel");
         assertThatThrownBy(() -> new BootRequest(dir, null, dir, null, false, 1024, BootRequest.pattern("x"),
-                Duration.ofSeconds(1), null)).isInstanceOf(BootError.class).hasMessageContaining("--initrd");
+                Duration.ofSeconds(1), null, null, 0)).isInstanceOf(BootError.class).hasMessageContaining("--initrd");
         assertThatThrownBy(() -> BootRequest.pattern("(unclosed")).isInstanceOf(BootError.class)
                 .hasMessageContaining("--expect");
         assertThatThrownBy(() -> BootRequest.ofImage(dir).withTimeout(Duration.ZERO))
