@@ -76,6 +76,26 @@ class CloudImageCheckTest {
     }
 
     @Test
+    void debianVmPassesTheBootCheck() throws Exception {
+        Path console = dir.resolve("boot-check.console");
+        JdibProcess.Result r = JdibProcess.run(Duration.ofMinutes(15), env(), "check", "--boot", "--json",
+                "--console-log", console.toString(), cloud.toString());
+        JsonNode report = new ObjectMapper().readTree(r.output().substring(r.output().indexOf('{')));
+
+        for (String id : io.jdib.check.BootCheck.RULES) {
+            assertThat(rule(report, id).path("result").asText()).as(id + " in\n" + r.output()).isEqualTo("pass");
+        }
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(rule(report, "boot-hostname").path("evidence").get(0).path("text").asText())
+                .startsWith("'jdib-check-");
+        assertThat(rule(report, "boot-growroot").path("evidence").get(0).path("text").asText())
+                .matches("/dev/vda\\d+ is \\d+ MiB on a \\d+ MiB disk; the image was \\d+ MiB");
+        assertThat(new String(Files.readAllBytes(console), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .contains("Linux version").doesNotContain("Ordering cycle found");
+        assertThat(HostState.processes(console.toString())).isEmpty(); // QEMU is gone
+    }
+
+    @Test
     void debianVmIsCloudReady() throws Exception {
         byte[] before = Files.readAllBytes(cloud);
 
