@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -106,8 +107,10 @@ class CliTest {
         Run r = run("element-info", "debian");
 
         assertThat(r.code()).isEqualTo(0);
-        assertThat(r.out().lines().map(l -> l.split("\\s+")[0]).toList()).containsExactly("debian-minimal", "debian",
-                "operating-system");
+        List<String> names = r.out().lines().map(l -> l.split("\\s+")[0]).toList();
+        // Dependencies come before the element that needs them; provided names are listed last.
+        assertThat(names).endsWith("debian", "operating-system").contains("debian-minimal", "cloud-init", "growroot");
+        assertThat(names.indexOf("debian-minimal")).isLessThan(names.indexOf("debian"));
         assertThat(r.out()).contains("(dependency of debian)").contains("provided by debian-minimal");
     }
 
