@@ -63,6 +63,14 @@ public final class Build {
             BlockDevice.requireBuildable(g);
             return g;
         }) : null;
+        // Hooks write these next to the outputs (manifests, baremetal); a failed build must not leave
+        // them behind as if it had succeeded, unless they were there before it started.
+        for (String suffix : List.of(".d", ".vmlinuz", ".initrd")) {
+            Path sidecar = spec.imageName().resolveSibling(spec.imageName().getFileName() + suffix);
+            if (!Files.exists(sidecar)) {
+                partialOutputs.add(sidecar);
+            }
+        }
         Thread onSignal = new Thread(this::abort, "jdib-abort");
         Runtime.getRuntime().addShutdownHook(onSignal);
         List<Path> outputs;
@@ -320,7 +328,11 @@ public final class Build {
             if (failed) {
                 for (Path partial : partialOutputs) {
                     try {
-                        Files.deleteIfExists(partial);
+                        if (Files.isDirectory(partial, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                            Exec.capture(Exec.Command.of("rm", "-rf", "--one-file-system", partial.toString()));
+                        } else {
+                            Files.deleteIfExists(partial);
+                        }
                     } catch (IOException e) {
                         events.warn("could not remove " + partial + ": " + e.getMessage());
                     }

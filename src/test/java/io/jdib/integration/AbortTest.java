@@ -50,6 +50,21 @@ class AbortTest {
     }
 
     @Test
+    void failureAfterCleanupLeavesNoManifestsOrPartialImage() throws Exception {
+        // The conversion fails after cleanup.d has written NAME.d: nothing may look like a finished build.
+        JdibProcess.Result r = JdibProcess.run(Duration.ofMinutes(15), env(), "disk-image-create", "-o",
+                dir.resolve("out/bad").toString(), "-t", "qcow2", "--qemu-img-options", "no_such_option=1",
+                "debian-minimal");
+
+        assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
+        assertThat(r.output()).contains("==> cleanup.d").contains("no_such_option");
+        assertThat(Files.exists(dir.resolve("out/bad.d"))).isFalse();
+        assertThat(Files.exists(dir.resolve("out/bad.qcow2"))).isFalse();
+        assertThat(Files.exists(dir.resolve("out/bad.qcow2.jdib-partial"))).isFalse();
+        assertNothingLeft();
+    }
+
+    @Test
     void sigtermDuringInstallUndoesEverything() throws Exception {
         JdibProcess p = JdibProcess.start(env(), "disk-image-create", "-x", "-o", dir.resolve("out/x").toString(),
                 "-t", "tar", "debian-minimal", "jdib-test-hang");
