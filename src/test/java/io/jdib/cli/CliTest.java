@@ -31,19 +31,19 @@ class CliTest {
                 "-p", "vim,curl", "-p", "jq", "--offline", "--image-cache", "/c", "--no-tmpfs", "--min-tmpfs", "4",
                 "--install-type", "package", "--logfile", "/tmp/l", "debian-minimal", "vm");
 
-        assertThat(c.arch).isEqualTo("x86_64");
-        assertThat(c.imageName).isEqualTo(Path.of("out/img"));
+        assertThat(c.build.arch).isEqualTo("x86_64");
+        assertThat(c.build.imageName).isEqualTo(Path.of("out/img"));
         assertThat(c.types).containsExactly("tar", "tgz");
-        assertThat(c.trace).hasSize(2);
-        assertThat(c.skipBase).isTrue();
-        assertThat(c.packages).containsExactly("vim", "curl", "jq");
-        assertThat(c.offline).isTrue();
-        assertThat(c.imageCache).isEqualTo(Path.of("/c"));
-        assertThat(c.noTmpfs).isTrue();
-        assertThat(c.minTmpfs).isEqualTo(4);
-        assertThat(c.installType).isEqualTo("package");
-        assertThat(c.logfile).isEqualTo(Path.of("/tmp/l"));
-        assertThat(c.elements).containsExactly("debian-minimal", "vm");
+        assertThat(c.build.trace).hasSize(2);
+        assertThat(c.build.skipBase).isTrue();
+        assertThat(c.build.packages).containsExactly("vim", "curl", "jq");
+        assertThat(c.build.offline).isTrue();
+        assertThat(c.build.imageCache).isEqualTo(Path.of("/c"));
+        assertThat(c.build.noTmpfs).isTrue();
+        assertThat(c.build.minTmpfs).isEqualTo(4);
+        assertThat(c.build.installType).isEqualTo("package");
+        assertThat(c.build.logfile).isEqualTo(Path.of("/tmp/l"));
+        assertThat(c.build.elements).containsExactly("debian-minimal", "vm");
     }
 
     @Test
@@ -53,7 +53,7 @@ class CliTest {
                 "--qemu-img-options", "compat=1.1", "--root-label", "root", "--ramdisk-element", "dracut",
                 "--docker-target", "img:tag", "x");
         assertThat(c.uncompressed).isTrue();
-        assertThat(c.clearEnv).isTrue();
+        assertThat(c.build.clearEnv).isTrue();
         assertThat(c.rootLabel).isEqualTo("root");
     }
 
