@@ -1,6 +1,7 @@
 package io.jdib.check;
 
 import io.jdib.ramdisk.CpioWriter;
+import io.jdib.testing.SharedBuilds;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,17 +15,19 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the boot tests boot: the host's kernel (or Debian's, fetched once into target/) and tiny
+ * What the boot tests boot: the host's kernel (or the shared build's) and tiny
  * initramfs images whose /init is a busybox script.
  */
 final class BootFixtures {
     static final Path BUSYBOX = Path.of("/bin/busybox");
-    private static final Path KERNEL_CACHE = Path.of("target", "test-kernel");
 
     private BootFixtures() {
     }
 
-    /** $JDIB_TEST_KERNEL, else a kernel from /boot, else Debian's linux-image-amd64 kernel, downloaded once. */
+    /**
+     * $JDIB_TEST_KERNEL, else a kernel from the host's /boot, else the kernel of the run's shared
+     * {@code debian-minimal vm baremetal} build: never a download of its own.
+     */
     static synchronized Path kernel() {
         String configured = System.getenv("JDIB_TEST_KERNEL");
         if (configured != null && !configured.isBlank()) {
@@ -37,38 +40,9 @@ final class BootFixtures {
                 }
             }
         } catch (IOException e) {
-            // no /boot: fetch one below
+            // no /boot on this host: use the shared build's kernel
         }
-        Path cached = KERNEL_CACHE.resolve("vmlinuz").toAbsolutePath();
-        if (Files.isRegularFile(cached)) {
-            return cached;
-        }
-        return download(cached);
-    }
-
-    private static Path download(Path cached) {
-        try {
-            Path dir = cached.getParent();
-            Files.createDirectories(dir);
-            String depends = sh(dir, "apt-cache", "depends", "linux-image-amd64");
-            String pkg = depends.lines().map(String::trim).filter(l -> l.startsWith("Depends: linux-image-"))
-                    .map(l -> l.substring("Depends: ".length())).findFirst()
-                    .orElseThrow(() -> new AssertionError("no kernel package behind linux-image-amd64: " + depends));
-            sh(dir, "apt-get", "download", pkg);
-            Path deb;
-            try (DirectoryStream<Path> debs = Files.newDirectoryStream(dir, pkg + "_*.deb")) {
-                deb = debs.iterator().next();
-            }
-            Path tree = dir.resolve("tree");
-            sh(dir, "dpkg-deb", "-x", deb.toString(), tree.toString());
-            try (DirectoryStream<Path> vmlinuz = Files.newDirectoryStream(tree.resolve("boot"), "vmlinuz-*")) {
-                Files.copy(vmlinuz.iterator().next(), cached);
-            }
-            sh(dir, "rm", "-rf", tree.toString(), deb.toString());
-            return cached;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot fetch a test kernel; set JDIB_TEST_KERNEL", e);
-        }
+        return SharedBuilds.minimalVm().requireSuccess().output("vmlinuz");
     }
 
     /** An initramfs whose /init runs {@code script} (busybox sh; busybox applets are on PATH). */

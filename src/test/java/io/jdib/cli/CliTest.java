@@ -54,7 +54,17 @@ class CliTest {
                 "--docker-target", "img:tag", "x");
         assertThat(c.uncompressed).isTrue();
         assertThat(c.build.clearEnv).isTrue();
+        assertThat(c.checksum).isTrue();
+        assertThat(c.imageSize).isEqualTo("2");
+        assertThat(c.imageExtraSize).isEqualTo("1");
+        assertThat(c.maxOnlineResize).isEqualTo("1");
+        assertThat(c.mkfsJournalSize).isEqualTo("64");
+        assertThat(c.mkfsOptions).isEqualTo("-O x");
+        assertThat(c.qemuImgOptions).isEqualTo("compat=1.1");
         assertThat(c.rootLabel).isEqualTo("root");
+        assertThat(c.ramdiskElement).isEqualTo("dracut");
+        assertThat(c.dockerTarget).isEqualTo("img:tag");
+        assertThat(c.build.elements).containsExactly("x");
     }
 
     @Test

@@ -146,7 +146,13 @@ class PackageInstallsTest {
 
     @Test
     void imageElementYamlRoundTrips() {
-        assertThat(PackagePlan.parseImageElementYaml("{a: /x/a, b-c: /y/b-c}"))
+        // What the resolver writes for hooks, read back by the squash step: names, paths and order kept.
+        ElementResolution resolution = new ElementResolution(List.of(
+                new ElementResolution.Resolved(new Element("a", Path.of("/x/a"), List.of(), List.of()), "requested"),
+                new ElementResolution.Resolved(new Element("b-c", Path.of("/y/b-c"), List.of(), List.of()), "dependency of a")), Map.of());
+        String yaml = resolution.imageElementYaml();
+
+        assertThat(PackagePlan.parseImageElementYaml(yaml))
                 .containsExactly(Map.entry("a", Path.of("/x/a")), Map.entry("b-c", Path.of("/y/b-c")));
     }
 }

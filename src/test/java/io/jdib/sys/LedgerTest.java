@@ -41,19 +41,6 @@ class LedgerTest {
     }
 
     @Test
-    void undoAllReversesARealMountFromAnotherLedgerObject() throws Exception {
-        Path target = Files.createDirectories(dir.resolve("t"));
-        Ledger ledger = Ledger.create(dir.resolve("b"), s -> { });
-        new Mounts(ledger).mount("tmpfs", "jdib-test", target, "size=1m");
-        assertThat(Mounts.isMounted(target)).isTrue();
-
-        Ledger.undoAll(ledger.file(), s -> { });
-
-        assertThat(Mounts.isMounted(target)).isFalse();
-        assertThat(Ledger.pending(ledger.file())).isEmpty();
-    }
-
-    @Test
     void tornLastLineKeepsEverythingBeforeIt() throws Exception {
         Ledger ledger = Ledger.create(dir.resolve("b"), s -> { });
         ledger.recordMount(dir.resolve("m1"));
@@ -83,19 +70,45 @@ class LedgerTest {
     void processGroupIsKilledWithItsChildren() throws Exception {
         List<String> lines = new ArrayList<>();
         Ledger ledger = Ledger.create(dir.resolve("b"), s -> { });
-        Thread runner = new Thread(() -> Exec.stream(Exec.Command.of("/bin/sh", "-c", "sleep 7321 & echo started; wait"),
-                ledger, lines::add));
+        Thread runner = new Thread(() -> Exec.stream(Exec.Command.of("/bin/sh", "-c", "sleep 7321 & echo started $!; wait"),
+                ledger, line -> {
+                    synchronized (lines) {
+                        lines.add(line);
+                    }
+                }));
         runner.start();
         long deadline = System.currentTimeMillis() + 10_000;
         while (Ledger.pending(ledger.file()).isEmpty() && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
         long pgid = Long.parseLong(Ledger.pending(ledger.file()).get(0).args().get(0));
+        long child = awaitChildPid(lines, deadline);
+        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive)).contains(true);
 
         Ledger.undoAll(ledger.file(), s -> { });
         runner.join(10_000);
 
         assertThat(ProcessGroups.alive(pgid)).isFalse();
         assertThat(runner.isAlive()).isFalse();
+        // The background child, not just the shell that started it, is gone.
+        long gone = System.currentTimeMillis() + 5_000;
+        while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && System.currentTimeMillis() < gone) {
+            Thread.sleep(50);
+        }
+        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
+    private static long awaitChildPid(List<String> lines, long deadline) throws InterruptedException {
+        while (System.currentTimeMillis() < deadline) {
+            synchronized (lines) {
+                for (String line : lines) {
+                    if (line.startsWith("started ")) {
+                        return Long.parseLong(line.substring("started ".length()).trim());
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the shell never said which child it started: " + lines);
     }
 }

@@ -43,6 +43,11 @@ public final class JdibProcess {
         argv.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
         builder.environment().put("JDIB_HOME", home().toString());
+        // The run's own image cache (set by the build), never the user's, unless a test names one.
+        String cache = System.getProperty("jdib.it.cache");
+        if (cache != null && !cache.isBlank()) {
+            builder.environment().put("DIB_IMAGE_CACHE", cache);
+        }
         builder.environment().putAll(env);
         try {
             return new JdibProcess(builder.start());

@@ -8,8 +8,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -18,7 +20,9 @@ import java.util.stream.Stream;
 /**
  * What a directory tree holds, one line per entry: type and permission bits (setuid included),
  * numeric owner, link count, size and sha256 for files, major:minor for devices, target for
- * symlinks. Two trees are the same when their snapshots are equal. Times are left out.
+ * symlinks, and every extended attribute (ACLs, file capabilities, SELinux labels and user
+ * attributes all live there). Two trees are the same when their snapshots are equal. Times are left
+ * out.
  */
 public final class TreeSnapshot {
     private TreeSnapshot() {
@@ -32,15 +36,46 @@ public final class TreeSnapshot {
     /** As {@link #of(Path)}, giving only type, mode and owner (no content) for the paths in {@code contentVaries}. */
     public static SortedMap<String, String> of(Path root, Set<String> contentVaries) {
         SortedMap<String, String> entries = new TreeMap<>();
+        Map<String, String> xattrs = xattrs(root);
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
                 String rel = root.relativize(p).toString();
-                entries.put(rel.isEmpty() ? "." : rel, describe(p, contentVaries.contains(rel)));
+                String key = rel.isEmpty() ? "." : rel;
+                String attrs = xattrs.get(key);
+                entries.put(key, describe(p, contentVaries.contains(rel)) + (attrs == null ? "" : " xattrs " + attrs));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return entries;
+    }
+
+    /**
+     * Every extended attribute under {@code root}, in every namespace, by relative path: one
+     * {@code getfattr} for the whole tree, symlinks not followed. Java's own view sees only
+     * {@code user.*}, which would miss ACLs ({@code system.posix_acl_*}) and capabilities
+     * ({@code security.capability}).
+     */
+    static Map<String, String> xattrs(Path root) {
+        String dump = HostState.run("getfattr", "--recursive", "--no-dereference", "--dump", "--match=-",
+                "--encoding=hex", "--absolute-names", root.toString());
+        if (dump.contains("getfattr: not found") || dump.startsWith("Cannot run")) {
+            throw new AssertionError("getfattr is missing: apt-get install attr");
+        }
+        Map<String, List<String>> byPath = new TreeMap<>();
+        String current = null;
+        String base = root.toAbsolutePath().normalize().toString();
+        for (String line : dump.split("\n")) {
+            if (line.startsWith("# file: ")) {
+                String path = line.substring("# file: ".length());
+                current = path.equals(base) ? "." : path.substring(base.length() + 1);
+            } else if (current != null && line.contains("=")) {
+                byPath.computeIfAbsent(current, k -> new ArrayList<>()).add(line);
+            }
+        }
+        Map<String, String> joined = new TreeMap<>();
+        byPath.forEach((path, attrs) -> joined.put(path, String.join(",", attrs.stream().sorted().toList())));
+        return joined;
     }
 
     private static String describe(Path p, boolean skipContent) throws IOException {

@@ -1,5 +1,7 @@
 package io.jdib.integration;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdib.testing.HostState;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Built once; every test reads the same outputs.
  */
 @Tag("integration")
-class DebianTreeBuildTest {
+@Timeout(value = 40, unit = TimeUnit.MINUTES)
+class DebianTreeBuildIT {
     @TempDir
     static Path dir;
 

@@ -1,5 +1,8 @@
 package io.jdib.blockdevice;
 
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -10,7 +13,9 @@ import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
 /** What cannot work stops before anything is made; what fails midway undoes itself. */
-class BlockDeviceFailureTest extends LoopTestSupport {
+@Tag("integration")
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class BlockDeviceFailureIT extends LoopTestSupport {
 
   @Test
   void lvmWithoutDeviceMapperStopsBeforeAnything() throws Exception {

@@ -1,5 +1,7 @@
 package io.jdib.integration;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdib.check.BootRequest;
@@ -8,6 +10,7 @@ import io.jdib.check.QemuBoot;
 import io.jdib.event.EventSink;
 import io.jdib.testing.HostState;
 import io.jdib.testing.JdibProcess;
+import io.jdib.testing.SharedBuilds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * bytes of the tree they were built from.
  */
 @Tag("integration")
-class RamdiskAndKernelTest {
+@Timeout(value = 50, unit = TimeUnit.MINUTES)
+class RamdiskAndKernelIT {
     private static final Duration BUILD = Duration.ofMinutes(20);
 
     @TempDir
@@ -112,41 +116,38 @@ class RamdiskAndKernelTest {
 
     @Test
     void kernelOfAnMbrQcow2ImageIsTheTreesAndBaremetalWritesTheSame() throws IOException {
-        JdibProcess.Result r = JdibProcess.run(BUILD, env(), "disk-image-create", "-o", out("mbr").toString(),
-                "-t", "qcow2,tar", "debian-minimal", "vm", "baremetal");
-        assertThat(r.exitCode()).as(r.output()).isZero();
-        assertThat(r.output()).contains("baremetal: kernel ");
+        SharedBuilds.Built mbr = SharedBuilds.minimalVm().requireSuccess();
+        assertThat(mbr.result().output()).contains("baremetal: kernel ");
 
-        Path tree = treeBoot(out("mbr.tar"));
-        String before = sha256(out("mbr.qcow2"));
+        Path tree = treeBoot(mbr.output("tar"));
+        String before = sha256(mbr.output("qcow2"));
         Path got = Files.createDirectories(dir.resolve("got"));
         JdibProcess.Result k = JdibProcess.run(Duration.ofMinutes(5), env(), "disk-image-get-kernel", "-d",
-                got.toString(), "-i", out("mbr.qcow2").toString());
+                got.toString(), "-i", mbr.output("qcow2").toString());
 
         assertThat(k.exitCode()).as(k.output()).isZero();
         assertThat(k.output()).contains("converting qcow2 image to a temporary raw file");
-        assertSameKernel(tree, got.resolve("mbr-vmlinuz"), got.resolve("mbr-initrd"));
-        assertSameKernel(tree, out("mbr.vmlinuz"), out("mbr.initrd"));
-        assertThat(sha256(out("mbr.qcow2"))).isEqualTo(before);
+        // Without -o the names come from the image's: minimal-vm.qcow2 gives minimal-vm-vmlinuz.
+        assertSameKernel(tree, got.resolve(mbr.name() + "-vmlinuz"), got.resolve(mbr.name() + "-initrd"));
+        assertSameKernel(tree, mbr.output("vmlinuz"), mbr.output("initrd"));
+        assertThat(sha256(mbr.output("qcow2"))).isEqualTo(before);
         assertNothingLeft();
     }
 
     @Test
     void kernelOfAGptRawImageWithAnEspIsTheTrees() throws IOException {
-        JdibProcess.Result r = JdibProcess.run(BUILD, env(), "disk-image-create", "-o", out("gpt").toString(),
-                "-t", "raw,tar", "debian-minimal", "vm", "block-device-efi");
-        assertThat(r.exitCode()).as(r.output()).isZero();
-        assertThat(HostState.run("sfdisk", "--dump", out("gpt.raw").toString())).contains("label: gpt");
+        SharedBuilds.Built gpt = SharedBuilds.efiVm().requireSuccess();
+        assertThat(HostState.run("sfdisk", "--dump", gpt.output("raw").toString())).contains("label: gpt");
 
-        Path tree = treeBoot(out("gpt.tar"));
-        String before = sha256(out("gpt.raw"));
+        Path tree = treeBoot(gpt.output("tar"));
+        String before = sha256(gpt.output("raw"));
         Path got = Files.createDirectories(dir.resolve("got"));
         JdibProcess.Result k = JdibProcess.run(Duration.ofMinutes(5), env(), "disk-image-get-kernel", "-d",
-                got.toString(), "-i", out("gpt.raw").toString(), "-o", "efi");
+                got.toString(), "-i", gpt.output("raw").toString(), "-o", "efi");
 
         assertThat(k.exitCode()).as(k.output()).isZero();
         assertSameKernel(tree, got.resolve("efi-vmlinuz"), got.resolve("efi-initrd"));
-        assertThat(sha256(out("gpt.raw"))).isEqualTo(before);
+        assertThat(sha256(gpt.output("raw"))).isEqualTo(before);
         assertNothingLeft();
     }
 

@@ -1,6 +1,10 @@
 package io.jdib.integration;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * single-type build.
  */
 @Tag("integration")
-class ContainerOutputsTest {
+@Timeout(value = 50, unit = TimeUnit.MINUTES)
+class ContainerOutputsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TARGET = "jdib/debian:test";
     /** Files whose content depends on the build's arguments or the time, not on the tree asked for. */
@@ -228,8 +233,18 @@ class ContainerOutputsTest {
 
     @Test
     void dockerImportSaysItWasSkippedWithoutAnEngine() {
+        boolean engine = HostState.run("sh", "-c", "docker info >/dev/null 2>&1 && echo running").contains("running");
+        assumeFalse(engine, "a docker engine runs here, so --docker-import loads instead of skipping");
         assertThat(combined.output()).contains("--docker-import skipped:")
                 .contains("load " + out.resolve("all.docker.tar"));
+    }
+
+    @Test
+    void dockerImportLoadsTheImageWhereAnEngineRuns() {
+        boolean engine = HostState.run("sh", "-c", "docker info >/dev/null 2>&1 && echo running").contains("running");
+        assumeTrue(engine, "no docker engine runs here");
+        assertThat(combined.output()).doesNotContain("--docker-import skipped:");
+        assertThat(HostState.run("docker", "image", "inspect", TARGET)).contains("\"RepoTags\"");
     }
 
     @Test

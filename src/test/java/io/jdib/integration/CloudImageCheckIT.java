@@ -1,11 +1,14 @@
 package io.jdib.integration;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jdib.testing.HostState;
 import io.jdib.testing.JdibProcess;
+import io.jdib.testing.SharedBuilds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * not, and the report says which rules fail and why. Each image is built once for the class.
  */
 @Tag("integration")
-class CloudImageCheckTest {
+@Timeout(value = 60, unit = TimeUnit.MINUTES)
+class CloudImageCheckIT {
     private static final Duration BUILD = Duration.ofMinutes(25);
     private static final Duration CHECK = Duration.ofMinutes(5);
 
@@ -40,17 +44,8 @@ class CloudImageCheckTest {
 
     @BeforeAll
     static void buildImages() {
-        cloud = build("cloud", "debian", "vm");
-        minimal = build("minimal", "debian-minimal", "vm");
-    }
-
-    private static Path build(String name, String... elements) {
-        List<String> argv = new ArrayList<>(List.of("disk-image-create", "-o", dir.resolve("out").resolve(name).toString(),
-                "-t", "qcow2"));
-        argv.addAll(List.of(elements));
-        JdibProcess.Result r = JdibProcess.run(BUILD, env(), argv.toArray(String[]::new));
-        assertThat(r.exitCode()).as(r.output()).isZero();
-        return dir.resolve("out").resolve(name + ".qcow2");
+        cloud = SharedBuilds.cloudVm().requireSuccess().output("qcow2");
+        minimal = SharedBuilds.minimalVm().requireSuccess().output("qcow2");
     }
 
     private static JsonNode check(Path image, int expectedExit) throws Exception {

@@ -1,5 +1,7 @@
 package io.jdib.integration;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdib.testing.HostState;
@@ -14,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Builds that fail, are interrupted or are killed leave nothing mounted, attached or running. */
 @Tag("integration")
-class AbortTest {
+@Timeout(value = 40, unit = TimeUnit.MINUTES)
+class AbortIT {
     private static final String HANG_MARKER = "sleep 6543";
 
     @TempDir

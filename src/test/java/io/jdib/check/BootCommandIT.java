@@ -1,5 +1,7 @@
 package io.jdib.check;
 
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdib.cli.Main;
@@ -16,7 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code jdib boot} as a user runs it: exit codes, what it prints, and no QEMU left behind. */
-class BootCommandTest {
+@Tag("integration")
+@Timeout(value = 45, unit = TimeUnit.MINUTES)
+class BootCommandIT {
     @TempDir
     static Path shared;
 
@@ -26,7 +30,7 @@ class BootCommandTest {
     @BeforeAll
     static void fixtures() {
         kernel = BootFixtures.kernel();
-        sleeper = BootFixtures.initramfs(shared, "sleeper", "echo " + QemuBootTest.MARKER + "\nexec sleep 3600");
+        sleeper = BootFixtures.initramfs(shared, "sleeper", "echo " + QemuBootIT.MARKER + "\nexec sleep 3600");
     }
 
     record Run(int exit, String out, String err) {
@@ -59,7 +63,7 @@ class BootCommandTest {
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("/NEVER-THERE/ did not appear within 15 s")
                 .contains("last console lines (" + console + "):")
-                .containsPattern("(?m)^  \\| .*" + QemuBootTest.MARKER); // firmware may not end its line first
+                .containsPattern("(?m)^  \\| .*" + QemuBootIT.MARKER); // firmware may not end its line first
         assertThat(BootFixtures.qemuProcessesMentioning(console.toString())).isEmpty();
     }
 
@@ -91,7 +95,7 @@ class BootCommandTest {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!(Files.exists(console) && Files.readString(console).contains(QemuBootTest.MARKER))) {
+            while (!(Files.exists(console) && Files.readString(console).contains(QemuBootIT.MARKER))) {
                 assertThat(System.nanoTime()).as("guest never printed the marker").isLessThan(deadline);
                 assertThat(jdib.isAlive()).as(Files.readString(dir.resolve("jdib.out"))).isTrue();
                 Thread.sleep(200);

@@ -1,6 +1,9 @@
 package io.jdib.integration;
 
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.jdib.check.BootRequest;
 import io.jdib.check.BootResult;
@@ -8,6 +11,7 @@ import io.jdib.check.QemuBoot;
 import io.jdib.event.EventSink;
 import io.jdib.testing.HostState;
 import io.jdib.testing.JdibProcess;
+import io.jdib.testing.SharedBuilds;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real bootable images: built with loop devices, mkfs and GRUB, then booted under QEMU (TCG). */
 @Tag("integration")
-class VmImageTest {
+@Timeout(value = 60, unit = TimeUnit.MINUTES)
+class VmImageIT {
     private static final Duration BUILD = Duration.ofMinutes(20);
     private static final Duration BOOT = Duration.ofMinutes(6);
 
@@ -51,7 +56,7 @@ class VmImageTest {
 
     private static Path fixture(String name) {
         try {
-            return Path.of(Objects.requireNonNull(VmImageTest.class.getResource(name)).toURI());
+            return Path.of(Objects.requireNonNull(VmImageIT.class.getResource(name)).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -64,9 +69,13 @@ class VmImageTest {
     }
 
     private void assertNothingLeft() {
-        assertThat(HostState.mountsUnder(dir)).isEmpty();
-        assertThat(HostState.loopsUnder(dir)).isEmpty();
-        assertThat(HostState.buildDirs(dir.resolve("work"))).isEmpty();
+        assertNothingLeftUnder(dir);
+    }
+
+    private static void assertNothingLeftUnder(Path root) {
+        assertThat(HostState.mountsUnder(root)).isEmpty();
+        assertThat(HostState.loopsUnder(root)).isEmpty();
+        assertThat(HostState.buildDirs(root.resolve("work"))).isEmpty();
     }
 
     /** The serial console holds control sequences and stray bytes: read it as Latin-1. */
@@ -80,18 +89,17 @@ class VmImageTest {
 
     @Test
     void mbrBiosImageBootsToLogin() throws Exception {
-        JdibProcess.Result r = build(env(), "-o", out("bios").toString(), "-t", "raw,qcow2", "debian-minimal", "vm");
+        SharedBuilds.Built built = SharedBuilds.minimalVm().requireSuccess();
 
-        assertThat(r.exitCode()).as(r.output()).isZero();
-        assertThat(r.output()).contains("block-device-mbr").contains("installing GRUB for BIOS");
-        Path qcow2 = out("bios.qcow2");
-        Path raw = out("bios.raw");
+        assertThat(built.result().output()).contains("block-device-mbr").contains("installing GRUB for BIOS");
+        Path qcow2 = built.output("qcow2");
+        Path raw = built.output("raw");
         assertThat(HostState.run("qemu-img", "info", "--output=json", qcow2.toString())).contains("\"format\": \"qcow2\"");
         assertThat(HostState.run("sfdisk", "--dump", raw.toString())).contains("type=83, bootable");
         // Trimmed free space stays unallocated, so the raw file is sparse.
         assertThat(allocatedBytes(raw)).isLessThan(Files.size(raw) * 3 / 4);
         assertThat(Files.size(qcow2)).isLessThan(allocatedBytes(raw));
-        assertNothingLeft();
+        assertNothingLeftUnder(built.dir());
 
         BootResult booted = boot(qcow2, false);
         assertThat(booted.matched()).as(String.join("\n", booted.lastLines())).isTrue();
@@ -101,14 +109,12 @@ class VmImageTest {
 
     @Test
     void efiGptImageBootsToLoginWithUefi() throws Exception {
-        JdibProcess.Result r = build(env(), "-o", out("efi").toString(), "-t", "qcow2", "debian-minimal", "vm",
-                "block-device-efi");
+        SharedBuilds.Built built = SharedBuilds.efiVm().requireSuccess();
 
-        assertThat(r.exitCode()).as(r.output()).isZero();
-        assertThat(r.output()).contains("installing GRUB for UEFI").contains("onto ESP (vfat)");
-        assertNothingLeft();
+        assertThat(built.result().output()).contains("installing GRUB for UEFI").contains("onto ESP (vfat)");
+        assertNothingLeftUnder(built.dir());
 
-        BootResult booted = boot(out("efi.qcow2"), true);
+        BootResult booted = boot(built.output("qcow2"), true);
         assertThat(booted.matched()).as(String.join("\n", booted.lastLines())).isTrue();
         assertThat(console(booted)).contains("efi: EFI v");
     }
@@ -137,6 +143,7 @@ class VmImageTest {
 
     @Test
     void lvmStopsBeforeBuildingWhenDeviceMapperIsMissing() throws Exception {
+        assumeFalse(io.jdib.blockdevice.DeviceMapper.available(), "this host has device-mapper");
         JdibProcess.Result r = build(env("DIB_BLOCK_DEVICE_CONFIG", "file://" + fixture("lvm.yaml")),
                 "-o", out("lvm").toString(), "-t", "qcow2", "debian-minimal", "vm");
 

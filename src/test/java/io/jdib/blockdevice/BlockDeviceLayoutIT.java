@@ -1,5 +1,8 @@
 package io.jdib.blockdevice;
 
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdib.blockdevice.config.BlockDeviceConfig;
@@ -15,7 +18,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Each layout built on a real loop device, checked with the host's own tools, then undone. */
-class BlockDeviceLayoutTest extends LoopTestSupport {
+@Tag("integration")
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class BlockDeviceLayoutIT extends LoopTestSupport {
 
   @Test
   void defaultLayoutIsOneExt4OnTheWholeLoop() throws Exception {

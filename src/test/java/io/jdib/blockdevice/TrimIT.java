@@ -1,5 +1,8 @@
 package io.jdib.blockdevice;
 
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdib.blockdevice.config.BlockDeviceConfig;
@@ -15,7 +18,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** fstrim through a loop device punches holes in the image file: freed space costs nothing. */
-class TrimTest extends LoopTestSupport {
+@Tag("integration")
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class TrimIT extends LoopTestSupport {
 
   @Test
   void trimMakesTheRawFileSparseAgain() throws Exception {

@@ -1,5 +1,7 @@
 package io.jdib.blockdevice;
 
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdib.sys.Ledger;
@@ -16,7 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A build killed with SIGKILL leaves a ledger from which another process undoes everything. */
-class KilledBuildTest {
+@Tag("integration")
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class KilledBuildIT {
   @TempDir Path tmp;
   private Process child;
 
