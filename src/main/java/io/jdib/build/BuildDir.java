@@ -3,7 +3,7 @@ package io.jdib.build;
 import io.jdib.sys.Exec;
 import io.jdib.sys.Ledger;
 import io.jdib.sys.Mounts;
-import io.jdib.sys.UserError;
+import io.jdib.sys.EnvironmentError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -99,7 +99,7 @@ public final class BuildDir {
                 }
             }
         } catch (IOException | NumberFormatException e) {
-            throw new UserError("cannot read /proc/meminfo to size tmpfs; use --no-tmpfs", e);
+            throw new EnvironmentError("cannot read /proc/meminfo to size tmpfs; use --no-tmpfs", e);
         }
         return 0;
     }

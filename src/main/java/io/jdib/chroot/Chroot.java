@@ -5,6 +5,7 @@ import io.jdib.hook.HookRunner;
 import io.jdib.sys.Exec;
 import io.jdib.sys.Ledger;
 import io.jdib.sys.Mounts;
+import io.jdib.sys.EnvironmentError;
 import io.jdib.sys.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -176,7 +177,7 @@ public final class Chroot implements AutoCloseable {
         }
         mounts.clear();
         if (!Mounts.mountedUnder(root.resolve("proc")).isEmpty() || !Mounts.mountedUnder(root.resolve("dev")).isEmpty()) {
-            throw new UserError("could not unmount everything under " + root + "; see findmnt");
+            throw new EnvironmentError("could not unmount everything under " + root + "; see findmnt");
         }
         try {
             Files.deleteIfExists(root.resolve(IN_TARGET.substring(1)));

@@ -1,6 +1,6 @@
 package io.jdib.cli;
 
-import io.jdib.sys.UserError;
+import io.jdib.sys.JdibError;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -28,22 +28,28 @@ public final class Main {
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean trace = parseResult.subcommand() != null
                     && parseResult.subcommand().hasMatchedOption("-x");
-            PrintWriter e = commandLine.getErr();
-            if (ex instanceof UserError user) {
-                e.println("error: " + user.getMessage());
-                if (trace) {
-                    user.printStackTrace(e);
-                }
-                e.flush();
-                return user.exitCode();
-            }
-            e.println("internal error: " + ex + " (please report it; rerun with -x for the stack trace)");
-            if (trace) {
-                ex.printStackTrace(e);
-            }
-            e.flush();
-            return 70;
+            return report(ex, trace, commandLine.getErr());
         });
         return cli;
+    }
+
+    /**
+     * The one place a failure becomes output and an exit code ({@link JdibError.Kind}): user and
+     * environment errors are one line, an interruption says what was undone, anything else is a
+     * bug and shows its stack trace.
+     */
+    static int report(Exception ex, boolean trace, PrintWriter e) {
+        JdibError.Kind kind = ex instanceof JdibError known ? known.kind() : JdibError.Kind.INTERNAL;
+        switch (kind) {
+            case USER, ENVIRONMENT -> e.println("error: " + ex.getMessage());
+            case INTERRUPTED -> e.println("interrupted: " + ex.getMessage() + "; what was done is undone");
+            case INTERNAL -> e.println("internal error: " + ex + " (a bug in jdib: please report it with the"
+                    + " stack trace below)");
+        }
+        if (trace || kind == JdibError.Kind.INTERNAL) {
+            ex.printStackTrace(e);
+        }
+        e.flush();
+        return kind.exitCode();
     }
 }

@@ -106,7 +106,7 @@ public final class Exec {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UserError("interrupted while running " + command.display(), e);
+            throw new Interrupted("interrupted while running " + command.display(), e);
         } finally {
             ProcessGroups.kill(process.pid());
             if (group != null) {
@@ -144,7 +144,7 @@ public final class Exec {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
-            throw new UserError("interrupted while running " + command.display(), e);
+            throw new Interrupted("interrupted while running " + command.display(), e);
         }
     }
 
@@ -152,7 +152,7 @@ public final class Exec {
     public static String check(Command command) {
         Result result = capture(command);
         if (!result.ok()) {
-            throw new UserError(command.display() + " failed with exit code " + result.exitCode()
+            throw new EnvironmentError(command.display() + " failed with exit code " + result.exitCode()
                     + (result.tail().isEmpty() ? "" : ": " + String.join(" | ", result.tail())));
         }
         return result.stdout();
@@ -178,7 +178,7 @@ public final class Exec {
         try {
             return builder.start();
         } catch (IOException e) {
-            throw new UserError("cannot run " + command.argv().get(0) + ": " + e.getMessage(), e);
+            throw new EnvironmentError("cannot run " + command.argv().get(0) + ": " + e.getMessage(), e);
         }
     }
 
@@ -189,7 +189,7 @@ public final class Exec {
         if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
             ProcessGroups.kill(process.pid());
             process.waitFor();
-            throw new UserError(command.display() + " did not finish within " + command.timeout().toSeconds()
+            throw new EnvironmentError(command.display() + " did not finish within " + command.timeout().toSeconds()
                     + " s and was stopped");
         }
         return process.exitValue();

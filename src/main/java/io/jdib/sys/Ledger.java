@@ -117,7 +117,7 @@ public final class Ledger {
 
     private synchronized Entry record(Kind kind, String... args) {
         if (sealed) {
-            throw new UserError("build is stopping; not starting anything new");
+            throw new Interrupted("build is stopping; not starting anything new");
         }
         for (String arg : args) {
             if (arg.contains("\t") || arg.contains("\n")) {

@@ -54,7 +54,7 @@ public final class Loops {
         Exec.Result result = Exec.capture(Exec.Command.of(argv));
         if (!result.ok()) {
             entry.undo();
-            throw new UserError("cannot attach a loop device to " + file + ": " + String.join(" ", result.tail())
+            throw new EnvironmentError("cannot attach a loop device to " + file + ": " + String.join(" ", result.tail())
                     + "; check that loop devices are available (modprobe loop) and not all in use (losetup -a)");
         }
         return new Loop(result.stdout().trim(), entry);
@@ -66,7 +66,7 @@ public final class Loops {
         Exec.Result result = Exec.capture(Exec.Command.of("partx", "--add", device));
         if (!result.ok()) {
             entry.undo();
-            throw new UserError("partx --add " + device + " failed: " + String.join(" ", result.tail()));
+            throw new EnvironmentError("partx --add " + device + " failed: " + String.join(" ", result.tail()));
         }
         return entry;
     }

@@ -45,7 +45,7 @@ public final class Mounts {
         Exec.Result result = Exec.capture(Exec.Command.of(argv));
         if (!result.ok()) {
             entry.undo();
-            throw new UserError(String.join(" ", argv) + " failed: " + String.join(" ", result.tail()));
+            throw new EnvironmentError(String.join(" ", argv) + " failed: " + String.join(" ", result.tail()));
         }
     }
 

@@ -1,26 +1,20 @@
 package io.jdib.sys;
 
 /**
- * A failure the user can act on: bad input, a missing tool, a hook that failed.
- * The CLI prints {@link #getMessage()} as one line (no stack trace unless tracing) and exits non-zero.
+ * A failure the user can act on by changing the input: a bad option, element, config or hook.
+ * The CLI prints {@link #getMessage()} as one line (no stack trace unless tracing) and exits 1.
  */
-public class UserError extends RuntimeException {
-    private final int exitCode;
-
+public class UserError extends JdibError {
     public UserError(String message) {
-        this(message, 1, null);
+        super(message, null);
     }
 
     public UserError(String message, Throwable cause) {
-        this(message, 1, cause);
-    }
-
-    public UserError(String message, int exitCode, Throwable cause) {
         super(message, cause);
-        this.exitCode = exitCode;
     }
 
-    public int exitCode() {
-        return exitCode;
+    @Override
+    public Kind kind() {
+        return Kind.USER;
     }
 }

@@ -55,7 +55,7 @@ class LedgerTest {
         ledger.seal();
 
         assertThatThrownBy(() -> ledger.recordMount(dir.resolve("m")))
-                .isInstanceOf(UserError.class).hasMessage("build is stopping; not starting anything new");
+                .isInstanceOf(Interrupted.class).hasMessage("build is stopping; not starting anything new");
     }
 
     @Test
