@@ -15,6 +15,7 @@ import io.jdib.image.ConversionRequest;
 import io.jdib.image.ConvertedImage;
 import io.jdib.image.DiskFormat;
 import io.jdib.image.DiskFormats;
+import io.jdib.image.OutputType;
 import io.jdib.image.SquashfsOutput;
 import io.jdib.image.TarOutput;
 import io.jdib.image.TreeOutputRequest;
@@ -130,7 +131,7 @@ public final class Build {
         if (!spec.wantsDisk()) {
             finalise(root, hooksDir, mounts, env, runner, outside);
             List<Path> written = new ArrayList<>(step("write outputs", () -> treeOutputs(root, work, true)));
-            if (spec.types().contains(RamdiskImage.TYPE)) {
+            if (spec.types().contains(OutputType.RAMDISK)) {
                 written.addAll(step("write ramdisk", () -> RamdiskImage.write(spec, resolution.elements().stream()
                         .map(r -> new RamdiskImage.Source(r.name(), r.element().dir())).toList(), root, work, events,
                         partialOutputs::add)));
@@ -218,7 +219,7 @@ public final class Build {
         env.put("DIB_DEBUG_TRACE", Integer.toString(spec.traceLevel()));
         env.put("DIB_ARGS", String.join(" ", spec.arguments()));
         env.put("INSTALL_PACKAGES", String.join(" ", spec.extraPackages()));
-        env.put("JDIB_IMAGE_TYPES", String.join(" ", spec.types()));
+        env.put("JDIB_IMAGE_TYPES", spec.types().stream().map(OutputType::id).collect(java.util.stream.Collectors.joining(" ")));
         env.put("_LIB", spec.jdibHome().resolve("lib").toString());
         env.put("JDIB", selfLauncher(hooksDir).toString());
         env.put("JDIB_HOME", spec.jdibHome().toString());
@@ -249,7 +250,7 @@ public final class Build {
 
     /** tar, tgz, squashfs, docker, oci: made from the final tree ({@link TreeOutputs}). */
     private List<Path> treeOutputs(Path root, Path work, boolean oneFileSystem) {
-        List<String> types = spec.types().stream().filter(TreeOutputs::isTreeType).toList();
+        List<OutputType> types = spec.types().stream().filter(OutputType::isTree).toList();
         if (types.isEmpty()) {
             return List.of();
         }
@@ -262,7 +263,7 @@ public final class Build {
     }
 
     private List<Path> diskOutputs(Path raw) {
-        List<DiskFormat> formats = spec.types().stream().filter(DiskFormat::isDiskFormat).map(DiskFormat::parse).toList();
+        List<DiskFormat> formats = spec.types().stream().filter(OutputType::isDisk).map(OutputType::diskFormat).toList();
         ConversionRequest request = ConversionRequest.of(raw, spec.imageName(), formats)
                 .withCompress(!spec.disk().uncompressed())
                 .withQemuImgOptions(spec.disk().qemuImgOptions())

@@ -2,8 +2,8 @@ package io.jdib.build;
 
 import io.jdib.image.ContainerConfig;
 import io.jdib.image.ImageReference;
+import io.jdib.image.OutputType;
 import io.jdib.image.SquashfsOutput;
-import io.jdib.image.TreeOutputs;
 import io.jdib.sys.UserError;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public record BuildSpec(
         Path imageName,
-        List<String> types,
+        List<OutputType> types,
         String arch,
         List<String> elements,
         boolean withBase,
@@ -34,13 +34,6 @@ public record BuildSpec(
         List<String> arguments,
         DiskOptions disk,
         ContainerOptions container) {
-
-    /** Output types this version can write. */
-    public static final Set<String> TREE_TYPES = Set.copyOf(TreeOutputs.TYPES);
-    public static final Set<String> DISK_TYPES = Set.of("qcow2", "raw", "vhd", "vmdk", "vhdx");
-    public static final Set<String> SUPPORTED_TYPES = union(TREE_TYPES, DISK_TYPES);
-    /** Types only commands set: "ramdisk" (kernel + initramfs, by ramdisk-image-create). */
-    public static final Set<String> INTERNAL_TYPES = Set.of(RamdiskImage.TYPE);
 
     /** How the disk image is made, for builds with a disk type. Null fields mean DIB's default. */
     public record DiskOptions(String imageSize, String imageExtraSize, String rootLabel, String mkfsOptions,
@@ -61,14 +54,8 @@ public record BuildSpec(
         }
     }
 
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> all = new java.util.TreeSet<>(a);
-        all.addAll(b);
-        return Set.copyOf(all);
-    }
-
     public boolean wantsDisk() {
-        return types.stream().anyMatch(DISK_TYPES::contains);
+        return types.stream().anyMatch(OutputType::isDisk);
     }
 
     /** The name and tag of the docker and oci outputs. */
@@ -79,7 +66,7 @@ public record BuildSpec(
 
     /** Whether a docker or oci output is asked for. */
     public boolean wantsContainer() {
-        return types.contains("docker") || types.contains("oci");
+        return types.stream().anyMatch(OutputType::isContainer);
     }
 
     /** The image config of the docker and oci outputs (created: SOURCE_DATE_EPOCH, else now). */
@@ -135,7 +122,7 @@ public record BuildSpec(
 
     public static final class Builder {
         private Path imageName = Path.of("image");
-        private final List<String> types = new ArrayList<>();
+        private final List<OutputType> types = new ArrayList<>();
         private String arch = "amd64";
         private final List<String> elements = new ArrayList<>();
         private boolean withBase = true;
@@ -167,7 +154,15 @@ public record BuildSpec(
             return this;
         }
 
+        /** The {@code -t} names, parsed here so that an unknown one fails with the list of known ones. */
         public Builder types(List<String> value) {
+            types.clear();
+            value.stream().map(OutputType::parse).forEach(types::add);
+            return this;
+        }
+
+        /** Types set by a command rather than the user (ramdisk-image-create's ramdisk). */
+        public Builder outputTypes(List<OutputType> value) {
             types.clear();
             types.addAll(value);
             return this;
@@ -244,19 +239,11 @@ public record BuildSpec(
             if (elements.isEmpty()) {
                 throw new UserError("no elements given; name at least an operating-system element, e.g. debian-minimal");
             }
-            List<String> wanted = types.isEmpty() ? List.of("qcow2") : types;
-            Set<String> unique = new LinkedHashSet<>();
-            for (String type : wanted) {
-                if (!SUPPORTED_TYPES.contains(type) && !INTERNAL_TYPES.contains(type)) {
-                    throw new UserError("image type '" + type + "' is not supported yet; this version writes: "
-                            + String.join(", ", new java.util.TreeSet<>(SUPPORTED_TYPES)));
-                }
-                unique.add(type);
-            }
-            if (container.dockerImport() && !unique.contains("docker")) {
+            Set<OutputType> unique = new LinkedHashSet<>(types.isEmpty() ? List.of(OutputType.DEFAULT) : types);
+            if (container.dockerImport() && !unique.contains(OutputType.DOCKER)) {
                 throw new UserError("--docker-import loads the docker output: add docker to -t (e.g. -t docker)");
             }
-            if (unique.contains("squashfs")) {
+            if (unique.contains(OutputType.SQUASHFS)) {
                 SquashfsOutput.compression(environment.get(SquashfsOutput.COMPRESSION_VARIABLE));
             }
             if (jdibHome == null) {

@@ -46,7 +46,6 @@ import java.util.function.Consumer;
  */
 final class RamdiskImage {
     /** The internal output type a ramdisk build has. */
-    static final String TYPE = "ramdisk";
     /** Where {@code /init} takes the {@code init.d} fragments. */
     static final String FRAGMENTS_MARKER = "# --- init.d fragments ---";
     private static final List<String> TREE_UDEV_RULES = List.of("50-udev-default.rules", "60-block.rules",

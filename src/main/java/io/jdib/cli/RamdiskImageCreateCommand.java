@@ -1,6 +1,7 @@
 package io.jdib.cli;
 
 import io.jdib.build.BuildSpec;
+import io.jdib.image.OutputType;
 import io.jdib.ramdisk.Compression;
 import io.jdib.sys.UserError;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ final class RamdiskImageCreateCommand implements Callable<Integer> {
         all.add(ramdiskElement);
         build.elements.stream().filter(e -> !e.equals(ramdiskElement)).forEach(all::add);
         BuildSpec buildSpec = build.spec(env, all, spec.commandLine().getParseResult().originalArgs())
-                .types(List.of("ramdisk"))
+                .outputTypes(List.of(OutputType.RAMDISK))
                 .build();
         build.run(buildSpec, spec.commandLine().getOut(), printer -> { });
         return 0;

@@ -45,12 +45,6 @@ public enum DiskFormat {
         throw new DiskFormatError("unknown disk image type '" + name + "'; use one of: " + names());
     }
 
-    /** Whether {@code name} is a disk format (as opposed to tar, squashfs, ...). */
-    public static boolean isDiskFormat(String name) {
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).anyMatch(f -> f.extension.equals(wanted));
-    }
-
     static String names() {
         return Arrays.stream(values()).map(DiskFormat::extension).collect(Collectors.joining(", "));
     }

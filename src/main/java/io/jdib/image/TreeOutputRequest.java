@@ -19,16 +19,16 @@ import java.util.Objects;
  * @param checksum      also write {@code .sha256} and {@code .md5} of each output ({@code --checksum})
  * @param dockerImport  load the docker archive into a running docker engine ({@code --docker-import})
  */
-public record TreeOutputRequest(Path tree, Path name, List<String> types, Path scratch, boolean oneFileSystem,
+public record TreeOutputRequest(Path tree, Path name, List<OutputType> types, Path scratch, boolean oneFileSystem,
         ContainerConfig container, String squashfsCompression, boolean checksum, boolean dockerImport) {
 
     public TreeOutputRequest {
         Objects.requireNonNull(tree, "tree");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(scratch, "scratch");
-        List<String> unique = new ArrayList<>();
-        for (String type : types) {
-            if (!TreeOutputs.TYPES.contains(type)) {
+        List<OutputType> unique = new ArrayList<>();
+        for (OutputType type : types) {
+            if (!type.isTree()) {
                 throw new IllegalArgumentException("not a tree output type: " + type);
             }
             if (!unique.contains(type)) {
@@ -36,15 +36,15 @@ public record TreeOutputRequest(Path tree, Path name, List<String> types, Path s
             }
         }
         types = List.copyOf(unique);
-        if (container == null && (types.contains("docker") || types.contains("oci"))) {
+        if (container == null && types.stream().anyMatch(OutputType::isContainer)) {
             throw new IllegalArgumentException("docker and oci outputs need a container config");
         }
         squashfsCompression = SquashfsOutput.compression(squashfsCompression);
     }
 
     /** Where the output of {@code type} goes. */
-    public Path target(String type) {
-        return name.resolveSibling(name.getFileName() + "." + TreeOutputs.extension(type));
+    public Path target(OutputType type) {
+        return name.resolveSibling(name.getFileName() + "." + type.extension());
     }
 
     /** The build's manifests directory, {@code NAME.d}, where the digests are recorded. */

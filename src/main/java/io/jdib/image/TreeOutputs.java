@@ -30,10 +30,6 @@ import java.util.stream.Stream;
  * {@code lost+found} directories that mkfs made at the root of the disk's filesystems are left out.
  */
 public final class TreeOutputs {
-    /** Tree output types, in the order their files are made. */
-    public static final List<String> TYPES = List.of("tar", "tgz", "squashfs", "docker", "oci");
-    private static final Map<String, String> EXTENSIONS = Map.of("tar", "tar", "tgz", "tgz", "squashfs", "squash",
-            "docker", "docker.tar", "oci", "oci.tar");
 
     private final EventSink events;
 
@@ -41,22 +37,9 @@ public final class TreeOutputs {
         this.events = events;
     }
 
-    /** The file name extension of {@code type}: {@code NAME.tar}, {@code NAME.squash}, {@code NAME.oci.tar}... */
-    public static String extension(String type) {
-        String extension = EXTENSIONS.get(type);
-        if (extension == null) {
-            throw new IllegalArgumentException("not a tree output type: " + type);
-        }
-        return extension;
-    }
-
-    public static boolean isTreeType(String type) {
-        return EXTENSIONS.containsKey(type);
-    }
-
     /** Writes every requested output; returns them in the order requested. */
     public List<Path> write(TreeOutputRequest request) {
-        List<String> types = request.types();
+        List<OutputType> types = request.types();
         if (types.isEmpty()) {
             return List.of();
         }
@@ -65,67 +48,67 @@ public final class TreeOutputs {
             TarOutput.refuseMountedTree(request.tree());
         }
         List<String> excludes = mkfsLeftovers(request.tree());
-        Map<String, Path> written = new LinkedHashMap<>();
+        Map<OutputType, Path> written = new LinkedHashMap<>();
         List<Path> scratch = new ArrayList<>();
         try {
-            boolean container = types.contains("docker") || types.contains("oci");
+            boolean container = types.contains(OutputType.DOCKER) || types.contains(OutputType.OCI);
             Path layerTar = null;
-            if (types.contains("tar") || types.contains("tgz") || container) {
-                layerTar = types.contains("tar") ? request.target("tar") : request.scratch().resolve("layer.tar");
-                if (!types.contains("tar")) {
+            if (types.contains(OutputType.TAR) || types.contains(OutputType.TGZ) || container) {
+                layerTar = types.contains(OutputType.TAR) ? request.target(OutputType.TAR) : request.scratch().resolve("layer.tar");
+                if (!types.contains(OutputType.TAR)) {
                     scratch.add(layerTar);
                 }
                 TarOutput.tar(request.tree(), layerTar, request.oneFileSystem(), excludes);
-                if (types.contains("tar")) {
-                    written.put("tar", layerTar);
+                if (types.contains(OutputType.TAR)) {
+                    written.put(OutputType.TAR, layerTar);
                 }
             }
             Path layerGzip = null;
-            if (types.contains("tgz") || types.contains("oci")) {
-                layerGzip = types.contains("oci") ? request.scratch().resolve("layer.tar.gz") : request.target("tgz");
-                if (types.contains("oci")) {
+            if (types.contains(OutputType.TGZ) || types.contains(OutputType.OCI)) {
+                layerGzip = types.contains(OutputType.OCI) ? request.scratch().resolve("layer.tar.gz") : request.target(OutputType.TGZ);
+                if (types.contains(OutputType.OCI)) {
                     scratch.add(layerGzip);
                 }
                 TarOutput.gzip(layerTar, layerGzip);
-                if (types.contains("tgz")) {
-                    if (types.contains("oci")) {
-                        copy(layerGzip, request.target("tgz"));
+                if (types.contains(OutputType.TGZ)) {
+                    if (types.contains(OutputType.OCI)) {
+                        copy(layerGzip, request.target(OutputType.TGZ));
                     }
-                    written.put("tgz", request.target("tgz"));
+                    written.put(OutputType.TGZ, request.target(OutputType.TGZ));
                 }
             }
-            if (types.contains("squashfs")) {
-                events.info("writing squashfs (" + request.squashfsCompression() + ") " + request.target("squashfs"));
-                SquashfsOutput.write(request.tree(), request.target("squashfs"), request.squashfsCompression(), excludes);
-                written.put("squashfs", request.target("squashfs"));
+            if (types.contains(OutputType.SQUASHFS)) {
+                events.info("writing squashfs (" + request.squashfsCompression() + ") " + request.target(OutputType.SQUASHFS));
+                SquashfsOutput.write(request.tree(), request.target(OutputType.SQUASHFS), request.squashfsCompression(), excludes);
+                written.put(OutputType.SQUASHFS, request.target(OutputType.SQUASHFS));
             }
             String diffId = container ? ImageJson.sha256(layerTar) : null;
-            if (types.contains("docker")) {
+            if (types.contains(OutputType.DOCKER)) {
                 ContainerImage.Written docker = ContainerImage.writeDocker(layerTar, diffId, request.container(),
-                        request.target("docker"));
+                        request.target(OutputType.DOCKER));
                 recordDigests(request, "docker-digests", docker);
-                written.put("docker", docker.path());
+                written.put(OutputType.DOCKER, docker.path());
             }
-            if (types.contains("oci")) {
+            if (types.contains(OutputType.OCI)) {
                 ContainerImage.Written oci = ContainerImage.writeOci(layerGzip, diffId, request.container(),
-                        request.target("oci"));
+                        request.target(OutputType.OCI));
                 recordDigests(request, "oci-digests", oci);
-                written.put("oci", oci.path());
+                written.put(OutputType.OCI, oci.path());
             }
         } finally {
             scratch.forEach(TarOutput::deleteQuietly);
         }
         List<Path> outputs = new ArrayList<>();
-        for (String type : types) {
+        for (OutputType type : types) {
             Path path = written.get(type);
-            events.emit(new BuildEvent.OutputWritten(type, path.toString(), size(path)));
+            events.emit(new BuildEvent.OutputWritten(type.id(), path.toString(), size(path)));
             if (request.checksum()) {
                 DiskFormats.writeChecksums(path);
             }
             outputs.add(path);
         }
-        if (request.dockerImport() && types.contains("docker")) {
-            dockerLoad(written.get("docker"));
+        if (request.dockerImport() && types.contains(OutputType.DOCKER)) {
+            dockerLoad(written.get(OutputType.DOCKER));
         }
         return outputs;
     }
@@ -232,12 +215,7 @@ public final class TreeOutputs {
     }
 
     /** Fails at once, before a long build, when a tool an asked-for output needs is missing. */
-    public static void requireTools(List<String> types) {
-        if (types.contains("squashfs")) {
-            Tools.require("mksquashfs");
-        }
-        if (types.stream().anyMatch(t -> !t.equals("squashfs") && isTreeType(t))) {
-            Tools.require("tar");
-        }
+    public static void requireTools(List<OutputType> types) {
+        types.stream().filter(OutputType::isTree).flatMap(t -> t.tool().stream()).distinct().forEach(Tools::require);
     }
 }

@@ -64,7 +64,8 @@ class TreeOutputsIT {
     }
 
     private static TreeOutputRequest request(Path out, List<String> types) {
-        return new TreeOutputRequest(tree, out.resolve("img"), types, scratch(out), true, CONFIG, null, false, false);
+        return new TreeOutputRequest(tree, out.resolve("img"), types.stream().map(OutputType::parse).toList(),
+                scratch(out), true, CONFIG, null, false, false);
     }
 
     private static Path scratch(Path out) {
@@ -162,7 +163,7 @@ class TreeOutputsIT {
         for (String type : all) {
             Path alone = out.resolve("alone-" + type);
             new TreeOutputs(new RecordingSink()).write(request(alone, List.of(type)));
-            String ext = TreeOutputs.extension(type);
+            String ext = OutputType.parse(type).extension();
             Path a = alone.resolve("img." + ext);
             Path b = out.resolve("all/img." + ext);
             if (type.equals("squashfs")) {
@@ -200,7 +201,7 @@ class TreeOutputsIT {
         Files.delete(bad.resolve("proc/cpuinfo"));
         Host.ok(null, "mount", "-t", "tmpfs", "jdib-test", bad.resolve("dev").toString());
         try {
-            TreeOutputRequest request = new TreeOutputRequest(bad, out.resolve("img"), List.of("tar"), scratch(out), false,
+            TreeOutputRequest request = new TreeOutputRequest(bad, out.resolve("img"), List.of(OutputType.TAR), scratch(out), false,
                     null, null, false, false);
             assertThatThrownBy(() -> new TreeOutputs(new RecordingSink()).write(request))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("the host's /dev is mounted in it");
@@ -224,7 +225,7 @@ class TreeOutputsIT {
             Files.writeString(disk.resolve("boot/vmlinuz"), "kernel\n");
             assertThat(TreeOutputs.mkfsLeftovers(disk)).containsExactly("boot/lost+found");
 
-            TreeOutputRequest request = new TreeOutputRequest(disk, out.resolve("img"), List.of("tar", "squashfs"),
+            TreeOutputRequest request = new TreeOutputRequest(disk, out.resolve("img"), List.of(OutputType.TAR, OutputType.SQUASHFS),
                     scratch(out), false, null, "gzip", false, false);
             new TreeOutputs(new RecordingSink()).write(request);
         } finally {
