@@ -23,6 +23,7 @@ import io.jdib.image.TreeOutputs;
 import io.jdib.sys.Exec;
 import io.jdib.sys.Mounts;
 import io.jdib.sys.UserError;
+import io.jdib.sys.Workspace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,9 +46,7 @@ public final class Build {
     private final EventSink events;
     private final List<BuildReport.StepTime> steps = new ArrayList<>();
     private final Set<Path> partialOutputs = ConcurrentHashMap.newKeySet();
-    private final Object teardownLock = new Object();
-    private BuildDir buildDir;
-    private boolean tornDown;
+    private Workspace workspace;
 
     public Build(BuildSpec spec, EventSink events) {
         this.spec = spec;
@@ -56,7 +55,7 @@ public final class Build {
 
     public BuildReport run() {
         long start = System.nanoTime();
-        StaleBuilds.clean(spec.workRoot(), events::warn);
+        Workspace.cleanStale(spec.workRoot(), events::warn);
         TreeOutputs.requireTools(spec.types());
         ElementResolution resolution = step("resolve elements", this::resolve);
         BlockDeviceGraph graph = spec.wantsDisk() ? step("read block-device config", () -> {
@@ -72,22 +71,21 @@ public final class Build {
                 partialOutputs.add(sidecar);
             }
         }
-        Thread onSignal = new Thread(this::abort, "jdib-abort");
-        Runtime.getRuntime().addShutdownHook(onSignal);
         List<Path> outputs;
         boolean ok = false;
+        workspace = step("prepare build directory", () -> Workspace.open(spec.workRoot(), "", events::warn));
         try {
-            buildDir = step("prepare build directory",
-                    () -> BuildDir.create(spec.workRoot(), spec.useTmpfs(), spec.minTmpfsGiB(), events::warn));
-            events.debug("build directory " + buildDir.dir() + (buildDir.onTmpfs() ? " (tmpfs)" : ""));
+            workspace.onAbort(this::removePartialOutputs);
+            if (spec.useTmpfs()) {
+                workspace.mountTmpfs(spec.minTmpfsGiB());
+            }
+            events.debug("build directory " + workspace.dir() + (workspace.onTmpfs() ? " (tmpfs)" : ""));
             outputs = phases(resolution, graph);
             ok = true;
         } finally {
-            teardown(!ok);
-            try {
-                Runtime.getRuntime().removeShutdownHook(onSignal);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook is running or ran
+            workspace.close();
+            if (!ok) {
+                removePartialOutputs();
             }
         }
         return new BuildReport(steps, outputs, Duration.ofNanos(System.nanoTime() - start));
@@ -109,15 +107,15 @@ public final class Build {
     }
 
     private List<Path> phases(ElementResolution resolution, BlockDeviceGraph graph) {
-        Path work = buildDir.work();
+        Path work = workspace.work();
         Path root = work.resolve("built");
         Path hooksDir = work.resolve("hooks");
         mkdirs(root);
         HookTree tree = step("merge hooks", () -> HookTree.merge(resolution.elements().stream()
                 .map(r -> new HookTree.Source(r.name(), r.element().dir())).toList(), hooksDir, events::warn));
-        HookRunner runner = new HookRunner(tree, buildDir.ledger(), events);
+        HookRunner runner = new HookRunner(tree, workspace.ledger(), events);
         Map<String, String> env = environment(resolution, root, hooksDir, work);
-        Mounts mounts = new Mounts(buildDir.ledger());
+        Mounts mounts = new Mounts(workspace.ledger());
         HookRunner.Launcher outside = (hook, phaseEnv) -> Exec.Command.of("/bin/bash",
                 hooksDir.resolve(HookRunner.wrapperPath()).toString(), hook.path().toString())
                 .withCleanEnv(phaseEnv);
@@ -138,7 +136,7 @@ public final class Build {
             }
             return written;
         }
-        try (DiskImage disk = step("create disk", () -> DiskImage.create(spec, graph, root, work, buildDir.ledger(), events))) {
+        try (DiskImage disk = step("create disk", () -> DiskImage.create(spec, graph, root, work, workspace.ledger(), events))) {
             Map<String, String> diskEnv = new TreeMap<>(env);
             diskEnv.putAll(disk.environment());
             diskEnv.put("TARGET_ROOT", disk.mountRoot().toString());
@@ -270,7 +268,7 @@ public final class Build {
                 .withChecksum(spec.disk().checksum())
                 .withConsumeSource(true);
         formats.forEach(f -> partialOutputs.add(TarOutput.partial(request.target(f))));
-        return new DiskFormats(events, buildDir.ledger()).convert(request).outputs().stream()
+        return new DiskFormats(events, workspace.ledger()).convert(request).outputs().stream()
                 .map(ConvertedImage::path).toList();
     }
 
@@ -310,34 +308,17 @@ public final class Build {
         }
     }
 
-    /** SIGTERM or Ctrl-C: stop the hooks, undo everything, leave no partial output. */
-    private void abort() {
-        events.warn("interrupted: stopping hooks and undoing mounts");
-        teardown(true);
-    }
-
-    private void teardown(boolean failed) {
-        synchronized (teardownLock) {
-            if (tornDown) {
-                return;
-            }
-            tornDown = true;
-            if (buildDir != null) {
-                buildDir.ledger().seal();
-                buildDir.destroy(events::warn);
-            }
-            if (failed) {
-                for (Path partial : partialOutputs) {
-                    try {
-                        if (Files.isDirectory(partial, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                            Exec.capture(Exec.Command.of("rm", "-rf", "--one-file-system", partial.toString()));
-                        } else {
-                            Files.deleteIfExists(partial);
-                        }
-                    } catch (IOException e) {
-                        events.warn("could not remove " + partial + ": " + e.getMessage());
-                    }
+    /** What a failed or interrupted build must not leave under the final names. */
+    private void removePartialOutputs() {
+        for (Path partial : partialOutputs) {
+            try {
+                if (Files.isDirectory(partial, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Exec.capture(Exec.Command.of("rm", "-rf", "--one-file-system", partial.toString()));
+                } else {
+                    Files.deleteIfExists(partial);
                 }
+            } catch (IOException e) {
+                events.warn("could not remove " + partial + ": " + e.getMessage());
             }
         }
     }

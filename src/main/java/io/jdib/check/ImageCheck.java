@@ -41,14 +41,18 @@ public final class ImageCheck {
     private static final Set<String> CONTAINER_TYPES = Set.of("5", "f", "85");
     private static final String BIOS_BOOT = "21686148-6449-6E6F-744E-656564454649";
 
-    private final Path scratchParent;
-    private final String scratchPrefix;
+    private final Path scratch;
+    private final Ledger ledger;
     private final Consumer<String> events;
 
-    /** Scratch directories are made under {@code scratchParent}, named {@code scratchPrefix} + a suffix. */
-    public ImageCheck(Path scratchParent, String scratchPrefix, Consumer<String> events) {
-        this.scratchParent = scratchParent;
-        this.scratchPrefix = scratchPrefix;
+    /**
+     * @param scratch a directory for the temporary raw copy and mount points (the command's workspace)
+     * @param ledger  where every loop device and mount is recorded before it is made; the caller's
+     *                workspace undoes whatever is left of them
+     */
+    public ImageCheck(Path scratch, Ledger ledger, Consumer<String> events) {
+        this.scratch = scratch;
+        this.ledger = ledger;
         this.events = events;
     }
 
@@ -58,10 +62,6 @@ public final class ImageCheck {
         if (!Files.isRegularFile(image)) {
             throw new UserError("no image at " + image + "; give the path of a qcow2, raw, vhd or vmdk file");
         }
-        Path scratch = createScratch();
-        Ledger ledger = Ledger.create(scratch, events);
-        Thread hook = new Thread(() -> teardown(ledger, scratch), "jdib-check-cleanup");
-        Runtime.getRuntime().addShutdownHook(hook);
         try {
             JsonNode info = qemuImgJson("info", image);
             String format = info.path("format").asText("raw");
@@ -80,30 +80,7 @@ public final class ImageCheck {
             List<RuleResult> results = StaticChecks.run(new ImageTree(opened.root), disk);
             return new CheckReport(image, format, results, (System.nanoTime() - start) / 1e9);
         } finally {
-            teardown(ledger, scratch);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // Already shutting down: the hook runs teardown, which is idempotent.
-            }
-        }
-    }
-
-    private Path createScratch() {
-        try {
-            Files.createDirectories(scratchParent);
-            return Files.createTempDirectory(scratchParent, scratchPrefix);
-        } catch (IOException e) {
-            throw new UserError("cannot make a scratch directory under " + scratchParent + ": " + e.getMessage()
-                    + "; set JDIB_WORK_DIR to a writable directory", e);
-        }
-    }
-
-    private synchronized void teardown(Ledger ledger, Path scratch) {
-        ledger.undoAll();
-        Mounts.unmountTree(scratch, events);
-        if (Files.exists(scratch) && Mounts.mountedUnder(scratch).isEmpty()) {
-            Exec.capture(Exec.Command.of("rm", "-rf", "--one-file-system", scratch.toString()));
+            ledger.undoAll();
         }
     }
 

@@ -2,12 +2,11 @@ package io.jdib.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.jdib.build.BuildDir;
 import io.jdib.check.CheckReport;
 import io.jdib.check.ImageCheck;
 import io.jdib.check.RuleResult;
 import io.jdib.check.RuleResult.Evidence;
-import io.jdib.sys.UserError;
+import io.jdib.sys.Workspace;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,21 +70,13 @@ final class CheckCommand implements Callable<Integer> {
         Path root = workDir != null ? workDir
                 : Path.of(System.getenv().getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
         CheckReport report;
-        try {
-            // Named like a build directory so that `jdib cleanup` undoes it after a SIGKILL.
-            report = new ImageCheck(root, BuildDir.PREFIX + "check-", line -> {
+        try (Workspace workspace = Workspace.open(root, "check", err::println)) {
+            report = new ImageCheck(workspace.work(), workspace.ledger(), line -> {
                 if (trace) {
                     err.println("  " + line);
                     err.flush();
                 }
             }).check(image);
-        } catch (UserError e) {
-            if (trace) {
-                e.printStackTrace(err);
-            }
-            err.println("error: " + e.getMessage());
-            err.flush();
-            return 1;
         }
         if (boot) {
             report = withBootChecks(report, root, err);
@@ -101,8 +92,6 @@ final class CheckCommand implements Callable<Integer> {
 
     private CheckReport withBootChecks(CheckReport report, Path root, PrintWriter err) {
         long start = System.nanoTime();
-        Path scratch = root.resolve(BuildDir.PREFIX + "check-boot-" + ProcessHandle.current().pid() + "-" + start);
-        io.jdib.sys.Ledger ledger = io.jdib.sys.Ledger.create(scratch, line -> { });
         io.jdib.event.EventSink progress = event -> {
             if (event instanceof io.jdib.event.BuildEvent.Info info) {
                 err.println(info.message());
@@ -112,12 +101,9 @@ final class CheckCommand implements Callable<Integer> {
             err.flush();
         };
         List<RuleResult> results = new ArrayList<>(report.results());
-        try {
-            results.addAll(new io.jdib.check.BootCheck(scratch, ledger, progress)
+        try (Workspace workspace = Workspace.open(root, "check-boot", err::println)) {
+            results.addAll(new io.jdib.check.BootCheck(workspace.work(), workspace.ledger(), progress)
                     .check(image, uefi, java.time.Duration.ofSeconds(bootTimeout), consoleLog));
-        } finally {
-            ledger.undoAll();
-            io.jdib.sys.Exec.capture(io.jdib.sys.Exec.Command.of("rm", "-rf", "--one-file-system", scratch.toString()));
         }
         return new CheckReport(report.image(), report.format(), results,
                 report.seconds() + (System.nanoTime() - start) / 1e9);

@@ -1,6 +1,6 @@
 package io.jdib.cli;
 
-import io.jdib.build.StaleBuilds;
+import io.jdib.sys.Workspace;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,7 +23,7 @@ final class CleanupCommand implements Callable<Integer> {
         Path root = workDir != null ? workDir
                 : Path.of(System.getenv().getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
         var out = spec.commandLine().getOut();
-        List<Path> cleaned = StaleBuilds.clean(root, line -> out.println("  " + line));
+        List<Path> cleaned = Workspace.cleanStale(root, line -> out.println("  " + line));
         out.println(cleaned.isEmpty() ? "nothing to clean up under " + root
                 : "cleaned up " + cleaned.size() + " unfinished build(s) under " + root);
         out.flush();

@@ -1,9 +1,8 @@
 package io.jdib.cli;
 
-import io.jdib.build.BuildDir;
-import io.jdib.build.StaleBuilds;
 import io.jdib.image.KernelExtraction;
 import io.jdib.sys.UserError;
+import io.jdib.sys.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -42,26 +41,11 @@ final class DiskImageGetKernelCommand implements Callable<Integer> {
         String name = prefix != null ? prefix : stripExtension(image.getFileName().toString());
         Path workRoot = Path.of(System.getenv().getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib")).toAbsolutePath();
         try (EventPrinter printer = new EventPrinter(spec.commandLine().getOut(), trace, null)) {
-            StaleBuilds.clean(workRoot, printer::warn);
-            BuildDir buildDir = BuildDir.create(workRoot, false, 0, printer::warn);
-            Thread onSignal = new Thread(() -> {
-                buildDir.ledger().seal();
-                buildDir.destroy(printer::warn);
-            }, "jdib-abort");
-            Runtime.getRuntime().addShutdownHook(onSignal);
-            try {
-                KernelExtraction.Result result = new KernelExtraction(buildDir.ledger(), buildDir.work(), printer)
+            try (Workspace workspace = Workspace.open(workRoot, "kernel", printer::warn)) {
+                KernelExtraction.Result result = new KernelExtraction(workspace.ledger(), workspace.work(), printer)
                         .extract(image.toAbsolutePath(), dir.toAbsolutePath(), name);
                 printer.line("kernel " + result.version() + " (" + result.foundIn() + ") -> " + result.kernel());
                 result.initrd().ifPresent(i -> printer.line("initrd -> " + i));
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(onSignal);
-                } catch (IllegalStateException e) {
-                    // shutting down: the hook does the cleanup
-                }
-                buildDir.ledger().seal();
-                buildDir.destroy(printer::warn);
             }
         }
         return 0;
