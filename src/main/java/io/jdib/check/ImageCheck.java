@@ -3,9 +3,9 @@ package io.jdib.check;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jdib.check.DiskFacts.Volume;
+import io.jdib.image.ImageReader;
 import io.jdib.sys.Exec;
 import io.jdib.sys.Ledger;
-import io.jdib.sys.Loops;
 import io.jdib.sys.Mounts;
 import io.jdib.sys.UserError;
 import java.io.IOException;
@@ -37,9 +37,6 @@ import java.util.function.Consumer;
  */
 public final class ImageCheck {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> MOUNTABLE = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs");
-    private static final Set<String> CONTAINER_TYPES = Set.of("5", "f", "85");
-    private static final String BIOS_BOOT = "21686148-6449-6E6F-744E-656564454649";
 
     private final Path scratch;
     private final Ledger ledger;
@@ -59,22 +56,13 @@ public final class ImageCheck {
     /** Checks {@code image}; the file is never written. */
     public CheckReport check(Path image) {
         long start = System.nanoTime();
-        if (!Files.isRegularFile(image)) {
-            throw new UserError("no image at " + image + "; give the path of a qcow2, raw, vhd or vmdk file");
-        }
         try {
-            JsonNode info = qemuImgJson("info", image);
-            String format = info.path("format").asText("raw");
+            ImageReader reader = new ImageReader(scratch, ledger, events);
+            ImageReader.Opened image0 = reader.open(image);
+            String format = image0.format();
             DiskFacts.Qcow2Clusters clusters = format.equals("qcow2") ? qcow2Clusters(image) : null;
             long allocated = allocatedBytes(image, format);
-            Path raw = image;
-            if (!format.equals("raw")) {
-                raw = scratch.resolve("disk.raw");
-                events.accept("converting " + format + " to a temporary raw copy");
-                Exec.check(Exec.Command.of("qemu-img", "convert", "-U", "-f", format, "-O", "raw", image.toString(),
-                        raw.toString()));
-            }
-            Opened opened = open(raw.toAbsolutePath(), scratch, ledger);
+            Opened opened = open(reader, image0);
             DiskFacts disk = new DiskFacts(format, opened.tableLabel, opened.volumes, opened.rootVolume, clusters,
                     allocated, opened.usedBytes);
             List<RuleResult> results = StaticChecks.run(new ImageTree(opened.root), disk);
@@ -87,54 +75,20 @@ public final class ImageCheck {
     private record Opened(String tableLabel, List<Volume> volumes, String rootVolume, Path root, long usedBytes) {
     }
 
-    private Opened open(Path raw, Path scratch, Ledger ledger) {
-        Loops loops = new Loops(ledger);
+    private Opened open(ImageReader reader, ImageReader.Opened image) {
         Mounts mounts = new Mounts(ledger);
-        long fileSize = size(raw);
-        String tableLabel = null;
-        List<Volume> volumes = new ArrayList<>();
-        Exec.Result sfdisk = Exec.capture(Exec.Command.of("sfdisk", "--json", raw.toString()));
-        if (sfdisk.ok() && !sfdisk.stdout().isBlank()) {
-            JsonNode table = readJson(sfdisk.stdout(), "sfdisk --json").path("partitiontable");
-            tableLabel = table.path("label").asText();
-            long sector = table.path("sectorsize").asLong(512);
-            String diskId = table.path("id").asText("").toLowerCase(Locale.ROOT).replaceFirst("^0x", "");
-            for (JsonNode p : table.path("partitions")) {
-                String node = p.path("node").asText();
-                String number = node.replaceAll("^.*?(\\d+)$", "$1");
-                String type = p.path("type").asText("");
-                String partUuid = p.has("uuid") ? p.path("uuid").asText()
-                        : diskId.isEmpty() ? "" : diskId + "-" + String.format("%02x", Integer.parseInt(number));
-                volumes.add(new Volume("p" + number, p.path("start").asLong() * sector, p.path("size").asLong() * sector,
-                        type, "", "", "", partUuid.toLowerCase(Locale.ROOT), ""));
-            }
-        } else {
-            volumes.add(new Volume("disk", 0, fileSize, "", "", "", "", "", ""));
-        }
-        // Probe and mount every partition holding a Linux filesystem, each on its own read-only loop.
+        String tableLabel = image.tableLabel().orElse(null);
+        // Probe every partition and mount each Linux filesystem, each on its own read-only loop.
         Map<String, Path> mounted = new LinkedHashMap<>();
         List<Volume> probed = new ArrayList<>();
-        for (Volume v : volumes) {
-            if (CONTAINER_TYPES.contains(v.partType().toLowerCase(Locale.ROOT)) || v.partType().equalsIgnoreCase(BIOS_BOOT)
-                    || v.size() < 64 * 1024) {
-                probed.add(v);
-                continue;
-            }
-            Loops.Loop loop = loops.attachReadOnly(raw, v.offset(), v.size());
-            Map<String, String> id = blkid(loop.device());
-            Volume p = new Volume(v.name(), v.offset(), v.size(), v.partType(), id.getOrDefault("TYPE", ""),
-                    id.getOrDefault("LABEL", ""), id.getOrDefault("UUID", "").toLowerCase(Locale.ROOT), v.partUuid(), "");
+        for (ImageReader.Partition part : image.partitions()) {
+            Optional<ImageReader.Probed> found = reader.probe(image, part);
+            Volume p = new Volume(part.name(), part.offset(), part.size(), part.type(),
+                    found.map(ImageReader.Probed::fsType).orElse(""), found.map(ImageReader.Probed::label).orElse(""),
+                    found.map(ImageReader.Probed::uuid).orElse(""), part.partUuid(), "");
             probed.add(p);
-            if (MOUNTABLE.contains(p.fsType())) {
-                Path point = scratch.resolve("fs").resolve(p.name());
-                mkdirs(point);
-                String options = switch (p.fsType()) {
-                    case "ext3", "ext4" -> "ro,noload";
-                    case "xfs" -> "ro,norecovery";
-                    default -> "ro";
-                };
-                mounts.mount(p.fsType(), loop.device(), point, options);
-                mounted.put(p.name(), point);
+            if (found.isPresent() && found.get().mountable()) {
+                mounted.put(p.name(), reader.mount(found.get(), scratch.resolve("fs").resolve(p.name())));
             }
         }
         // Root: the filesystem with /etc/fstab, preferring DIB's root labels.
@@ -205,18 +159,6 @@ public final class ImageCheck {
         return false;
     }
 
-    private Map<String, String> blkid(String device) {
-        Exec.Result r = Exec.capture(Exec.Command.of("blkid", "--probe", "--output", "export", device));
-        Map<String, String> found = new HashMap<>();
-        for (String line : r.stdout().split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                found.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
-        return found;
-    }
-
     private static long usedBytes(Path mountPoint) {
         try {
             FileStore store = Files.getFileStore(mountPoint);
@@ -224,15 +166,6 @@ public final class ImageCheck {
         } catch (IOException e) {
             return 0;
         }
-    }
-
-    private JsonNode qemuImgJson(String sub, Path image) {
-        Exec.Result r = Exec.capture(Exec.Command.of("qemu-img", sub, "-U", "--output=json", image.toString()));
-        if (!r.ok()) {
-            throw new UserError("qemu-img " + sub + " cannot read " + image + ": " + String.join(" ", r.tail())
-                    + "; is it a disk image (qcow2, raw, vhd, vmdk)?");
-        }
-        return readJson(r.stdout(), "qemu-img " + sub);
     }
 
     private DiskFacts.Qcow2Clusters qcow2Clusters(Path image) {
@@ -270,19 +203,4 @@ public final class ImageCheck {
         }
     }
 
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void mkdirs(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -47,8 +47,22 @@ class KernelFilesTest {
                   {"node": "img2", "start": 6144, "size": 2048, "type": "5"},
                   {"node": "img5", "start": 8192, "size": 1024, "type": "83"}]}}
                 """;
-        assertThat(KernelExtraction.parseSfdisk(json, 10_000L * 512)).containsExactly(
-                new KernelExtraction.Region("partition 1", 2048L * 512, 4096L * 512),
-                new KernelExtraction.Region("partition 5", 8192L * 512, 1024L * 512));
+        assertThat(ImageReader.partitions(json, 10_000L * 512)).containsExactly(
+                new ImageReader.Partition("p1", 1, 2048L * 512, 4096L * 512, "83", ""),
+                new ImageReader.Partition("p5", 5, 8192L * 512, 1024L * 512, "83", ""));
+        assertThat(ImageReader.partitions(json, 10_000L * 512).get(1).describe()).isEqualTo("partition 5");
+    }
+
+    @Test
+    void mbrPartitionsGetLinuxsPartUuidsAndAPartitionPastTheEndIsIgnored() {
+        String json = """
+                {"partitiontable": {"label": "dos", "id": "0x1a2b3c4d", "sectorsize": 512, "partitions": [
+                  {"node": "img1", "start": 2048, "size": 4096, "type": "83"},
+                  {"node": "img2", "start": 9000, "size": 4096, "type": "83"}]}}
+                """;
+        assertThat(ImageReader.partitions(json, 10_000L * 512)).containsExactly(
+                new ImageReader.Partition("p1", 1, 2048L * 512, 4096L * 512, "83", "1a2b3c4d-01"));
+        assertThat(ImageReader.partitions("{\"partitiontable\": {\"partitions\": []}}", 4096))
+                .extracting(ImageReader.Partition::describe).containsExactly("whole image");
     }
 }
