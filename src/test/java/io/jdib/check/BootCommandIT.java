@@ -55,7 +55,7 @@ class BootCommandIT {
     }
 
     @Test
-    void aTimeoutExitsNonZeroWithTheLastConsoleLines(@TempDir Path dir) {
+    void aTimeoutExitsNonZeroWithTheLastConsoleLines(@TempDir Path dir) throws IOException {
         Path console = dir.resolve("console.log");
         Run run = jdib("boot", "--kernel", kernel.toString(), "--initrd", sleeper.toString(), "--append",
                 "console=ttyS0 quiet", "--memory", "256", "--expect", "NEVER-THERE", "--timeout", "15",
@@ -63,7 +63,12 @@ class BootCommandIT {
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("/NEVER-THERE/ did not appear within 15 s")
                 .contains("last console lines (" + console + "):")
-                .containsPattern("(?m)^  \\| .*" + QemuBootIT.MARKER); // firmware may not end its line first
+                .containsPattern("(?m)^  \\| .+");
+        // However far a loaded host let the guest get in 15 s, the tail shown is the console's end.
+        String log = new String(Files.readAllBytes(console), java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (log.contains(QemuBootIT.MARKER)) {
+            assertThat(run.err()).containsPattern("(?m)^  \\| .*" + QemuBootIT.MARKER); // firmware may not end its line first
+        }
         assertThat(BootFixtures.qemuProcessesMentioning(console.toString())).isEmpty();
     }
 
