@@ -272,17 +272,6 @@ public final class Build {
                 .map(ConvertedImage::path).toList();
     }
 
-    private Path announce(String type, Path path) {
-        long size;
-        try {
-            size = Files.size(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        events.emit(new BuildEvent.OutputWritten(type, path.toString(), size));
-        return path;
-    }
-
     private static void requirePopulated(Path root) {
         try (var list = Files.list(root)) {
             if (list.findAny().isEmpty()) {

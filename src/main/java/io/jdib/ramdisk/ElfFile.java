@@ -113,7 +113,7 @@ public record ElfFile(boolean is64, boolean bigEndian, int machine, String inter
                 long filesz = is64 ? ph.getLong(b + 32) : Integer.toUnsignedLong(ph.getInt(b + 16));
                 switch (type) {
                     case PT_LOAD -> loads.add(new long[] {vaddr, off, filesz});
-                    case PT_INTERP -> interp = cString(readAt(ch, off, filesz, file), 0, file);
+                    case PT_INTERP -> interp = cString(readAt(ch, off, filesz, file), 0);
                     case PT_DYNAMIC -> {
                         dynOff = off;
                         dynSize = filesz;
@@ -157,7 +157,7 @@ public record ElfFile(boolean is64, boolean bigEndian, int machine, String inter
                         if (ref[1] >= strings.limit()) {
                             throw malformed(file, "string offset " + ref[1] + " outside DT_STRTAB");
                         }
-                        String s = cString(strings, (int) ref[1], file);
+                        String s = cString(strings, (int) ref[1]);
                         switch ((int) ref[0]) {
                             case DT_NEEDED -> needed.add(s);
                             case DT_RPATH -> rpath.addAll(splitPath(s));
@@ -191,7 +191,7 @@ public record ElfFile(boolean is64, boolean bigEndian, int machine, String inter
         throw malformed(file, "address 0x" + Long.toHexString(vaddr) + " is in no PT_LOAD segment");
     }
 
-    private static String cString(ByteBuffer buf, int start, Path file) throws IOException {
+    private static String cString(ByteBuffer buf, int start) {
         int end = start;
         while (end < buf.limit() && buf.get(end) != 0) {
             end++;
