@@ -20,6 +20,7 @@ import io.jdib.image.SquashfsOutput;
 import io.jdib.image.TarOutput;
 import io.jdib.image.TreeOutputRequest;
 import io.jdib.image.TreeOutputs;
+import io.jdib.ramdisk.RamdiskImage;
 import io.jdib.sys.Exec;
 import io.jdib.sys.Mounts;
 import io.jdib.sys.UserError;
@@ -130,7 +131,7 @@ public final class Build {
             finalise(root, hooksDir, mounts, env, runner, outside);
             List<Path> written = new ArrayList<>(step("write outputs", () -> treeOutputs(root, work, true)));
             if (spec.types().contains(OutputType.RAMDISK)) {
-                written.addAll(step("write ramdisk", () -> RamdiskImage.write(spec, resolution.elements().stream()
+                written.addAll(step("write ramdisk", () -> RamdiskImage.write(spec.imageName(), spec.environment(), resolution.elements().stream()
                         .map(r -> new RamdiskImage.Source(r.name(), r.element().dir())).toList(), root, work, events,
                         partialOutputs::add)));
             }

@@ -116,10 +116,6 @@ public record BuildSpec(
         return imageName.toString();
     }
 
-    public Path output(String extension) {
-        return imageName.resolveSibling(imageName.getFileName() + "." + extension);
-    }
-
     public static final class Builder {
         private Path imageName = Path.of("image");
         private final List<OutputType> types = new ArrayList<>();

@@ -4,9 +4,11 @@
  * {@link io.jdib.ramdisk.ElfDependencies} computes, inside a chroot tree, the files an executable
  * needs (loader, libraries, symlinks on the way) without ever reading the host's libraries, and
  * {@link io.jdib.ramdisk.KernelModules} picks kernel modules with their {@code modules.dep}
- * dependencies. The assembly of a ramdisk from a build is {@code io.jdib.build.RamdiskImage}.
+ * dependencies. {@link io.jdib.ramdisk.RamdiskImage} assembles them into a build's
+ * {@code NAME.kernel} and {@code NAME.initramfs}.
  *
- * <p>Depends on: the JDK and org.tukaani:xz only; host programs {@code zstd} (for
- * {@link io.jdib.ramdisk.Compression#ZSTD}). No other jdib package.
+ * <p>Depends on: {@code event}, {@code sys}, {@code hook} (run-parts order of init fragments) and
+ * {@code image} (kernel files, partial outputs); the JDK and org.tukaani:xz; host programs
+ * {@code zstd} (for {@link io.jdib.ramdisk.Compression#ZSTD}) and {@code depmod}.
  */
 package io.jdib.ramdisk;

@@ -1,4 +1,4 @@
-package io.jdib.build;
+package io.jdib.ramdisk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,15 +1,10 @@
-package io.jdib.build;
+package io.jdib.ramdisk;
 
 import io.jdib.event.BuildEvent;
 import io.jdib.event.EventSink;
 import io.jdib.hook.RunPartsOrder;
 import io.jdib.image.KernelFiles;
 import io.jdib.image.TarOutput;
-import io.jdib.ramdisk.Compression;
-import io.jdib.ramdisk.CpioWriter;
-import io.jdib.ramdisk.ElfDependencies;
-import io.jdib.ramdisk.KernelModules;
-import io.jdib.ramdisk.MissingDependencyException;
 import io.jdib.sys.Exec;
 import io.jdib.sys.UserError;
 import java.io.FilterOutputStream;
@@ -27,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -44,7 +40,7 @@ import java.util.function.Consumer;
  * element's {@code init.d} fragments inserted, in run-parts order of their names.
  * </ul>
  */
-final class RamdiskImage {
+public final class RamdiskImage {
     /** The internal output type a ramdisk build has. */
     /** Where {@code /init} takes the {@code init.d} fragments. */
     static final String FRAGMENTS_MARKER = "# --- init.d fragments ---";
@@ -53,7 +49,7 @@ final class RamdiskImage {
     private static final List<String> USR_MERGE_LINKS = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
 
     /** An element's name and directory: all the ramdisk needs of it. */
-    record Source(String element, Path dir) {}
+    public record Source(String element, Path dir) {}
 
     private final Path root;
     private final Path staging;
@@ -67,10 +63,14 @@ final class RamdiskImage {
         this.events = events;
     }
 
-    /** The outputs, written under temporary names (reported to {@code partial}) and renamed when complete. */
-    static List<Path> write(BuildSpec spec, List<Source> sources, Path root, Path work, EventSink events,
-            Consumer<Path> partial) {
-        String compressionName = spec.environment().getOrDefault("DIB_RAMDISK_COMPRESSION", "gzip");
+    /**
+     * Writes {@code NAME.kernel} and {@code NAME.initramfs} for the build named {@code name} (the
+     * {@code -o} path without extension), under temporary names (reported to {@code partial}) renamed
+     * when complete. {@code environment} holds the build's DIB_RAMDISK_* settings.
+     */
+    public static List<Path> write(Path name, Map<String, String> environment, List<Source> sources, Path root,
+            Path work, EventSink events, Consumer<Path> partial) {
+        String compressionName = environment.getOrDefault("DIB_RAMDISK_COMPRESSION", "gzip");
         Compression compression;
         try {
             compression = Compression.parse(compressionName);
@@ -79,9 +79,9 @@ final class RamdiskImage {
         }
         RamdiskImage ramdisk = new RamdiskImage(root, work.resolve("ramdisk"), sources, events);
         KernelFiles.Kernel kernel = ramdisk.kernel();
-        ramdisk.stage(kernel.version(), modules(spec));
-        Path kernelOut = spec.output("kernel");
-        Path initramfsOut = spec.output("initramfs");
+        ramdisk.stage(kernel.version(), modules(environment));
+        Path kernelOut = name.resolveSibling(name.getFileName() + ".kernel");
+        Path initramfsOut = name.resolveSibling(name.getFileName() + "." + "initramfs");
         try {
             Path kernelPartial = TarOutput.partial(kernelOut);
             partial.accept(kernelPartial);
@@ -104,13 +104,13 @@ final class RamdiskImage {
         return List.of(kernelOut, initramfsOut);
     }
 
-    private static List<String> modules(BuildSpec spec) {
+    private static List<String> modules(Map<String, String> environment) {
         List<String> wanted = new ArrayList<>(KernelModules.DEFAULT);
-        String replace = spec.environment().get("DIB_RAMDISK_MODULES");
+        String replace = environment.get("DIB_RAMDISK_MODULES");
         if (replace != null && !replace.isBlank()) {
             wanted = new ArrayList<>(words(replace));
         }
-        wanted.addAll(words(spec.environment().getOrDefault("DIB_RAMDISK_EXTRA_MODULES", "")));
+        wanted.addAll(words(environment.getOrDefault("DIB_RAMDISK_EXTRA_MODULES", "")));
         return wanted;
     }
 
