@@ -115,6 +115,15 @@ public final class TreeSnapshot {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /** The snapshot as a filesystem without POSIX ACLs (SquashFS) would hold it. */
+    public static SortedMap<String, String> withoutAcls(SortedMap<String, String> snapshot) {
+        SortedMap<String, String> stripped = new TreeMap<>();
+        snapshot.forEach((path, entry) -> stripped.put(path, entry
+                .replaceAll("system\\.posix_acl_(access|default)=0x[0-9a-f]+,?", "")
+                .replaceAll(",$", "").replaceAll(" xattrs $", "")));
+        return stripped;
+    }
+
     /** Entries that differ between two snapshots, for assertion messages. */
     public static List<String> differences(SortedMap<String, String> a, SortedMap<String, String> b) {
         SortedMap<String, String> all = new TreeMap<>(a);
