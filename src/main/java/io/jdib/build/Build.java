@@ -96,15 +96,23 @@ public final class Build {
         ElementPath path = ElementPath.of(spec.environment().get("ELEMENTS_PATH"), spec.jdibHome().resolve("elements"),
                 events::warn);
         Resolver resolver = new Resolver(path);
-        ElementResolution resolution = resolver.resolve(spec.elements(), spec.withBase(), true);
-        if (resolution.contains("vm") && !resolution.contains("block-device")) {
-            // DIB's vm element implies the MBR layout when no block-device element is given.
-            List<String> withLayout = new ArrayList<>(spec.elements());
-            withLayout.add("block-device-mbr");
-            resolution = resolver.resolve(withLayout, spec.withBase(), true);
-        }
+        ElementResolution resolution = resolver.resolve(withDefaultBlockDevice(spec.elements(), spec.arch()),
+                spec.withBase(), true);
         events.info("elements: " + resolution.imageElement());
         return resolution;
+    }
+
+    /**
+     * DIB's vm element needs some block-device-* element; when the command line names vm and none,
+     * DIB adds block-device-efi on arm64 and block-device-mbr elsewhere, before resolving.
+     */
+    static List<String> withDefaultBlockDevice(List<String> elements, String arch) {
+        if (!elements.contains("vm") || elements.stream().anyMatch(e -> e.startsWith("block-device-"))) {
+            return elements;
+        }
+        List<String> withLayout = new ArrayList<>(elements);
+        withLayout.add(arch.equals("arm64") || arch.equals("aarch64") ? "block-device-efi" : "block-device-mbr");
+        return withLayout;
     }
 
     private List<Path> phases(ElementResolution resolution, BlockDeviceGraph graph) {
@@ -116,10 +124,13 @@ public final class Build {
                 .map(r -> new HookTree.Source(r.name(), r.element().dir())).toList(), hooksDir, events::warn));
         HookRunner runner = new HookRunner(tree, buildDir.ledger(), events);
         Map<String, String> env = environment(resolution, root, hooksDir, work);
+        DiskImage.layoutEnvironment(graph).forEach(env::putIfAbsent);
+        env.put("DIB_BLOCK_DEVICE_PARAMS_YAML", blockDeviceParams(work, env).toString());
         Mounts mounts = new Mounts(buildDir.ledger());
+        Path hostBin = hostHelpers(hooksDir);
         HookRunner.Launcher outside = (hook, phaseEnv) -> Exec.Command.of("/bin/bash",
                 hooksDir.resolve(HookRunner.wrapperPath()).toString(), hook.path().toString())
-                .withCleanEnv(phaseEnv);
+                .withCleanEnv(withHostHelpers(phaseEnv, hostBin));
 
         phase(runner, Phase.ROOT, env, outside);
         requirePopulated(root);
@@ -216,7 +227,6 @@ public final class Build {
         env.put("DIB_IMAGE_CACHE", spec.imageCache().toString());
         env.put("DIB_OFFLINE", spec.offline() ? "1" : "");
         env.put("DIB_DEBUG_TRACE", Integer.toString(spec.traceLevel()));
-        env.put("DIB_ARGS", String.join(" ", spec.arguments()));
         env.put("INSTALL_PACKAGES", String.join(" ", spec.extraPackages()));
         env.put("JDIB_IMAGE_TYPES", String.join(" ", spec.types()));
         env.put("_LIB", spec.jdibHome().resolve("lib").toString());
@@ -224,7 +234,80 @@ public final class Build {
         env.put("JDIB_HOME", spec.jdibHome().toString());
         env.putIfAbsent("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         env.putIfAbsent("HOME", "/root");
+        DibEnvironment.addDefaults(env, spec, resolution, hostPython());
         return env;
+    }
+
+    /**
+     * What outside hooks may call besides the host's tools: dib-run-parts (also at
+     * $TMP_HOOKS_PATH/dib-run-parts, so /tmp/in_target.d/dib-run-parts inside), and, when jdib runs
+     * as root on a host without sudo, a sudo that runs the command as is.
+     */
+    private Path hostHelpers(Path hooksDir) {
+        Path bin = hooksDir.resolve(HookTree.JDIB_DIR).resolve("host-bin");
+        try {
+            Files.createDirectories(bin);
+            Path runParts = spec.jdibHome().resolve("lib/dib-run-parts");
+            for (Path target : List.of(bin.resolve("dib-run-parts"), hooksDir.resolve("dib-run-parts"))) {
+                Files.copy(runParts, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            if (onPath("sudo", spec.environment().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")) == null) {
+                Path sudo = bin.resolve("sudo");
+                try (var in = Build.class.getResourceAsStream("sudo")) {
+                    Files.write(sudo, in.readAllBytes());
+                }
+                Files.setPosixFilePermissions(sudo, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bin;
+    }
+
+    private static Map<String, String> withHostHelpers(Map<String, String> env, Path hostBin) {
+        Map<String, String> out = new TreeMap<>(env);
+        out.put("PATH", env.getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin") + ":" + hostBin);
+        return out;
+    }
+
+    private static Path onPath(String program, String path) {
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return Path.of(dir, program);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The parameter file DIB hands its block-device layer, named by DIB_BLOCK_DEVICE_PARAMS_YAML;
+     * some elements read the root label or filesystem type from it.
+     */
+    private Path blockDeviceParams(Path work, Map<String, String> env) {
+        Path dir = work.resolve("block-device");
+        String label = spec.rootLabel() != null ? spec.rootLabel()
+                : env.getOrDefault("DIB_ROOT_LABEL", env.getOrDefault("ROOT_LABEL", ""));
+        try {
+            Files.createDirectories(dir);
+            Path params = dir.resolve("params.yaml");
+            Files.writeString(params, "config: " + dir.resolve("config.yaml") + "\nimage-dir: " + work
+                    + "\nroot-fs-type: " + env.getOrDefault("FS_TYPE", "ext4") + "\nroot-label: " + label
+                    + "\nmount-base: " + work.resolve("mnt") + "\nbuild-dir: " + work + "\n");
+            return params;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** DIB_PYTHON_EXEC's default: the host's python3, as DIB runs under it. */
+    private static String hostPython() {
+        for (String candidate : List.of("/usr/bin/python3", "/usr/local/bin/python3")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        return "python3";
     }
 
     /**

@@ -98,7 +98,15 @@ final class BuildOptions {
                 .traceLevel(traceLevel(env))
                 .jdibHome(Home.locate())
                 .environment(env)
-                .arguments(originalArgs);
+                .arguments(argumentsOnly(originalArgs));
+    }
+
+    /** DIB_ARGS holds the arguments only, not the command's name that the jdib launcher passes first. */
+    static List<String> argumentsOnly(List<String> originalArgs) {
+        if (!originalArgs.isEmpty() && List.of("disk-image-create", "ramdisk-image-create").contains(originalArgs.get(0))) {
+            return originalArgs.subList(1, originalArgs.size());
+        }
+        return originalArgs;
     }
 
     /** Runs the build, printing its events (and to --logfile); {@code beforeBuild} may warn first. */
