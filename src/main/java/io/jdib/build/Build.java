@@ -8,7 +8,10 @@ import io.jdib.element.ElementResolution;
 import io.jdib.element.Resolver;
 import io.jdib.event.BuildEvent;
 import io.jdib.event.EventSink;
+import io.jdib.hook.BreakPoints;
+import io.jdib.hook.HookFailed;
 import io.jdib.hook.HookRunner;
+import io.jdib.hook.InstallTypes;
 import io.jdib.hook.HookTree;
 import io.jdib.hook.Phase;
 import io.jdib.image.ConversionRequest;
@@ -45,12 +48,14 @@ public final class Build {
     private final List<BuildReport.StepTime> steps = new ArrayList<>();
     private final Set<Path> partialOutputs = ConcurrentHashMap.newKeySet();
     private final Object teardownLock = new Object();
+    private final BreakPoints breakPoints;
     private BuildDir buildDir;
     private boolean tornDown;
 
     public Build(BuildSpec spec, EventSink events) {
         this.spec = spec;
         this.events = events;
+        this.breakPoints = BreakPoints.parse(spec.environment().get(BreakPoints.VARIABLE));
     }
 
     public BuildReport run() {
@@ -124,7 +129,8 @@ public final class Build {
                 .map(r -> new HookTree.Source(r.name(), r.element().dir())).toList(), hooksDir, events::warn));
         HookRunner runner = new HookRunner(tree, buildDir.ledger(), events);
         Map<String, String> env = environment(resolution, root, hooksDir, work);
-        DiskImage.layoutEnvironment(graph).forEach(env::putIfAbsent);
+        InstallTypes.check(tree, env);
+        DiskImage.layoutEnvironment(graph != null ? graph : layoutForEnvironment(resolution, env)).forEach(env::putIfAbsent);
         env.put("DIB_BLOCK_DEVICE_PARAMS_YAML", blockDeviceParams(work, env).toString());
         Mounts mounts = new Mounts(buildDir.ledger());
         Path hostBin = hostHelpers(hooksDir);
@@ -181,7 +187,7 @@ public final class Build {
         try (Chroot chroot = Chroot.enter(root, hooksDir, AptArchiveCache.binds(apt), mounts)) {
             HookRunner.Launcher inside = chroot.launcher(hooksDir);
             for (Phase p : phases) {
-                phase(runner, p, env, inside);
+                phase(runner, p, env, inside, root);
             }
         } finally {
             if (apt != null && Mounts.mountedUnder(root.resolve("var/cache")).isEmpty()) {
@@ -206,10 +212,79 @@ public final class Build {
     }
 
     private void phase(HookRunner runner, Phase phase, Map<String, String> env, HookRunner.Launcher launcher) {
+        phase(runner, phase, env, launcher, null);
+    }
+
+    /** Runs one phase; {@code chrootRoot} is the tree its hooks run in, null for outside phases. */
+    private void phase(HookRunner runner, Phase phase, Map<String, String> env, HookRunner.Launcher launcher,
+            Path chrootRoot) {
+        breakpoint(BreakPoints.before(phase), env, chrootRoot);
         step(phase.dirName(), () -> {
-            runner.run(phase, env, launcher);
+            try {
+                runner.run(phase, env, launcher);
+            } catch (HookFailed e) {
+                breakpoint(BreakPoints.AFTER_ERROR, env, chrootRoot);
+                throw e;
+            }
             return null;
         });
+        breakpoint(BreakPoints.after(phase), env, chrootRoot);
+    }
+
+    /**
+     * DIB's break=POINT: a shell in the build's context (inside the chroot for chroot phases), with
+     * the hooks' environment; the build goes on when it exits. Without a terminal there is no one
+     * to type into it, so the build says so and goes on.
+     */
+    private void breakpoint(String point, Map<String, String> env, Path chrootRoot) {
+        if (!breakPoints.has(point)) {
+            return;
+        }
+        if (!terminalAttached()) {
+            events.warn("break=" + point + ": no terminal attached, so no debug shell; going on");
+            return;
+        }
+        events.info("break at " + point + ": starting a shell" + (chrootRoot == null ? "" : " in " + chrootRoot)
+                + "; exit it to resume the build");
+        List<String> argv = new ArrayList<>();
+        if (chrootRoot != null) {
+            argv.addAll(List.of("chroot", chrootRoot.toString(), "/usr/bin/env", "-i"));
+            env.forEach((k, v) -> {
+                if (!k.startsWith("BASH_FUNC_")) {
+                    argv.add(k + "=" + v);
+                }
+            });
+            argv.add("TMP_HOOKS_PATH=" + Chroot.IN_TARGET);
+        }
+        argv.addAll(List.of("/bin/bash", "-i"));
+        ProcessBuilder shell = new ProcessBuilder(argv).inheritIO();
+        shell.environment().clear();
+        shell.environment().putAll(env);
+        if (chrootRoot == null) {
+            shell.directory(Path.of(env.get("TARGET_ROOT")).toFile());
+        }
+        try {
+            shell.start().waitFor();
+        } catch (IOException e) {
+            events.warn("break=" + point + ": could not start a shell: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        events.info("resuming after " + point);
+    }
+
+    private static boolean terminalAttached() {
+        try {
+            return new ProcessBuilder("sh", "-c", "test -t 0 && test -t 1")
+                    .redirectInput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private Map<String, String> environment(ElementResolution resolution, Path root, Path hooksDir, Path work) {
@@ -236,6 +311,19 @@ public final class Build {
         env.putIfAbsent("HOME", "/root");
         DibEnvironment.addDefaults(env, spec, resolution, hostPython());
         return env;
+    }
+
+    /**
+     * A tree build makes no disk, but DIB still tells hooks the root label and mount points of
+     * the layout it would use; a layout that cannot be read is not an error for such a build.
+     */
+    private BlockDeviceGraph layoutForEnvironment(ElementResolution resolution, Map<String, String> env) {
+        try {
+            return DiskImage.config(spec, resolution, env);
+        } catch (RuntimeException e) {
+            events.debug("no block-device layout for the hooks' environment: " + e.getMessage());
+            return null;
+        }
     }
 
     /**

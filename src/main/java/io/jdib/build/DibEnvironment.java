@@ -4,7 +4,6 @@ import io.jdib.element.ElementResolution;
 import io.jdib.sys.UserError;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -16,9 +15,6 @@ import java.util.regex.Pattern;
 public final class DibEnvironment {
     /** The name bash gives an exported function in the environment. */
     public static final String ELEMENT_ARRAY_FUNCTION = "BASH_FUNC_get_image_element_array%%";
-
-    /** Install types DIB's install-types element knows (directories NAME-TYPE-install). */
-    public static final Set<String> INSTALL_TYPES = Set.of("source", "package");
 
     private static final Pattern CHECKSUM = Pattern.compile("0|1|md5|sha256|md5,sha256|sha256,md5|");
     private static final Pattern NAME_PART = Pattern.compile("[^A-Za-z0-9_]");
@@ -33,16 +29,8 @@ public final class DibEnvironment {
     public static void addDefaults(Map<String, String> env, BuildSpec spec, ElementResolution resolution,
             String hostPython) {
         env.put("LC_ALL", "C");
-        String installType = env.getOrDefault("DIB_DEFAULT_INSTALLTYPE", "");
-        if (installType.isEmpty()) {
+        if (env.getOrDefault("DIB_DEFAULT_INSTALLTYPE", "").isEmpty()) {
             env.put("DIB_DEFAULT_INSTALLTYPE", "source");
-        } else if (!INSTALL_TYPES.contains(installType)) {
-            throw new UserError("DIB_DEFAULT_INSTALLTYPE=" + installType + " is not an install type; use source or package");
-        }
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            if (e.getKey().startsWith("DIB_INSTALLTYPE_") && !INSTALL_TYPES.contains(e.getValue())) {
-                throw new UserError(e.getKey() + "=" + e.getValue() + " is not an install type; use source or package");
-            }
         }
         env.put("DIB_CHECKSUM", checksum(env.get("DIB_CHECKSUM"), spec.disk().checksum()));
         env.put("DIB_NO_TMPFS", spec.useTmpfs() ? env.getOrDefault("DIB_NO_TMPFS", "0") : "1");
