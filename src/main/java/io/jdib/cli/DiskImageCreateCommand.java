@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** DIB's disk-image-create, with its option names and meanings. */
-@Command(name = "disk-image-create", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "disk-image-create", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = "Build an image from the given elements.")
 final class DiskImageCreateCommand implements Callable<Integer> {
     @Spec
