@@ -3,6 +3,7 @@ package io.jdib.cli;
 import io.jdib.element.PackageInstalls;
 import io.jdib.element.PackagePlan;
 import io.jdib.element.PkgMap;
+import io.jdib.element.SvcMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Helpers that element hooks call back into; not for users. */
-@Command(name = "internal", hidden = true, subcommands = {InternalCommand.Squash.class, InternalCommand.InstallPkgMaps.class})
+@Command(name = "internal", hidden = true, subcommands = {InternalCommand.Squash.class, InternalCommand.InstallPkgMaps.class,
+        InternalCommand.MergeSvcMaps.class})
 final class InternalCommand {
 
     @Command(name = "package-installs-squash",
@@ -75,6 +77,34 @@ final class InternalCommand {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "svc-map-merge",
+            description = "Merge every element's svc-map for DISTRO_NAME into ROOT/usr/share/svc-map/services.")
+    static final class MergeSvcMaps implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--root", required = true)
+        Path root;
+
+        @Override
+        public Integer call() {
+            Map<String, String> env = System.getenv();
+            Map<String, String> merged = SvcMap.merge(
+                    PackagePlan.parseImageElementYaml(env.getOrDefault("IMAGE_ELEMENT_YAML", "{}")),
+                    env.getOrDefault("DISTRO_NAME", ""));
+            try {
+                Path services = root.resolve("usr/share/svc-map/services");
+                Files.createDirectories(services.getParent());
+                Files.writeString(services, SvcMap.render(merged));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            spec.commandLine().getOut().println("svc-map: " + merged.size() + " services");
             spec.commandLine().getOut().flush();
             return 0;
         }

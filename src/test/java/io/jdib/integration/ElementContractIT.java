@@ -138,6 +138,17 @@ class ElementContractIT {
 
     @Test
     @Timeout(60)
+    void svcMapDibPythonAndInitScripts() {
+        assertThat(tarFile("svc-map")).isEqualTo("apache2\nmariadb\ncontract-plain\nunknown-svc\n");
+        assertThat(tarFile("dib-python")).isEqualTo("dib-python 3\n");
+        String list = HostState.run("tar", "--list", "--file", out.resolve("ct.tar").toString());
+        assertThat(list).contains("./usr/share/svc-map/services", "./usr/lib/systemd/system/contract-test.service",
+                "./etc/systemd/system/multi-user.target.wants/contract-test.service")
+                .doesNotContain("./usr/local/bin/dib-python");
+    }
+
+    @Test
+    @Timeout(60)
     void nothingLeftBehind() throws Exception {
         assertThat(HostState.mountsUnder(work)).isEmpty();
         assertThat(HostState.loopsUnder(dir)).isEmpty();
