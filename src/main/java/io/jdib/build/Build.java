@@ -429,6 +429,7 @@ public final class Build {
                 spec.environment().get(SquashfsOutput.COMPRESSION_VARIABLE), spec.disk().checksum(),
                 spec.container().dockerImport());
         partialOutputs.addAll(TreeOutputs.partials(request));
+        keepOldOutputs(request.types().stream().map(request::target).toList());
         return new TreeOutputs(events).write(request);
     }
 
@@ -440,8 +441,41 @@ public final class Build {
                 .withChecksum(spec.disk().checksum())
                 .withConsumeSource(true);
         formats.forEach(f -> partialOutputs.add(TarOutput.partial(request.target(f))));
+        keepOldOutputs(formats.stream().map(request::target).toList());
         return new DiskFormats(events, buildDir.ledger()).convert(request).outputs().stream()
                 .map(ConvertedImage::path).toList();
+    }
+
+    /**
+     * As DIB: an image already at an output's path is kept under a dated name (NAME-YYYY.MM.DD-hh.mm.ss.EXT,
+     * with its .md5 and .sha256) unless OVERWRITE_OLD_IMAGE is set to something other than 0.
+     */
+    private void keepOldOutputs(List<Path> targets) {
+        String overwrite = spec.environment().getOrDefault("OVERWRITE_OLD_IMAGE", "0").trim();
+        if (!overwrite.isEmpty() && !overwrite.equals("0")) {
+            return;
+        }
+        String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyy.MM.dd-HH.mm.ss"));
+        for (Path target : targets) {
+            if (!Files.isRegularFile(target)) {
+                continue;
+            }
+            String name = target.getFileName().toString();
+            int dot = name.lastIndexOf('.');
+            String old = dot > 0 ? name.substring(0, dot) + "-" + stamp + name.substring(dot) : name + "-" + stamp;
+            try {
+                Files.move(target, target.resolveSibling(old));
+                for (String sum : List.of(".md5", ".sha256")) {
+                    Path checksum = target.resolveSibling(name + sum);
+                    if (Files.isRegularFile(checksum)) {
+                        Files.move(checksum, target.resolveSibling(old + sum));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            events.info("old image found: kept as " + target.resolveSibling(old) + " (set OVERWRITE_OLD_IMAGE=1 to replace it)");
+        }
     }
 
     private Path announce(String type, Path path) {

@@ -47,6 +47,12 @@ class ElementContractIT {
         Map<String, String> env = env();
         env.put("break", "after-pre-install");
         env.put("DIB_IMAGE_EXTRA_SIZE", "7");
+        try {
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("ct.tar"), "an older image\n"); // kept under a dated name, as DIB does
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         build = JdibProcess.run(Duration.ofMinutes(25), env,
                 "disk-image-create", "-o", out.resolve("ct.tar").toString(), "-t", "tar", "debian-minimal",
                 "contract-test");
@@ -154,8 +160,19 @@ class ElementContractIT {
         assertThat(HostState.loopsUnder(dir)).isEmpty();
         assertThat(HostState.buildDirs(work)).isEmpty();
         try (var files = Files.list(out)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("ct.tar", "ct.d");
+            assertThat(files.map(p -> p.getFileName().toString())).hasSize(3).contains("ct.tar", "ct.d")
+                    .anyMatch(n -> n.matches("ct-\\d{4}\\.\\d\\d\\.\\d\\d-\\d\\d\\.\\d\\d\\.\\d\\d\\.tar"));
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void anOlderImageIsKeptUnderADatedName() throws Exception {
+        try (var files = Files.list(out)) {
+            Path old = files.filter(p -> p.getFileName().toString().startsWith("ct-")).findFirst().orElseThrow();
+            assertThat(Files.readString(old)).isEqualTo("an older image\n");
+        }
+        assertThat(build.output()).contains("old image found: kept as " + out.resolve("ct-"));
     }
 
     @Test
