@@ -100,7 +100,7 @@ class DebianTreeBuildTest {
         assertThat(Files.readString(manifests.resolve("dib-manifest-dpkg"))).contains("\nless ").contains("\njq ");
         assertThat(Files.readString(manifests.resolve("dib_arguments")))
                 .contains("-t tar,tgz").contains("debian-minimal jdib-test");
-        assertThat(Files.readString(manifests.resolve("dib_environment"))).contains("export DIB_RELEASE=bookworm");
+        assertThat(Files.readString(manifests.resolve("dib_environment"))).contains("declare -x DIB_RELEASE=\"bookworm\"");
         assertThat(Files.readAllLines(manifests.resolve("dib-element-manifest"))).contains("jdib-test", "base");
     }
 

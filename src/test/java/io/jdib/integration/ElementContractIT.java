@@ -167,6 +167,16 @@ class ElementContractIT {
 
     @Test
     @Timeout(60)
+    void dibEnvironmentManifestIsDeclareLinesAShellCanSource() throws Exception {
+        Path manifest = out.resolve("ct.d/dib_environment");
+        assertThat(Files.readString(manifest)).contains("declare -x DIB_RELEASE=\"bookworm\"\n")
+                .doesNotContain("DIB_ENV=");
+        assertThat(HostState.run("bash", "-c", "set -eu; source \"$0\"; echo \"$DIB_RELEASE\"", manifest.toString()))
+                .isEqualTo("bookworm\n");
+    }
+
+    @Test
+    @Timeout(60)
     void anOlderImageIsKeptUnderADatedName() throws Exception {
         try (var files = Files.list(out)) {
             Path old = files.filter(p -> p.getFileName().toString().startsWith("ct-")).findFirst().orElseThrow();
