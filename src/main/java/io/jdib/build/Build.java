@@ -144,6 +144,7 @@ public final class Build {
         inChroot(root, hooksDir, mounts, env, runner, List.of(Phase.PRE_INSTALL, Phase.INSTALL, Phase.POST_INSTALL));
         phase(runner, Phase.POST_ROOT, env, outside);
         phase(runner, Phase.BLOCK_DEVICE, env, outside);
+        showImageUsage(root, env);
         if (!spec.wantsDisk()) {
             finalise(root, hooksDir, mounts, env, runner, outside);
             List<Path> written = new ArrayList<>(step("write outputs", () -> treeOutputs(root, work, true)));
@@ -311,6 +312,22 @@ public final class Build {
         env.putIfAbsent("HOME", "/root");
         DibEnvironment.addDefaults(env, spec, resolution, hostPython());
         return env;
+    }
+
+    /**
+     * DIB_SHOW_IMAGE_USAGE=1: the tree's largest files and directories (10 MiB and more; every entry
+     * with DIB_SHOW_IMAGE_USAGE_FULL=1), largest first, as DIB reports them before making the image.
+     */
+    private void showImageUsage(Path root, Map<String, String> env) {
+        if (env.getOrDefault("DIB_SHOW_IMAGE_USAGE", "0").trim().matches("0?")) {
+            return;
+        }
+        boolean full = !env.getOrDefault("DIB_SHOW_IMAGE_USAGE_FULL", "0").trim().matches("0?");
+        String filter = full ? "" : " | grep -E '^ *[0-9.]+ ?[GTP]iB|^ *[0-9]{2,}(\\.[0-9])? ?MiB'";
+        Exec.Result r = Exec.capture(Exec.Command.of("/bin/bash", "-c", "du -a -c -x \"$0\" | sort -nr"
+                + " | numfmt --to=iec-i --padding=7 --suffix=B --field=1 --from-unit=1024" + filter, root.toString()));
+        events.info("image size report" + (full ? "" : " (entries of 10 MiB and more)") + ":");
+        r.stdout().lines().forEach(line -> events.info("  " + line.replace(root.toString(), "")));
     }
 
     /**

@@ -25,6 +25,28 @@ class PackageInstallsTest {
     }
 
     @Test
+    void dibPythonVersionEntriesApplyOnlyToThatVersion() throws Exception {
+        Element e = element("""
+                python3-yaml:
+                  dib_python_version: 3
+                python-yaml:
+                  dib_python_version: 2
+                curl:
+                """);
+        assertThat(describe(PackageInstalls.forElement(e, Map.of("DIB_PYTHON_VERSION", "3"), PkgMap.empty())))
+                .containsExactly("install.d +python3-yaml", "install.d +curl");
+        assertThat(describe(PackageInstalls.forElement(e, Map.of(), PkgMap.empty()))).containsExactly("install.d +curl");
+    }
+
+    @Test
+    void packageInstallsJsonIsReadBeforeYaml() throws Exception {
+        Element e = element("curl:\n");
+        Files.writeString(e.dir().resolve("package-installs.json"), "{\"wget\": {\"phase\": \"pre-install.d\"}}");
+        assertThat(describe(PackageInstalls.forElement(e, Map.of(), PkgMap.empty())))
+                .containsExactly("pre-install.d +wget");
+    }
+
+    @Test
     void defaultsToInstallInInstallD() throws Exception {
         var ops = PackageInstalls.forElement(element("curl:\nwget:\n"), Map.of(), PkgMap.empty());
         assertThat(describe(ops)).containsExactly("install.d +curl", "install.d +wget");

@@ -47,6 +47,7 @@ class ElementContractIT {
         Map<String, String> env = env();
         env.put("break", "after-pre-install");
         env.put("DIB_IMAGE_EXTRA_SIZE", "7");
+        env.put("DIB_SHOW_IMAGE_USAGE", "1");
         try {
             Files.createDirectories(out);
             Files.writeString(out.resolve("ct.tar"), "an older image\n"); // kept under a dated name, as DIB does
@@ -144,6 +145,13 @@ class ElementContractIT {
 
     @Test
     @Timeout(60)
+    void showImageUsageReportsTheLargestEntries() {
+        assertThat(build.output()).contains("image size report (entries of 10 MiB and more):")
+                .containsPattern("\\d+(\\.\\d)?[MG]iB /usr\\n");
+    }
+
+    @Test
+    @Timeout(60)
     void svcMapDibPythonAndInitScripts() {
         assertThat(tarFile("svc-map")).isEqualTo("apache2\nmariadb\ncontract-plain\nunknown-svc\n");
         assertThat(tarFile("dib-python")).isEqualTo("dib-python 3\n");
@@ -173,6 +181,15 @@ class ElementContractIT {
                 .doesNotContain("DIB_ENV=");
         assertThat(HostState.run("bash", "-c", "set -eu; source \"$0\"; echo \"$DIB_RELEASE\"", manifest.toString()))
                 .isEqualTo("bookworm\n");
+    }
+
+    @Test
+    @Timeout(60)
+    void resolvConfOrigWrittenByAHookIsTheImagesResolvConf() {
+        assertThat(HostState.run("tar", "--extract", "--to-stdout", "--file", out.resolve("ct.tar").toString(),
+                "./etc/resolv.conf")).isEqualTo("nameserver 192.0.2.53\n");
+        assertThat(HostState.run("tar", "--list", "--file", out.resolve("ct.tar").toString()))
+                .doesNotContain("./etc/resolv.conf.ORIG");
     }
 
     @Test
