@@ -138,7 +138,7 @@ class PackageInstallsTest {
     @Test
     void errorsNameTheFileAndWhatToDo() throws Exception {
         assertThatThrownBy(() -> PackageInstalls.forElement(element("a:\n  phaze: install.d\n"), Map.of(), PkgMap.empty()))
-                .hasMessageEndingWith("package a has unknown key 'phaze'; allowed: arch, build-only, installtype, not-arch, phase, uninstall, when");
+                .hasMessageEndingWith("package a has unknown key 'phaze'; allowed: arch, build-only, dib_python_version, installtype, not-arch, phase, uninstall, when");
         assertThatThrownBy(() -> PackageInstalls.forElement(element("a:\n  phase: root.d\n"), Map.of(), PkgMap.empty()))
                 .hasMessageContaining("package a has phase 'root.d'; use one of install.d, post-install.d, pre-install.d");
         assertThatThrownBy(() -> PackageInstalls.forElement(element("a:\n  when: just words\n"), Map.of(), PkgMap.empty()))
