@@ -8,7 +8,10 @@ import io.jdib.element.ElementResolution;
 import io.jdib.element.Resolver;
 import io.jdib.event.BuildEvent;
 import io.jdib.event.EventSink;
+import io.jdib.hook.BreakPoints;
+import io.jdib.hook.HookFailed;
 import io.jdib.hook.HookRunner;
+import io.jdib.hook.InstallTypes;
 import io.jdib.hook.HookTree;
 import io.jdib.hook.Phase;
 import io.jdib.image.ConversionRequest;
@@ -47,11 +50,13 @@ public final class Build {
     private final EventSink events;
     private final List<BuildReport.StepTime> steps = new ArrayList<>();
     private final Set<Path> partialOutputs = ConcurrentHashMap.newKeySet();
+    private final BreakPoints breakPoints;
     private Workspace workspace;
 
     public Build(BuildSpec spec, EventSink events) {
         this.spec = spec;
         this.events = events;
+        this.breakPoints = BreakPoints.parse(spec.environment().get(BreakPoints.VARIABLE));
     }
 
     public BuildReport run() {
@@ -96,15 +101,23 @@ public final class Build {
         ElementPath path = ElementPath.of(spec.environment().get("ELEMENTS_PATH"), spec.jdibHome().resolve("elements"),
                 events::warn);
         Resolver resolver = new Resolver(path);
-        ElementResolution resolution = resolver.resolve(spec.elements(), spec.withBase(), true);
-        if (resolution.contains("vm") && !resolution.contains("block-device")) {
-            // DIB's vm element implies the MBR layout when no block-device element is given.
-            List<String> withLayout = new ArrayList<>(spec.elements());
-            withLayout.add("block-device-mbr");
-            resolution = resolver.resolve(withLayout, spec.withBase(), true);
-        }
+        ElementResolution resolution = resolver.resolve(withDefaultBlockDevice(spec.elements(), spec.arch()),
+                spec.withBase(), true);
         events.info("elements: " + resolution.imageElement());
         return resolution;
+    }
+
+    /**
+     * DIB's vm element needs some block-device-* element; when the command line names vm and none,
+     * DIB adds block-device-efi on arm64 and block-device-mbr elsewhere, before resolving.
+     */
+    static List<String> withDefaultBlockDevice(List<String> elements, String arch) {
+        if (!elements.contains("vm") || elements.stream().anyMatch(e -> e.startsWith("block-device-"))) {
+            return elements;
+        }
+        List<String> withLayout = new ArrayList<>(elements);
+        withLayout.add(arch.equals("arm64") || arch.equals("aarch64") ? "block-device-efi" : "block-device-mbr");
+        return withLayout;
     }
 
     private List<Path> phases(ElementResolution resolution, BlockDeviceGraph graph) {
@@ -116,10 +129,14 @@ public final class Build {
                 .map(r -> new HookTree.Source(r.name(), r.element().dir())).toList(), hooksDir, events::warn));
         HookRunner runner = new HookRunner(tree, workspace.ledger(), events);
         Map<String, String> env = environment(resolution, root, hooksDir, work);
+        InstallTypes.check(tree, env);
+        DiskImage.layoutEnvironment(graph != null ? graph : layoutForEnvironment(resolution, env)).forEach(env::putIfAbsent);
+        env.put("DIB_BLOCK_DEVICE_PARAMS_YAML", blockDeviceParams(work, env).toString());
         Mounts mounts = new Mounts(workspace.ledger());
+        Path hostBin = hostHelpers(hooksDir);
         HookRunner.Launcher outside = (hook, phaseEnv) -> Exec.Command.of("/bin/bash",
                 hooksDir.resolve(HookRunner.wrapperPath()).toString(), hook.path().toString())
-                .withCleanEnv(phaseEnv);
+                .withCleanEnv(withHostHelpers(phaseEnv, hostBin));
 
         phase(runner, Phase.ROOT, env, outside);
         requirePopulated(root);
@@ -127,6 +144,7 @@ public final class Build {
         inChroot(root, hooksDir, mounts, env, runner, List.of(Phase.PRE_INSTALL, Phase.INSTALL, Phase.POST_INSTALL));
         phase(runner, Phase.POST_ROOT, env, outside);
         phase(runner, Phase.BLOCK_DEVICE, env, outside);
+        showImageUsage(root, env);
         if (!spec.wantsDisk()) {
             finalise(root, hooksDir, mounts, env, runner, outside);
             List<Path> written = new ArrayList<>(step("write outputs", () -> treeOutputs(root, work, true)));
@@ -170,7 +188,7 @@ public final class Build {
         try (Chroot chroot = Chroot.enter(root, hooksDir, AptArchiveCache.binds(apt), mounts)) {
             HookRunner.Launcher inside = chroot.launcher(hooksDir);
             for (Phase p : phases) {
-                phase(runner, p, env, inside);
+                phase(runner, p, env, inside, root);
             }
         } finally {
             if (apt != null && Mounts.mountedUnder(root.resolve("var/cache")).isEmpty()) {
@@ -195,10 +213,79 @@ public final class Build {
     }
 
     private void phase(HookRunner runner, Phase phase, Map<String, String> env, HookRunner.Launcher launcher) {
+        phase(runner, phase, env, launcher, null);
+    }
+
+    /** Runs one phase; {@code chrootRoot} is the tree its hooks run in, null for outside phases. */
+    private void phase(HookRunner runner, Phase phase, Map<String, String> env, HookRunner.Launcher launcher,
+            Path chrootRoot) {
+        breakpoint(BreakPoints.before(phase), env, chrootRoot);
         step(phase.dirName(), () -> {
-            runner.run(phase, env, launcher);
+            try {
+                runner.run(phase, env, launcher);
+            } catch (HookFailed e) {
+                breakpoint(BreakPoints.AFTER_ERROR, env, chrootRoot);
+                throw e;
+            }
             return null;
         });
+        breakpoint(BreakPoints.after(phase), env, chrootRoot);
+    }
+
+    /**
+     * DIB's break=POINT: a shell in the build's context (inside the chroot for chroot phases), with
+     * the hooks' environment; the build goes on when it exits. Without a terminal there is no one
+     * to type into it, so the build says so and goes on.
+     */
+    private void breakpoint(String point, Map<String, String> env, Path chrootRoot) {
+        if (!breakPoints.has(point)) {
+            return;
+        }
+        if (!terminalAttached()) {
+            events.warn("break=" + point + ": no terminal attached, so no debug shell; going on");
+            return;
+        }
+        events.info("break at " + point + ": starting a shell" + (chrootRoot == null ? "" : " in " + chrootRoot)
+                + "; exit it to resume the build");
+        List<String> argv = new ArrayList<>();
+        if (chrootRoot != null) {
+            argv.addAll(List.of("chroot", chrootRoot.toString(), "/usr/bin/env", "-i"));
+            env.forEach((k, v) -> {
+                if (!k.startsWith("BASH_FUNC_")) {
+                    argv.add(k + "=" + v);
+                }
+            });
+            argv.add("TMP_HOOKS_PATH=" + Chroot.IN_TARGET);
+        }
+        argv.addAll(List.of("/bin/bash", "-i"));
+        ProcessBuilder shell = new ProcessBuilder(argv).inheritIO();
+        shell.environment().clear();
+        shell.environment().putAll(env);
+        if (chrootRoot == null) {
+            shell.directory(Path.of(env.get("TARGET_ROOT")).toFile());
+        }
+        try {
+            shell.start().waitFor();
+        } catch (IOException e) {
+            events.warn("break=" + point + ": could not start a shell: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        events.info("resuming after " + point);
+    }
+
+    private static boolean terminalAttached() {
+        try {
+            return new ProcessBuilder("sh", "-c", "test -t 0 && test -t 1")
+                    .redirectInput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private Map<String, String> environment(ElementResolution resolution, Path root, Path hooksDir, Path work) {
@@ -216,7 +303,6 @@ public final class Build {
         env.put("DIB_IMAGE_CACHE", spec.imageCache().toString());
         env.put("DIB_OFFLINE", spec.offline() ? "1" : "");
         env.put("DIB_DEBUG_TRACE", Integer.toString(spec.traceLevel()));
-        env.put("DIB_ARGS", String.join(" ", spec.arguments()));
         env.put("INSTALL_PACKAGES", String.join(" ", spec.extraPackages()));
         env.put("JDIB_IMAGE_TYPES", spec.types().stream().map(OutputType::id).collect(java.util.stream.Collectors.joining(" ")));
         env.put("_LIB", spec.jdibHome().resolve("lib").toString());
@@ -224,7 +310,109 @@ public final class Build {
         env.put("JDIB_HOME", spec.jdibHome().toString());
         env.putIfAbsent("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         env.putIfAbsent("HOME", "/root");
+        DibEnvironment.addDefaults(env, spec, resolution, hostPython());
         return env;
+    }
+
+    /**
+     * DIB_SHOW_IMAGE_USAGE=1: the tree's largest files and directories (10 MiB and more; every entry
+     * with DIB_SHOW_IMAGE_USAGE_FULL=1), largest first, as DIB reports them before making the image.
+     */
+    private void showImageUsage(Path root, Map<String, String> env) {
+        if (env.getOrDefault("DIB_SHOW_IMAGE_USAGE", "0").trim().matches("0?")) {
+            return;
+        }
+        boolean full = !env.getOrDefault("DIB_SHOW_IMAGE_USAGE_FULL", "0").trim().matches("0?");
+        String filter = full ? "" : " | grep -E '^ *[0-9.]+ ?[GTP]iB|^ *[0-9]{2,}(\\.[0-9])? ?MiB'";
+        Exec.Result r = Exec.capture(Exec.Command.of("/bin/bash", "-c", "du -a -c -x \"$0\" | sort -nr"
+                + " | numfmt --to=iec-i --padding=7 --suffix=B --field=1 --from-unit=1024" + filter, root.toString()));
+        events.info("image size report" + (full ? "" : " (entries of 10 MiB and more)") + ":");
+        r.stdout().lines().forEach(line -> events.info("  " + line.replace(root.toString(), "")));
+    }
+
+    /**
+     * A tree build makes no disk, but DIB still tells hooks the root label and mount points of
+     * the layout it would use; a layout that cannot be read is not an error for such a build.
+     */
+    private BlockDeviceGraph layoutForEnvironment(ElementResolution resolution, Map<String, String> env) {
+        try {
+            return DiskImage.config(spec, resolution, env);
+        } catch (RuntimeException e) {
+            events.debug("no block-device layout for the hooks' environment: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * What outside hooks may call besides the host's tools: dib-run-parts (also at
+     * $TMP_HOOKS_PATH/dib-run-parts, so /tmp/in_target.d/dib-run-parts inside), and, when jdib runs
+     * as root on a host without sudo, a sudo that runs the command as is.
+     */
+    private Path hostHelpers(Path hooksDir) {
+        Path bin = hooksDir.resolve(HookTree.JDIB_DIR).resolve("host-bin");
+        try {
+            Files.createDirectories(bin);
+            Path runParts = spec.jdibHome().resolve("lib/dib-run-parts");
+            for (Path target : List.of(bin.resolve("dib-run-parts"), hooksDir.resolve("dib-run-parts"))) {
+                Files.copy(runParts, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            if (onPath("sudo", spec.environment().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")) == null) {
+                Path sudo = bin.resolve("sudo");
+                try (var in = Build.class.getResourceAsStream("sudo")) {
+                    Files.write(sudo, in.readAllBytes());
+                }
+                Files.setPosixFilePermissions(sudo, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bin;
+    }
+
+    private static Map<String, String> withHostHelpers(Map<String, String> env, Path hostBin) {
+        Map<String, String> out = new TreeMap<>(env);
+        out.put("PATH", env.getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin") + ":" + hostBin);
+        return out;
+    }
+
+    private static Path onPath(String program, String path) {
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return Path.of(dir, program);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The parameter file DIB hands its block-device layer, named by DIB_BLOCK_DEVICE_PARAMS_YAML;
+     * some elements read the root label or filesystem type from it.
+     */
+    private Path blockDeviceParams(Path work, Map<String, String> env) {
+        Path dir = work.resolve("block-device");
+        String label = spec.rootLabel() != null ? spec.rootLabel()
+                : env.getOrDefault("DIB_ROOT_LABEL", env.getOrDefault("ROOT_LABEL", ""));
+        try {
+            Files.createDirectories(dir);
+            Path params = dir.resolve("params.yaml");
+            Files.writeString(params, "config: " + dir.resolve("config.yaml") + "\nimage-dir: " + work
+                    + "\nroot-fs-type: " + env.getOrDefault("FS_TYPE", "ext4") + "\nroot-label: " + label
+                    + "\nmount-base: " + work.resolve("mnt") + "\nbuild-dir: " + work + "\n");
+            return params;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** DIB_PYTHON_EXEC's default: the host's python3, as DIB runs under it. */
+    private static String hostPython() {
+        for (String candidate : List.of("/usr/bin/python3", "/usr/local/bin/python3")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        return "python3";
     }
 
     /**
@@ -258,6 +446,7 @@ public final class Build {
                 spec.environment().get(SquashfsOutput.COMPRESSION_VARIABLE), spec.disk().checksum(),
                 spec.container().dockerImport());
         partialOutputs.addAll(TreeOutputs.partials(request));
+        keepOldOutputs(request.types().stream().map(request::target).toList());
         return new TreeOutputs(events).write(request);
     }
 
@@ -269,8 +458,41 @@ public final class Build {
                 .withChecksum(spec.disk().checksum())
                 .withConsumeSource(true);
         formats.forEach(f -> partialOutputs.add(TarOutput.partial(request.target(f))));
+        keepOldOutputs(formats.stream().map(request::target).toList());
         return new DiskFormats(events, workspace.ledger()).convert(request).outputs().stream()
                 .map(ConvertedImage::path).toList();
+    }
+
+    /**
+     * As DIB: an image already at an output's path is kept under a dated name (NAME-YYYY.MM.DD-hh.mm.ss.EXT,
+     * with its .md5 and .sha256) unless OVERWRITE_OLD_IMAGE is set to something other than 0.
+     */
+    private void keepOldOutputs(List<Path> targets) {
+        String overwrite = spec.environment().getOrDefault("OVERWRITE_OLD_IMAGE", "0").trim();
+        if (!overwrite.isEmpty() && !overwrite.equals("0")) {
+            return;
+        }
+        String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyy.MM.dd-HH.mm.ss"));
+        for (Path target : targets) {
+            if (!Files.isRegularFile(target)) {
+                continue;
+            }
+            String name = target.getFileName().toString();
+            int dot = name.lastIndexOf('.');
+            String old = dot > 0 ? name.substring(0, dot) + "-" + stamp + name.substring(dot) : name + "-" + stamp;
+            try {
+                Files.move(target, target.resolveSibling(old));
+                for (String sum : List.of(".md5", ".sha256")) {
+                    Path checksum = target.resolveSibling(name + sum);
+                    if (Files.isRegularFile(checksum)) {
+                        Files.move(checksum, target.resolveSibling(old + sum));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            events.info("old image found: kept as " + target.resolveSibling(old) + " (set OVERWRITE_OLD_IMAGE=1 to replace it)");
+        }
     }
 
     private static void requirePopulated(Path root) {

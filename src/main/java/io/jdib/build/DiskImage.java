@@ -9,6 +9,7 @@ import io.jdib.blockdevice.config.BlockDeviceGraph;
 import io.jdib.blockdevice.config.ConfigDefaults;
 import io.jdib.blockdevice.config.FsType;
 import io.jdib.blockdevice.config.LocalLoop;
+import io.jdib.blockdevice.config.Mkfs;
 import io.jdib.blockdevice.config.Partition;
 import io.jdib.blockdevice.config.Partitioning;
 import io.jdib.element.ElementResolution;
@@ -38,10 +39,41 @@ final class DiskImage implements AutoCloseable {
     private final BlockDevice disk;
     private final EventSink events;
 
+    private long sizeBytes;
+
     private DiskImage(BlockDeviceGraph graph, BlockDevice disk, EventSink events) {
         this.graph = graph;
         this.disk = disk;
         this.events = events;
+    }
+
+    /**
+     * What DIB exports about the layout before the first hook runs: DIB_MOUNTPOINTS (the mount
+     * points joined by '|', a character no path component holds), DIB_ROOT_LABEL, DIB_ROOT_FSTYPE
+     * and DIB_BOOT_LABEL (empty when there is no separate /boot).
+     */
+    static Map<String, String> layoutEnvironment(BlockDeviceGraph graph) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("DIB_MOUNTPOINTS", mountPoints(graph));
+        env.put("DIB_BOOT_LABEL", "");
+        if (graph != null) {
+            graph.rootMkfs().ifPresent(fs -> {
+                env.put("DIB_ROOT_LABEL", fs.label());
+                env.put("DIB_ROOT_FSTYPE", fs.type().keyword());
+            });
+            graph.mounts().stream().filter(m -> m.mountPoint().equals("/boot")).findFirst()
+                    .flatMap(m -> graph.node(m.base())).filter(Mkfs.class::isInstance).map(Mkfs.class::cast)
+                    .ifPresent(fs -> env.put("DIB_BOOT_LABEL", fs.label()));
+        }
+        return env;
+    }
+
+    /** DIB_MOUNTPOINTS: the config's mount points joined by '|' (a character no path component holds). */
+    static String mountPoints(BlockDeviceGraph graph) {
+        if (graph == null) {
+            return "/";
+        }
+        return String.join("|", graph.mounts().stream().map(m -> m.mountPoint()).sorted().toList());
     }
 
     /** Which config applies: DIB_BLOCK_DEVICE_CONFIG, else an element's block-device-ARCH.yaml or -default.yaml, else DIB's default. */
@@ -94,6 +126,7 @@ final class DiskImage implements AutoCloseable {
         }
         BlockDevice disk = BlockDevice.create(graph, options, ledger, events);
         DiskImage image = new DiskImage(graph, disk, events);
+        image.sizeBytes = size;
         try {
             image.copyTree(tree);
             Files.createDirectories(disk.mountRoot().resolve("etc"));
@@ -141,6 +174,15 @@ final class DiskImage implements AutoCloseable {
             env.put("JDIB_BIOS_BOOT", "1");
         }
         espMountPoint().ifPresent(mp -> env.put("JDIB_ESP_DIR", mp));
+        // DIB exports the size it chose in KiB, and every block device by node name as the body of a
+        // bash associative array: eval declare -A devs=( $IMAGE_BLOCK_DEVICES ).
+        env.put("DIB_IMAGE_SIZE", Long.toString(sizeBytes / 1024));
+        StringBuilder devices = new StringBuilder();
+        for (var node : graph.nodes()) {
+            disk.device(node.name()).ifPresent(dev -> devices.append(" [").append(node.name()).append("]=")
+                    .append(dev).append(' '));
+        }
+        env.put("IMAGE_BLOCK_DEVICES", devices.toString());
         return env;
     }
 

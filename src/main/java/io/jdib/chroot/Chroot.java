@@ -26,7 +26,8 @@ import java.util.TreeMap;
  */
 public final class Chroot implements AutoCloseable {
     public static final String IN_TARGET = "/tmp/in_target.d";
-    private static final String RESOLV_BACKUP = "etc/resolv.conf.jdib-orig";
+    /** DIB's name: a hook that writes /etc/resolv.conf.ORIG sets the resolv.conf the image keeps. */
+    private static final String RESOLV_BACKUP = "etc/resolv.conf.ORIG";
     private static final String POLICY = "usr/sbin/policy-rc.d";
     private static final String POLICY_BACKUP = "usr/sbin/policy-rc.d.jdib-orig";
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "boot", mixinStandardHelpOptions = true,
+@Command(name = "boot", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {
             "Boot a disk image (or a kernel) under QEMU (TCG) and wait for a console line.",
             "The image is opened read-only (snapshot): the guest's writes are thrown away.",

@@ -41,8 +41,8 @@ final class BuildOptions {
     @Option(names = "--image-cache", paramLabel = "DIR", description = "Cache directory (default ~/.cache/image-create).")
     Path imageCache;
 
-    @Option(names = "--min-tmpfs", paramLabel = "GiB", description = "Use tmpfs only with this much memory free (default 2).")
-    int minTmpfs = 2;
+    @Option(names = "--min-tmpfs", paramLabel = "GiB", description = "Use tmpfs only with this much memory free (default 2; DIB_MIN_TMPFS).")
+    Integer minTmpfs;
 
     @Option(names = "--no-tmpfs", description = "Do not build on tmpfs.")
     boolean noTmpfs;
@@ -93,12 +93,29 @@ final class BuildOptions {
                 .extraPackages(packages)
                 .offline(offline || !env.getOrDefault("DIB_OFFLINE", "").isEmpty())
                 .imageCache(imageCache)
-                .useTmpfs(!noTmpfs)
-                .minTmpfsGiB(minTmpfs)
+                .useTmpfs(!noTmpfs && !"1".equals(env.getOrDefault("DIB_NO_TMPFS", "0").trim()))
+                .minTmpfsGiB(minTmpfs != null ? minTmpfs : minTmpfsFromEnv(env))
                 .traceLevel(traceLevel(env))
                 .jdibHome(Home.locate())
                 .environment(env)
-                .arguments(originalArgs);
+                .arguments(argumentsOnly(originalArgs));
+    }
+
+    private static int minTmpfsFromEnv(Map<String, String> env) {
+        String value = env.getOrDefault("DIB_MIN_TMPFS", "2").trim();
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new UserError("DIB_MIN_TMPFS=" + value + " is not a whole number of GiB");
+        }
+    }
+
+    /** DIB_ARGS holds the arguments only, not the command's name that the jdib launcher passes first. */
+    static List<String> argumentsOnly(List<String> originalArgs) {
+        if (!originalArgs.isEmpty() && List.of("disk-image-create", "ramdisk-image-create").contains(originalArgs.get(0))) {
+            return originalArgs.subList(1, originalArgs.size());
+        }
+        return originalArgs;
     }
 
     /** Runs the build, printing its events (and to --logfile); {@code beforeBuild} may warn first. */

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {
             "Check that a disk image is cloud-ready, without booting it: one root partition that grows, no MAC"
                     + " addresses, DHCP everywhere, sshd without host keys or passwords, no firewall, cloud-init"

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "cleanup", mixinStandardHelpOptions = true,
+@Command(name = "cleanup", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Undo what killed builds left behind: their processes, mounts and loop devices.")
 final class CleanupCommand implements Callable<Integer> {
     @Spec

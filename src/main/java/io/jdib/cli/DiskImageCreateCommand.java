@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** DIB's disk-image-create, with its option names and meanings. */
-@Command(name = "disk-image-create", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "disk-image-create", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = "Build an image from the given elements.")
 final class DiskImageCreateCommand implements Callable<Integer> {
     @Spec
@@ -56,7 +56,8 @@ final class DiskImageCreateCommand implements Callable<Integer> {
     @Option(names = "--root-label", paramLabel = "LABEL", description = "Root filesystem label (default cloudimg-rootfs; xfs: img-rootfs).")
     String rootLabel;
 
-    @Option(names = "--ramdisk-element", paramLabel = "ELEMENT", description = "Not supported yet.")
+    @Option(names = "--ramdisk-element", paramLabel = "ELEMENT",
+            description = "Accepted as DIB does (exported as RAMDISK_ELEMENT); it matters only to ramdisk-image-create.")
     String ramdiskElement;
 
     @Option(names = "--docker-target", paramLabel = "NAME[:TAG]",
@@ -69,13 +70,22 @@ final class DiskImageCreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        rejectUnsupported();
         Map<String, String> env = build.environment();
+        if (ramdiskElement != null) {
+            env.put("RAMDISK_ELEMENT", ramdiskElement);
+        }
+        // Options DIB also takes from the environment.
+        String size = imageSize != null ? imageSize : blankToNull(env.get("DIB_IMAGE_SIZE"));
+        String extra = imageExtraSize != null ? imageExtraSize : blankToNull(env.get("DIB_IMAGE_EXTRA_SIZE"));
+        String journal = mkfsJournalSize != null ? mkfsJournalSize : blankToNull(env.get("DIB_JOURNAL_SIZE"));
+        String checksumEnv = env.getOrDefault("DIB_CHECKSUM", "0").trim();
+        boolean wantChecksum = checksum || !(checksumEnv.isEmpty() || checksumEnv.equals("0"));
         BuildSpec buildSpec = build.spec(env, build.elements, spec.commandLine().getParseResult().originalArgs())
+                .imageName(withoutTypeExtension(build.imageName, types.isEmpty() ? List.of("qcow2") : types))
                 .types(types)
-                .disk(new BuildSpec.DiskOptions(imageSize, imageExtraSize, rootLabel, mkfsOptions,
-                        mkfsJournalSize == null ? null : parseMib(mkfsJournalSize), maxOnlineResize, qemuImgOptions,
-                        uncompressed, checksum))
+                .disk(new BuildSpec.DiskOptions(size, extra, rootLabel, mkfsOptions,
+                        journal == null ? null : parseMib(journal), maxOnlineResize, qemuImgOptions,
+                        uncompressed, wantChecksum))
                 .container(new BuildSpec.ContainerOptions(
                         dockerTarget == null ? null : io.jdib.image.ImageReference.parse(dockerTarget), dockerImport))
                 .build();
@@ -87,14 +97,21 @@ final class DiskImageCreateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void rejectUnsupported() {
-        Map<String, Boolean> unsupported = new LinkedHashMap<>();
-        unsupported.put("--ramdisk-element", ramdiskElement != null);
-        List<String> given = unsupported.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
-        if (!given.isEmpty()) {
-            throw new UserError("option " + String.join(", ", given) + " is not supported yet in this version of jdib"
-                    + " (leave it out)");
+    /** As DIB: with one output type, {@code -o x.qcow2} names {@code x.qcow2}, not {@code x.qcow2.qcow2}. */
+    static java.nio.file.Path withoutTypeExtension(java.nio.file.Path name, List<String> types) {
+        if (types.size() != 1) {
+            return name;
         }
+        String file = name.getFileName().toString();
+        String suffix = "." + types.get(0);
+        if (file.endsWith(suffix) && file.length() > suffix.length()) {
+            return name.resolveSibling(file.substring(0, file.length() - suffix.length()));
+        }
+        return name;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     private static int parseMib(String s) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** DIB's disk-image-get-kernel: copies the newest kernel and its initrd out of a built image, read-only. */
-@Command(name = "disk-image-get-kernel", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "disk-image-get-kernel", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Extract the newest kernel and its initrd from a disk image (qcow2, raw, ...; partitioned or not)"
                 + " into DIR as PREFIX-vmlinuz and PREFIX-initrd.",
             "The image is only read: non-raw images are converted to a temporary raw file and every filesystem is"

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "element-info", mixinStandardHelpOptions = true,
+@Command(name = "element-info", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Show the expanded element set in dependency order and why each element is in it.")
 final class ElementInfoCommand implements Callable<Integer> {
     @Spec

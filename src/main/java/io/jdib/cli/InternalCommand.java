@@ -2,6 +2,12 @@ package io.jdib.cli;
 
 import io.jdib.element.PackageInstalls;
 import io.jdib.element.PackagePlan;
+import io.jdib.element.PkgMap;
+import io.jdib.element.SvcMap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +19,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Helpers that element hooks call back into; not for users. */
-@Command(name = "internal", hidden = true, subcommands = InternalCommand.Squash.class)
+@Command(name = "internal", hidden = true, subcommands = {InternalCommand.Squash.class, InternalCommand.InstallPkgMaps.class,
+        InternalCommand.MergeSvcMaps.class})
 final class InternalCommand {
 
     @Command(name = "package-installs-squash",
@@ -36,6 +43,68 @@ final class InternalCommand {
                 spec.commandLine().getOut().println(op.phase() + ": " + (op.uninstall() ? "uninstall " : "install ")
                         + op.pkg() + " (" + op.element() + ")");
             }
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "pkg-map-install",
+            description = "Copy every element's pkg-map to ROOT/usr/share/pkg-map/ELEMENT, with the table pkg-map reads.")
+    static final class InstallPkgMaps implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--root", required = true)
+        Path root;
+
+        @Override
+        public Integer call() {
+            Map<String, Path> elements = PackagePlan.parseImageElementYaml(
+                    System.getenv().getOrDefault("IMAGE_ELEMENT_YAML", "{}"));
+            Path dir = root.resolve("usr/share/pkg-map");
+            try {
+                Files.createDirectories(dir.resolve(".tsv"));
+                for (Map.Entry<String, Path> e : elements.entrySet()) {
+                    Path map = e.getValue().resolve("pkg-map");
+                    if (!Files.isRegularFile(map)) {
+                        continue;
+                    }
+                    List<String> table = PkgMap.flatten(map);
+                    Files.copy(map, dir.resolve(e.getKey()), StandardCopyOption.REPLACE_EXISTING);
+                    Files.write(dir.resolve(".tsv").resolve(e.getKey()), table);
+                    spec.commandLine().getOut().println("pkg-map of " + e.getKey() + ": " + table.size() + " mappings");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "svc-map-merge",
+            description = "Merge every element's svc-map for DISTRO_NAME into ROOT/usr/share/svc-map/services.")
+    static final class MergeSvcMaps implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--root", required = true)
+        Path root;
+
+        @Override
+        public Integer call() {
+            Map<String, String> env = System.getenv();
+            Map<String, String> merged = SvcMap.merge(
+                    PackagePlan.parseImageElementYaml(env.getOrDefault("IMAGE_ELEMENT_YAML", "{}")),
+                    env.getOrDefault("DISTRO_NAME", ""));
+            try {
+                Path services = root.resolve("usr/share/svc-map/services");
+                Files.createDirectories(services.getParent());
+                Files.writeString(services, SvcMap.render(merged));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            spec.commandLine().getOut().println("svc-map: " + merged.size() + " services");
             spec.commandLine().getOut().flush();
             return 0;
         }

@@ -2,7 +2,7 @@ package io.jdib.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "jdib", mixinStandardHelpOptions = true, version = "jdib 0.1.0",
+@Command(name = "jdib", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Builds operating-system images from diskimage-builder elements.",
         subcommands = {
             DiskImageCreateCommand.class,

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * DIB's ramdisk-image-create: builds a tree from the elements (with the ramdisk element first) and
  * writes {@code NAME.kernel} and {@code NAME.initramfs}.
  */
-@Command(name = "ramdisk-image-create", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ramdisk-image-create", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Build a kernel and initramfs pair (NAME.kernel, NAME.initramfs) from the given elements.",
             "The initramfs holds only the executables of the elements' binary-deps.d files with their libraries,"
                     + " kernel modules for common disks and network cards, udev rules and /init."})

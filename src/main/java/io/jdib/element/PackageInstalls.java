@@ -21,7 +21,7 @@ public final class PackageInstalls {
     public static final String DEFAULT_PHASE = "install.d";
     private static final Set<String> PHASES = Set.of("pre-install.d", "install.d", "post-install.d");
     private static final Set<String> KEYS = Set.of("phase", "uninstall", "installtype", "arch", "not-arch", "when",
-            "build-only");
+            "build-only", "dib_python_version");
 
     /** One package operation in one phase. */
     public record Op(String phase, boolean uninstall, String pkg, String element) {}
@@ -34,7 +34,11 @@ public final class PackageInstalls {
      * conditions do not hold for {@code env} left out.
      */
     public static List<Op> forElement(Element element, Map<String, String> env, PkgMap pkgMap) {
-        Path file = element.dir().resolve("package-installs.yaml");
+        // As DIB: package-installs.json first (JSON is YAML, so one reader does both), then .yaml.
+        Path file = element.dir().resolve("package-installs.json");
+        if (!Files.isRegularFile(file)) {
+            file = element.dir().resolve("package-installs.yaml");
+        }
         if (!Files.isRegularFile(file)) {
             return List.of();
         }
@@ -106,6 +110,11 @@ public final class PackageInstalls {
             return false;
         }
         if (opts.containsKey("not-arch") && archList(opts.get("not-arch")).contains(arch)) {
+            return false;
+        }
+        // An entry for one Python version applies only when DIB_PYTHON_VERSION (dib-python) is that version.
+        Object pythonVersion = opts.get("dib_python_version");
+        if (pythonVersion != null && !String.valueOf(pythonVersion).equals(env.getOrDefault("DIB_PYTHON_VERSION", ""))) {
             return false;
         }
         Object installType = opts.get("installtype");

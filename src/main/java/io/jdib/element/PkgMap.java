@@ -63,6 +63,36 @@ public record PkgMap(Path source, Map<String, String> table) {
         return new PkgMap(file, table);
     }
 
+    /**
+     * Every mapping of {@code file} as tab-separated lines {@code SCOPE KEY RELEASE NAME PACKAGES}
+     * (scope default, family, distro or release; "-" where a column does not apply), which the
+     * in-image pkg-map reads without a JSON parser.
+     */
+    public static List<String> flatten(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ElementError(file + ": not valid JSON (" + firstLine(e.getMessage())
+                    + "); pkg-map is a JSON object with family/distro/release/default sections");
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        flattenSection(lines, root.path("default"), "default\t-\t-", file);
+        for (String scope : List.of("family", "distro")) {
+            root.path(scope).fields().forEachRemaining(e ->
+                    flattenSection(lines, e.getValue(), scope + "\t" + e.getKey() + "\t-", file));
+        }
+        root.path("release").fields().forEachRemaining(d -> d.getValue().fields().forEachRemaining(r ->
+                flattenSection(lines, r.getValue(), "release\t" + d.getKey() + "\t" + r.getKey(), file)));
+        return lines;
+    }
+
+    private static void flattenSection(List<String> lines, JsonNode section, String prefix, Path file) {
+        Map<String, String> table = new LinkedHashMap<>();
+        put(table, section, file);
+        table.forEach((name, pkgs) -> lines.add(prefix + "\t" + name + "\t" + pkgs.replace('\t', ' ').replace('\n', ' ')));
+    }
+
     private static void put(Map<String, String> table, JsonNode section, Path file) {
         if (section.isMissingNode() || section.isNull()) {
             return;

@@ -112,7 +112,9 @@ public final class DiskFormats {
             case VHD -> options.add("subformat=dynamic,force_size=on");
             default -> { }
         }
-        if (request.qemuImgOptions() != null) {
+        // DIB makes vhd with vhd-util, which never sees --qemu-img-options; options such as
+        // compat=0.10 are meant for qcow2 and would make qemu-img's vpc driver fail.
+        if (request.qemuImgOptions() != null && format != DiskFormat.VHD) {
             options.add(request.qemuImgOptions());
         }
         for (String option : options) {

@@ -171,4 +171,31 @@ class CliTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).isEqualTo("error: image /tmp/jdib-no-such-image.qcow2 does not exist or is not a file");
     }
+
+    @Test
+    void everyCommandPrintsTheVersion() {
+        for (String command : List.of("disk-image-create", "ramdisk-image-create", "element-info", "disk-image-get-kernel",
+                "boot", "check", "cleanup")) {
+            Run r = run(command, "--version");
+            assertThat(r.code()).as(command).isZero();
+            assertThat(r.out().strip()).as(command).isEqualTo("jdib 0.1.0");
+        }
+        assertThat(run("--version").out().strip()).isEqualTo("jdib 0.1.0");
+    }
+
+    @Test
+    void outputNamedWithItsOnlyTypeKeepsThatName() {
+        assertThat(DiskImageCreateCommand.withoutTypeExtension(Path.of("/o/x.qcow2"), List.of("qcow2")))
+                .isEqualTo(Path.of("/o/x"));
+        assertThat(DiskImageCreateCommand.withoutTypeExtension(Path.of("/o/x.qcow2"), List.of("qcow2", "raw")))
+                .isEqualTo(Path.of("/o/x.qcow2"));
+        assertThat(DiskImageCreateCommand.withoutTypeExtension(Path.of("/o/x.tar"), List.of("qcow2")))
+                .isEqualTo(Path.of("/o/x.tar"));
+    }
+
+    @Test
+    void dibArgsHoldTheArgumentsOnly() {
+        assertThat(BuildOptions.argumentsOnly(List.of("disk-image-create", "-o", "x", "vm"))).containsExactly("-o", "x", "vm");
+        assertThat(BuildOptions.argumentsOnly(List.of("-o", "x", "vm"))).containsExactly("-o", "x", "vm");
+    }
 }

@@ -25,6 +25,28 @@ class PackageInstallsTest {
     }
 
     @Test
+    void dibPythonVersionEntriesApplyOnlyToThatVersion() throws Exception {
+        Element e = element("""
+                python3-yaml:
+                  dib_python_version: 3
+                python-yaml:
+                  dib_python_version: 2
+                curl:
+                """);
+        assertThat(describe(PackageInstalls.forElement(e, Map.of("DIB_PYTHON_VERSION", "3"), PkgMap.empty())))
+                .containsExactly("install.d +python3-yaml", "install.d +curl");
+        assertThat(describe(PackageInstalls.forElement(e, Map.of(), PkgMap.empty()))).containsExactly("install.d +curl");
+    }
+
+    @Test
+    void packageInstallsJsonIsReadBeforeYaml() throws Exception {
+        Element e = element("curl:\n");
+        Files.writeString(e.dir().resolve("package-installs.json"), "{\"wget\": {\"phase\": \"pre-install.d\"}}");
+        assertThat(describe(PackageInstalls.forElement(e, Map.of(), PkgMap.empty())))
+                .containsExactly("pre-install.d +wget");
+    }
+
+    @Test
     void defaultsToInstallInInstallD() throws Exception {
         var ops = PackageInstalls.forElement(element("curl:\nwget:\n"), Map.of(), PkgMap.empty());
         assertThat(describe(ops)).containsExactly("install.d +curl", "install.d +wget");
@@ -116,7 +138,7 @@ class PackageInstallsTest {
     @Test
     void errorsNameTheFileAndWhatToDo() throws Exception {
         assertThatThrownBy(() -> PackageInstalls.forElement(element("a:\n  phaze: install.d\n"), Map.of(), PkgMap.empty()))
-                .hasMessageEndingWith("package a has unknown key 'phaze'; allowed: arch, build-only, installtype, not-arch, phase, uninstall, when");
+                .hasMessageEndingWith("package a has unknown key 'phaze'; allowed: arch, build-only, dib_python_version, installtype, not-arch, phase, uninstall, when");
         assertThatThrownBy(() -> PackageInstalls.forElement(element("a:\n  phase: root.d\n"), Map.of(), PkgMap.empty()))
                 .hasMessageContaining("package a has phase 'root.d'; use one of install.d, post-install.d, pre-install.d");
         assertThatThrownBy(() -> PackageInstalls.forElement(element("a:\n  when: just words\n"), Map.of(), PkgMap.empty()))

@@ -184,6 +184,18 @@ class DiskFormatsTest {
     }
 
     @Test
+    void qemuImgOptionsSkipVhdAsDibsVhdUtilChainDoes(@TempDir Path out) {
+        ConversionRequest request = ConversionRequest.of(raw, out.resolve("img"), List.of(DiskFormat.QCOW2, DiskFormat.VHD))
+                .withQemuImgOptions("compat=0.10");
+        assertThat(DiskFormats.qemuImgArgs(request, DiskFormat.VHD, raw, out.resolve("img.vhd")))
+                .doesNotContain("compat=0.10").contains("subformat=dynamic,force_size=on");
+        convert(request);
+        assertThat(Host.info(out.resolve("img.qcow2")).get("format-specific").get("data").get("compat").asText())
+                .isEqualTo("0.10");
+        assertThat(Host.info(out.resolve("img.vhd")).get("format").asText()).isEqualTo("vpc");
+    }
+
+    @Test
     void aFailedConversionLeavesNeitherTheFileNorThePartial(@TempDir Path out) throws IOException {
         ConversionRequest bad = ConversionRequest.of(raw, out.resolve("img"), List.of(DiskFormat.VMDK))
                 .withQemuImgOptions("no_such_option=1");

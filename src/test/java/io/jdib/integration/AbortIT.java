@@ -73,7 +73,7 @@ class AbortIT {
                 "-t", "tar", "debian-minimal", "jdib-test-hang");
         p.awaitLine(l -> l.contains("JDIB-HANG-READY"), Duration.ofMinutes(15));
         assertThat(HostState.mountsUnder(dir)).isNotEmpty(); // the chroot is up: there is something to undo
-        // -x runs hooks under bash -x and prints debug events.
+        // -x sets DIB_DEBUG_TRACE (the hook traces itself) and prints debug events.
         assertThat(p.output()).contains("[jdib-test-hang/20-jdib-hang] + echo JDIB-HANG-READY").contains("debug: ");
 
         p.signal("TERM");

@@ -85,7 +85,7 @@ class DebianTreeBuildIT {
         assertThat(entries).filteredOn(e -> e.startsWith("./dev/")).isSubsetOf(allowedDev);
         assertThat(entries).filteredOn(e -> e.startsWith("./proc/") || e.startsWith("./sys/")).containsOnly("./proc/", "./sys/");
         assertThat(entries).noneMatch(e -> e.startsWith("./tmp/in_target.d/"));
-        assertThat(entries).doesNotContain("./usr/sbin/policy-rc.d", "./etc/resolv.conf.jdib-orig");
+        assertThat(entries).doesNotContain("./usr/sbin/policy-rc.d", "./etc/resolv.conf.ORIG");
         assertThat(tarFile("./etc/machine-id")).isEmpty();
     }
 
@@ -103,7 +103,7 @@ class DebianTreeBuildIT {
         assertThat(Files.readString(manifests.resolve("dib-manifest-dpkg"))).contains("\nless ").contains("\njq ");
         assertThat(Files.readString(manifests.resolve("dib_arguments")))
                 .contains("-t tar,tgz").contains("debian-minimal jdib-test");
-        assertThat(Files.readString(manifests.resolve("dib_environment"))).contains("export DIB_RELEASE=bookworm");
+        assertThat(Files.readString(manifests.resolve("dib_environment"))).contains("declare -x DIB_RELEASE=\"bookworm\"");
         assertThat(Files.readAllLines(manifests.resolve("dib-element-manifest"))).contains("jdib-test", "base");
     }
 
