@@ -38,7 +38,8 @@ public final class LvmPlanner {
       String vg, long extentBytes, List<PvRequest> pvs, List<LvRequest> lvs, RandomGenerator ids)
       throws LvmPlanException {
     if (extentBytes < 4096 || Long.bitCount(extentBytes) != 1) {
-      throw new LvmPlanException("", "extent size of vg '" + vg + "' must be a power of two of at least 4 KiB");
+      throw new LvmPlanException("", "the extent size of vg '" + vg + "' is " + extentBytes + " bytes",
+          "use a power of two of at least 4 KiB, e.g. -s 4M");
     }
     List<VgLayout.Pv> placed = new ArrayList<>();
     for (PvRequest pv : pvs) {
@@ -46,7 +47,7 @@ public final class LvmPlanner {
       if (count < 1) {
         throw new LvmPlanException("", "pv '" + pv.name() + "' is " + pv.deviceBytes()
             + " bytes, too small for one " + (extentBytes >> 10) + " KiB extent after its 1 MiB"
-            + " of metadata; make its partition larger");
+            + " of metadata", "make its partition larger");
       }
       placed.add(new VgLayout.Pv(pv.name(), LvmId.random(ids), pv.deviceBytes(), PE_START_BYTES, count));
     }
@@ -58,12 +59,12 @@ public final class LvmPlanner {
       long want = extents(lv.size(), extentBytes, total, free);
       if (want < 1) {
         throw new LvmPlanException(lv.name(), "lv '" + lv.name() + "' comes to 0 extents of vg '"
-            + vg + "'; give it a larger size or percentage");
+            + vg + "'", "give it a larger size or percentage");
       }
       if (want > free) {
         throw new LvmPlanException(lv.name(), "lv '" + lv.name() + "' needs " + want + " extents ("
             + mib(want * extentBytes) + ") but vg '" + vg + "' has " + free + " free of " + total
-            + " (" + mib(free * extentBytes) + "); make it smaller or the vg's pvs larger");
+            + " (" + mib(free * extentBytes) + ")", "make it smaller or the vg's pvs larger");
       }
       List<VgLayout.Segment> segments = new ArrayList<>();
       long left = want;
