@@ -9,6 +9,7 @@ import io.jdib.blockdevice.config.BlockDeviceGraph;
 import io.jdib.blockdevice.config.ConfigDefaults;
 import io.jdib.blockdevice.config.FsType;
 import io.jdib.blockdevice.config.LocalLoop;
+import io.jdib.blockdevice.config.Mkfs;
 import io.jdib.blockdevice.config.Partition;
 import io.jdib.blockdevice.config.Partitioning;
 import io.jdib.element.ElementResolution;
@@ -136,6 +137,11 @@ final class DiskImage implements AutoCloseable {
             env.put("JDIB_ROOT_DEVICE", dev);
             env.put("JDIB_GRUB_LVM", "1");
         });
+        // So does GRUB when /boot alone is on an LV.
+        graph.mounts().stream().filter(m -> m.mountPoint().equals("/boot"))
+                .flatMap(m -> graph.node(m.base()).stream())
+                .filter(n -> n instanceof Mkfs fs && disk.bootDevice(fs.base()).isPresent())
+                .findFirst().ifPresent(n -> env.put("JDIB_GRUB_LVM", "1"));
         disk.filesystems().stream().filter(fs -> fs.mountPoint().equals(Optional.of("/boot"))).findFirst()
                 .ifPresent(fs -> env.put("DIB_BOOT_LABEL", fs.label()));
         List<Partitioning> tables = graph.nodes(Partitioning.class);
