@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code debian-minimal vm block-device-efi-lvm} built on this host (no device-mapper) and booted
- * under QEMU: root, /var and /home on logical volumes the image's initramfs and systemd activate.
- * One build, shared by the tests.
+ * under QEMU: root, /var and /home on logical volumes the image's initramfs and systemd activate,
+ * and growvols grows them at first boot on a larger disk. One build, shared by the tests.
  */
 @Tag("integration")
 class LvmImageIT {
@@ -53,8 +53,9 @@ class LvmImageIT {
   @BeforeAll
   @Timeout(value = 25, unit = TimeUnit.MINUTES)
   static void buildOnce() {
-    build = JdibProcess.run(BUILD, env(), "disk-image-create", "-o", out("lvm").toString(), "-t", "raw,qcow2",
-        "--image-size", "6G", "debian-minimal", "vm", "block-device-efi-lvm");
+    build = JdibProcess.run(BUILD, env("DIB_GROWVOLS_TRIGGER", "systemd", "DIB_GROWVOLS_ARGS", "/var=50% fs_home=512MiB"),
+        "disk-image-create", "-o", out("lvm").toString(), "-t", "raw,qcow2",
+        "--image-size", "6G", "debian-minimal", "vm", "block-device-efi-lvm", "growvols");
   }
 
   @Test
@@ -63,7 +64,8 @@ class LvmImageIT {
     assertThat(build.exitCode()).as(build.output()).isZero();
     assertThat(build.output()).contains("pv 'pv' of vg 'vg' on /dev/loop")
         .contains("lv 'vg/lv_root'").contains("lv 'vg/lv_var'").contains("lv 'vg/lv_home'")
-        .contains("installing GRUB for BIOS").contains("installing GRUB for UEFI");
+        .contains("installing GRUB for BIOS").contains("installing GRUB for UEFI")
+        .contains("growvols/80-growvols");
     assertThat(HostState.mountsUnder(dir)).isEmpty();
     assertThat(HostState.loopsUnder(dir)).isEmpty();
     assertThat(HostState.buildDirs(dir.resolve("work"))).isEmpty();
@@ -96,9 +98,26 @@ class LvmImageIT {
   @Timeout(600)
   void itBootsWithBiosAndMountsVarAndHomeFromTheirLvs() throws Exception {
     assertThat(build.exitCode()).isZero();
-    String console = boot(false);
+    String console = boot(out("lvm.qcow2"), false);
     assertThat(console).contains("root=/dev/mapper/vg-lv_root").contains("XFS (dm-0)")
         .containsPattern("Mounted .{0,12}var\\.mount").containsPattern("Mounted .{0,12}home\\.mount")
+        .doesNotContain("emergency mode");
+    assertThat(console).as("the disk is as large as the image").contains("growvols: no unpartitioned space");
+  }
+
+  @Test
+  @Timeout(600)
+  void onALargerDiskGrowvolsGrowsTheLvsAtFirstUefiBoot() throws Exception {
+    assertThat(build.exitCode()).isZero();
+    Path larger = dir.resolve("larger.qcow2");
+    String made = HostState.run("qemu-img", "create", "-f", "qcow2", "-F", "qcow2", "-b",
+        out("lvm.qcow2").toString(), larger.toString(), "10G");
+    assertThat(made).contains("Formatting");
+    String console = boot(larger, true);
+    assertThat(console).contains("growvols: added /dev/vda4 to volume group vg")
+        .containsPattern("growvols: vg/lv_var grew by \\d+ MiB")
+        .contains("growvols: vg/lv_home grew by 512 MiB")
+        .containsPattern("growvols: vg/lv_root grew by \\d+ MiB")
         .doesNotContain("emergency mode");
   }
 
@@ -115,9 +134,9 @@ class LvmImageIT {
     assertThat(HostState.loopsUnder(dir)).isEmpty();
   }
 
-  private static String boot(boolean uefi) throws Exception {
-    Path log = dir.resolve("lvm" + (uefi ? ".uefi" : ".bios") + ".console");
-    BootRequest request = BootRequest.ofImage(out("lvm.qcow2")).withUefi(uefi).withTimeout(BOOT)
+  private static String boot(Path image, boolean uefi) throws Exception {
+    Path log = dir.resolve(image.getFileName() + (uefi ? ".uefi" : ".bios") + ".console");
+    BootRequest request = BootRequest.ofImage(image).withUefi(uefi).withTimeout(BOOT)
         .withConsoleLog(log);
     BootResult booted = new QemuBoot(EventSink.NONE).boot(request);
     assertThat(booted.matched()).as(String.join("\n", booted.lastLines())).isTrue();
