@@ -137,7 +137,8 @@ public final class ImageCheck {
         // Probe and mount every partition holding a Linux filesystem, each on its own read-only loop.
         Map<String, Path> mounted = new LinkedHashMap<>();
         List<Volume> probed = new ArrayList<>();
-        for (Volume v : volumes) {
+        for (int i = 0; i < volumes.size(); i++) {
+            Volume v = volumes.get(i);
             if (CONTAINER_TYPES.contains(v.partType().toLowerCase(Locale.ROOT)) || v.partType().equalsIgnoreCase(BIOS_BOOT)
                     || v.size() < 64 * 1024) {
                 probed.add(v);
@@ -148,6 +149,10 @@ public final class ImageCheck {
             Volume p = new Volume(v.name(), v.offset(), v.size(), v.partType(), id.getOrDefault("TYPE", ""),
                     id.getOrDefault("LABEL", ""), id.getOrDefault("UUID", "").toLowerCase(Locale.ROOT), v.partUuid(), "");
             probed.add(p);
+            if (p.fsType().equals("LVM2_member")) {
+                // Its logical volumes are volumes too, each found where LVM's metadata puts it.
+                volumes.addAll(i + 1, logicalVolumes(loop.device(), p));
+            }
             if (MOUNTABLE.contains(p.fsType())) {
                 Path point = scratch.resolve("fs").resolve(p.name());
                 mkdirs(point);
@@ -204,6 +209,59 @@ public final class ImageCheck {
             }
         }
         return new Opened(tableLabel, result, root.name(), rootPath, used);
+    }
+
+    /**
+     * The single-segment logical volumes on a PV, as lvm2's own tools read them (reading only,
+     * scanning just this device; no device-mapper needed), each named VG-LV like its
+     * device-mapper node. Without lvm2 on the host, or on unreadable metadata, none.
+     */
+    private List<Volume> logicalVolumes(String device, Volume pv) {
+        String filter = "devices{filter=[\"a|^" + device + "$|\",\"r|.*|\"]}";
+        List<String> report = List.of("--config", filter, "--noheadings", "--units", "b", "--nosuffix",
+                "--separator", "|");
+        Exec.Result pvs = lvm("pvs", report, "pe_start,vg_extent_size");
+        Exec.Result lvs = lvm("lvs", report, "vg_name,lv_name,lv_size,seg_count,seg_pe_ranges");
+        if (pvs == null || lvs == null) {
+            events.accept("cannot read the LVM metadata of " + pv.name() + " (is lvm2 installed?);"
+                    + " its logical volumes are not checked");
+            return List.of();
+        }
+        String[] pe = pvs.stdout().strip().split("\\|");
+        if (pe.length < 2) {
+            return List.of();
+        }
+        long peStart = Long.parseLong(pe[0].strip());
+        long extent = Long.parseLong(pe[1].strip());
+        List<Volume> found = new ArrayList<>();
+        for (String line : lvs.stdout().split("\n")) {
+            String[] f = line.strip().split("\\|");
+            if (f.length < 5 || !f[3].strip().equals("1")) {
+                continue;
+            }
+            String first = f[4].strip().replaceAll("^.*:(\\d+)-\\d+$", "$1");
+            if (!first.matches("\\d+")) {
+                continue;
+            }
+            String name = f[0].strip().replace("-", "--") + "-" + f[1].strip().replace("-", "--");
+            found.add(new Volume(name, pv.offset() + peStart + Long.parseLong(first) * extent,
+                    Long.parseLong(f[2].strip()), "", "", "", "", "", ""));
+        }
+        return found;
+    }
+
+    private static Exec.Result lvm(String command, List<String> report, String fields) {
+        List<String> argv = new ArrayList<>();
+        argv.add(command);
+        argv.addAll(report);
+        argv.add("-o");
+        argv.add(fields);
+        try {
+            Exec.Result r = Exec.capture(Exec.Command.of(argv.toArray(String[]::new)));
+            return r.ok() ? r : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** Whether an fstab device spec names this volume. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jdib.blockdevice.config.BlockDeviceGraph;
+import io.jdib.check.CheckReport;
+import io.jdib.check.ImageCheck;
 import io.jdib.event.EventSink;
 import io.jdib.sys.Ledger;
 import java.io.BufferedReader;
@@ -40,6 +42,8 @@ class LvmBlockDeviceIT extends LoopTestSupport {
       assertThat(blkid(varDev, "LABEL")).isEqualTo("lvvar");
       Files.writeString(mountRoot.resolve("hello"), "on the root lv\n");
       Files.writeString(mountRoot.resolve("var/hello"), "on the var lv\n");
+      Files.createDirectories(mountRoot.resolve("etc"));
+      Files.writeString(mountRoot.resolve("etc/fstab"), disk.fstab());
       assertThat(disk.fstab()).isEqualTo("LABEL=lvroot / ext4 defaults 0 1\nLABEL=lvvar /var ext4 defaults 0 2\n");
       assertThat(BlockDeviceState.read(imageDir).loops()).extracting(BlockDeviceState.LoopState::node)
           .containsExactly("image0", "lv_root", "lv_var");
@@ -48,6 +52,13 @@ class LvmBlockDeviceIT extends LoopTestSupport {
       raw = disk.imageFile();
     }
     assertThat(losetupJ(raw)).isEmpty();
+
+    // jdib check finds the root LV through the metadata and mounts /var from its LV.
+    CheckReport report = new ImageCheck(tmp, "check-", m -> { }).check(raw);
+    String evidence = report.result("root-filesystem").orElseThrow().evidence().stream()
+        .map(e -> e.file() + ": " + e.text()).reduce("", (a, b) -> a + "\n" + b);
+    assertThat(evidence).contains("the root is on LVM").contains("vgjdib-lv_root: ext4 LABEL=lvroot mounted at /");
+    assertThat(losetupJ(raw)).as("check detaches what it attached").isEmpty();
 
     // Read back: the PV partition (partition 2 of the GPT) through a read-only offset loop.
     String part = ok("sfdisk", "--dump", raw.toString()).lines()
