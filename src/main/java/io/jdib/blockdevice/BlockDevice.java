@@ -6,12 +6,17 @@ import io.jdib.blockdevice.BlockDeviceState.PartitionState;
 import io.jdib.blockdevice.config.BlockDeviceGraph;
 import io.jdib.blockdevice.config.FsType;
 import io.jdib.blockdevice.config.LocalLoop;
+import io.jdib.blockdevice.config.BlockDeviceConfigException;
+import io.jdib.blockdevice.config.LogicalVolume;
 import io.jdib.blockdevice.config.Lvm;
 import io.jdib.blockdevice.config.Mkfs;
 import io.jdib.blockdevice.config.Mount;
 import io.jdib.blockdevice.config.NodeConfig;
 import io.jdib.blockdevice.config.Partition;
 import io.jdib.blockdevice.config.Partitioning;
+import io.jdib.blockdevice.lvm.PvWriter;
+import io.jdib.blockdevice.lvm.VgLayout;
+import io.jdib.blockdevice.lvm.VgText;
 import io.jdib.blockdevice.partition.IdSource;
 import io.jdib.blockdevice.partition.Layout;
 import io.jdib.blockdevice.partition.PartitionException;
@@ -26,6 +31,9 @@ import io.jdib.sys.Tools;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,12 +123,16 @@ public final class BlockDevice implements AutoCloseable {
 
   private record Mounted(String node, Path at, Ledger.Entry entry) {}
 
+  /** What a preflight found: local_loop sizes, and the layout of every volume group. */
+  private record Plan(Map<String, Long> loopSizes, List<VgLayout> vgs) {}
+
   private final BlockDeviceGraph graph;
   private final Options options;
   private final EventSink events;
   private final Loops loops;
   private final Mounts mounts;
   private final Map<String, Long> loopSizes;
+  private final List<VgLayout> vgLayouts;
 
   private final Map<String, String> devices = new LinkedHashMap<>();
   private final Map<String, LoopState> loopStates = new LinkedHashMap<>();
@@ -130,16 +142,18 @@ public final class BlockDevice implements AutoCloseable {
   private final List<PartitionState> partitions = new ArrayList<>();
   private final Map<String, Filesystem> filesystems = new LinkedHashMap<>();
   private final List<Mounted> mounted = new ArrayList<>();
+  private final Map<String, String> lvDevices = new LinkedHashMap<>();
   private String phase = "creating";
 
   private BlockDevice(
-      BlockDeviceGraph graph, Options options, Ledger ledger, EventSink events, Map<String, Long> sizes) {
+      BlockDeviceGraph graph, Options options, Ledger ledger, EventSink events, Plan plan) {
     this.graph = graph;
     this.options = options;
     this.events = events;
     this.loops = new Loops(ledger);
     this.mounts = new Mounts(ledger);
-    this.loopSizes = sizes;
+    this.loopSizes = plan.loopSizes();
+    this.vgLayouts = plan.vgs();
   }
 
   /**
@@ -149,8 +163,8 @@ public final class BlockDevice implements AutoCloseable {
    */
   public static BlockDevice create(
       BlockDeviceGraph graph, Options options, Ledger ledger, EventSink events) {
-    Map<String, Long> sizes = preflight(graph, options);
-    BlockDevice disk = new BlockDevice(graph, options, ledger, events, sizes);
+    Plan plan = preflight(graph, options);
+    BlockDevice disk = new BlockDevice(graph, options, ledger, events, plan);
     try {
       disk.run();
       return disk;
@@ -168,30 +182,22 @@ public final class BlockDevice implements AutoCloseable {
 
   /**
    * Fails now, before a build spends minutes on the tree, if this host cannot build {@code graph}
-   * at all (LVM without device-mapper). The size-dependent checks wait for {@link #create}.
+   * at all: LVM volumes jdib cannot write without device-mapper (thin pools, thin volumes). The
+   * size-dependent checks wait for {@link #create}.
    */
   public static void requireBuildable(BlockDeviceGraph graph) {
-    requireLvmSupport(graph);
-  }
-
-  private static void requireLvmSupport(BlockDeviceGraph graph) {
-    List<Lvm> lvms = graph.nodes(Lvm.class);
-    if (!lvms.isEmpty()) {
-      String which = lvms.get(0).describe();
-      if (!DeviceMapper.available()) {
-        throw new BlockDeviceException(
-            "the block-device config needs LVM (" + which + "), which needs device-mapper, which"
-                + " this kernel lacks (/dev/mapper/control is missing or dmsetup cannot reach it);"
-                + " build on a host with device-mapper, or use a layout without lvm");
+    for (LogicalVolume lv : graph.nodes(LogicalVolume.class)) {
+      if (lv.type() != LogicalVolume.Type.PLAIN) {
+        throw new BlockDeviceConfigException(lv.position(),
+            lv.describe() + " is a " + lv.type().keyword() + " volume, which jdib cannot write"
+                + " without device-mapper",
+            "use plain (linear) lvs: leave out 'type' and 'thin-pool'");
       }
-      throw new BlockDeviceException(
-          "the block-device config needs LVM (" + which + "), which jdib cannot build yet;"
-              + " use a layout without lvm");
     }
   }
 
-  private static Map<String, Long> preflight(BlockDeviceGraph graph, Options options) {
-    requireLvmSupport(graph);
+  private static Plan preflight(BlockDeviceGraph graph, Options options) {
+    requireBuildable(graph);
     Tools.require("losetup");
     Map<String, Long> sizes = new LinkedHashMap<>();
     for (LocalLoop loop : graph.nodes(LocalLoop.class)) {
@@ -204,13 +210,15 @@ public final class BlockDevice implements AutoCloseable {
       long block = loop.blockSize();
       sizes.put(loop.name(), (size + block - 1) / block * block);
     }
+    Map<String, Long> deviceSizes = new LinkedHashMap<>(sizes);
     for (Partitioning table : graph.nodes(Partitioning.class)) {
       Tools.require("partx");
       Long size = sizes.get(table.base());
       if (size != null) {
         try {
-          io.jdib.blockdevice.partition.LayoutPlanner.plan(
-              Tables.spec(table, sectorSize(graph, table.base())), size);
+          int sector = sectorSize(graph, table.base());
+          Layout layout = io.jdib.blockdevice.partition.LayoutPlanner.plan(Tables.spec(table, sector), size);
+          layout.partitions().forEach(p -> deviceSizes.put(p.name(), p.sectorCount() * sector));
         } catch (PartitionException e) {
           throw new BlockDeviceException(
               table.describe() + " on a " + human(size) + " image: " + e.getMessage(), e);
@@ -220,7 +228,19 @@ public final class BlockDevice implements AutoCloseable {
     for (Mkfs fs : graph.nodes(Mkfs.class)) {
       Tools.require(Filesystems.tool(fs.type()));
     }
-    return sizes;
+    List<VgLayout> vgs = LvmStacks.plan(graph, deviceSizes, new SecureRandom());
+    for (VgLayout vg : vgs) {
+      for (VgLayout.Lv lv : vg.lvs()) {
+        if (vg.range(lv.name()).isEmpty()) {
+          LogicalVolume node = (LogicalVolume) graph.node(lv.name()).orElseThrow();
+          throw new BlockDeviceConfigException(node.position(),
+              node.describe() + " would span " + lv.segments().size() + " pvs, but jdib reaches"
+                  + " each lv as one range of one pv",
+              "make it fit on one pv, or give the vg fewer, larger pvs");
+        }
+      }
+    }
+    return new Plan(sizes, vgs);
   }
 
   private static int sectorSize(BlockDeviceGraph graph, String node) {
@@ -246,12 +266,14 @@ public final class BlockDevice implements AutoCloseable {
         createTable(table);
       } else if (node instanceof Partition) {
         // mapped with its table
+      } else if (node instanceof Lvm lvm) {
+        createLvm(lvm);
       } else if (node instanceof Mkfs fs) {
         makeFilesystem(fs);
       } else if (node instanceof Mount mount) {
         mount(mount);
       }
-      // fstab nodes are rendered by fstab(); LVM never gets here
+      // pv, vg and lv nodes are made with their lvm node; fstab nodes are rendered by fstab()
     }
     phase = "created";
     saveState();
@@ -307,6 +329,86 @@ public final class BlockDevice implements AutoCloseable {
     events.info("block device: " + table.label().keyword() + " table on " + disk + " with "
         + layout.partitions().size() + " partitions");
     saveState();
+  }
+
+  /**
+   * Writes each PV's label and metadata onto its device, then reaches each LV through a loop
+   * device over exactly its range of the image file: no device-mapper is needed until the image
+   * boots.
+   */
+  private void createLvm(Lvm lvm) {
+    List<String> vgNames = lvm.vgs().stream().map(vg -> vg.name()).toList();
+    for (VgLayout vg : vgLayouts) {
+      if (!vgNames.contains(vg.name())) {
+        continue;
+      }
+      Map<String, String> pvDevices = new LinkedHashMap<>();
+      Map<String, String> pvBases = new LinkedHashMap<>();
+      for (var pv : lvm.pvs()) {
+        pvBases.put(pv.name(), pv.base());
+      }
+      for (VgLayout.Pv pv : vg.pvs()) {
+        pvDevices.put(pv.name(), device(pvBases.get(pv.name()), lvm));
+      }
+      String text = VgText.render(vg, 1, pvDevices,
+          new VgText.Origin(hostName(), System.currentTimeMillis() / 1000));
+      for (VgLayout.Pv pv : vg.pvs()) {
+        String dev = pvDevices.get(pv.name());
+        try (FileChannel ch = FileChannel.open(Path.of(dev), StandardOpenOption.WRITE)) {
+          PvWriter.write(ch, 0, pv, text);
+        } catch (IOException e) {
+          throw new BlockDeviceException("cannot write LVM metadata of pv '" + pv.name() + "' on "
+              + dev + ": " + e.getMessage(), e);
+        }
+        events.info("block device: pv '" + pv.name() + "' of vg '" + vg.name() + "' on " + dev
+            + " (" + pv.peCount() + " extents of " + human(vg.extentBytes()) + ")");
+      }
+      for (VgLayout.Lv lv : vg.lvs()) {
+        VgLayout.Range range = vg.range(lv.name()).orElseThrow();
+        Backing on = backing(pvBases.get(range.pv()));
+        Loops.Loop loop = loops.attach(on.file(), on.offset() + range.offset(), range.length(),
+            (int) on.sectorSize());
+        loopEntries.add(loop.entry());
+        devices.put(lv.name(), loop.device());
+        lvDevices.put(lv.name(), dmName(vg.name(), lv.name()));
+        loopStates.put(lv.name(), new LoopState(lv.name(), on.file().toString(), loop.device(), on.sectorSize()));
+        events.info("block device: lv '" + vg.name() + "/" + lv.name() + "' (" + human(range.length())
+            + ") is " + loop.device() + ", bytes " + (on.offset() + range.offset()) + "+"
+            + range.length() + " of " + on.file().getFileName());
+        saveState();
+      }
+    }
+  }
+
+  /** The image file under a block-device node, where the node starts in it, and its sector size. */
+  private record Backing(Path file, long offset, long sectorSize) {}
+
+  private Backing backing(String node) {
+    if (imageFiles.containsKey(node)) {
+      return new Backing(imageFiles.get(node), 0, loopStates.get(node).sectorSize());
+    }
+    for (PartitionState p : partitions) {
+      if (p.node().equals(node)) {
+        Partition part = (Partition) graph.node(node).orElseThrow();
+        String loopNode = ((Partitioning) graph.node(part.base()).orElseThrow()).base();
+        return new Backing(imageFiles.get(loopNode), p.startBytes(), loopStates.get(loopNode).sectorSize());
+      }
+    }
+    throw new BlockDeviceException("a pv is on '" + node + "', which is neither a local_loop nor a"
+        + " partition; put pvs on partitions or disks");
+  }
+
+  /** The device-mapper name LVM gives an LV at boot: VG-LV, with dashes in either doubled. */
+  static String dmName(String vg, String lv) {
+    return "/dev/mapper/" + vg.replace("-", "--") + "-" + lv.replace("-", "--");
+  }
+
+  private static String hostName() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+    } catch (IOException e) {
+      return "jdib";
+    }
   }
 
   private static void waitForDevice(String dev) {
@@ -407,7 +509,15 @@ public final class BlockDevice implements AutoCloseable {
     return filesystems.values().stream().filter(f -> f.type() == FsType.VFAT).toList();
   }
 
-  /** The block device made for a node (local_loop, partition). */
+  /**
+   * The device-mapper path ({@code /dev/mapper/VG-LV}) an LV node will have when the image boots;
+   * empty for nodes that are no LV.
+   */
+  public synchronized Optional<String> bootDevice(String node) {
+    return Optional.ofNullable(lvDevices.get(node));
+  }
+
+  /** The block device made for a node (local_loop, partition, lv: its offset loop here). */
   public synchronized Optional<String> device(String node) {
     return Optional.ofNullable(devices.get(node));
   }

@@ -7,11 +7,11 @@
  *
  * <p>Every host side effect goes through the {@link io.jdib.sys.Ledger} before it is made; the
  * state file {@value io.jdib.blockdevice.BlockDeviceState#FILE_NAME} is for diagnosis and later
- * steps. Facts of the host this is built for: no device-mapper (LVM stops at once with a
- * {@link io.jdib.blockdevice.BlockDeviceException}), no vfat in the kernel (vfat filesystems are
+ * steps. Facts of the host this is built for: no device-mapper (LVM metadata is written by {@code
+ * blockdevice.lvm} and each LV reached by an offset loop), no vfat in the kernel (vfat filesystems are
  * made but never mounted; fill them with mtools), no udev (fstab names filesystems by label).
  *
- * <p>Dependencies: {@code blockdevice.config}, {@code blockdevice.partition}, {@code sys},
+ * <p>Dependencies: {@code blockdevice.config}, {@code blockdevice.partition}, {@code blockdevice.lvm}, {@code sys},
  * {@code event}; nothing above them.
  */
 package io.jdib.blockdevice;

@@ -1,5 +1,6 @@
 package io.jdib.build;
 
+import io.jdib.image.OutputType;
 import io.jdib.element.ElementResolution;
 import io.jdib.sys.UserError;
 import java.util.List;
@@ -44,8 +45,8 @@ public final class DibEnvironment {
         env.putIfAbsent("DIB_MANIFEST_SAVE_DIR", spec.imageNameString() + ".d/");
         env.put("DIB_PYTHON_EXEC", env.getOrDefault("DIB_PYTHON_EXEC", hostPython));
         env.putIfAbsent("FS_TYPE", "ext4");
-        env.putIfAbsent("IMAGE_TYPE", spec.types().isEmpty() ? "qcow2" : spec.types().get(0));
-        env.put("IMAGE_TYPES", String.join(" ", spec.types()));
+        env.putIfAbsent("IMAGE_TYPE", spec.types().isEmpty() ? OutputType.DEFAULT.id() : spec.types().get(0).id());
+        env.put("IMAGE_TYPES", spec.types().stream().map(OutputType::id).collect(java.util.stream.Collectors.joining(" ")));
         env.put("DIB_ARGS", String.join(" ", spec.arguments()));
         env.put(ELEMENT_ARRAY_FUNCTION, elementArrayFunction(resolution));
         env.put("DIB_ENV", declare(env));

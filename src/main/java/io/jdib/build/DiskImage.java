@@ -164,6 +164,16 @@ final class DiskImage implements AutoCloseable {
             env.put("DIB_ROOT_LABEL", fs.label());
             env.put("DIB_ROOT_FSTYPE", fs.type().keyword());
         });
+        // Root on an LV: the initramfs activates it by its device-mapper name, and GRUB needs lvm.
+        graph.rootMkfs().flatMap(fs -> disk.bootDevice(fs.base())).ifPresent(dev -> {
+            env.put("JDIB_ROOT_DEVICE", dev);
+            env.put("JDIB_GRUB_LVM", "1");
+        });
+        // So does GRUB when /boot alone is on an LV.
+        graph.mounts().stream().filter(m -> m.mountPoint().equals("/boot"))
+                .flatMap(m -> graph.node(m.base()).stream())
+                .filter(n -> n instanceof Mkfs fs && disk.bootDevice(fs.base()).isPresent())
+                .findFirst().ifPresent(n -> env.put("JDIB_GRUB_LVM", "1"));
         disk.filesystems().stream().filter(fs -> fs.mountPoint().equals(Optional.of("/boot"))).findFirst()
                 .ifPresent(fs -> env.put("DIB_BOOT_LABEL", fs.label()));
         List<Partitioning> tables = graph.nodes(Partitioning.class);

@@ -81,12 +81,18 @@ public final class ImageCheck {
         // Probe every partition and mount each Linux filesystem, each on its own read-only loop.
         Map<String, Path> mounted = new LinkedHashMap<>();
         List<Volume> probed = new ArrayList<>();
-        for (ImageReader.Partition part : image.partitions()) {
+        List<ImageReader.Partition> parts = new ArrayList<>(image.partitions());
+        for (int i = 0; i < parts.size(); i++) {
+            ImageReader.Partition part = parts.get(i);
             Optional<ImageReader.Probed> found = reader.probe(image, part);
             Volume p = new Volume(part.name(), part.offset(), part.size(), part.type(),
                     found.map(ImageReader.Probed::fsType).orElse(""), found.map(ImageReader.Probed::label).orElse(""),
                     found.map(ImageReader.Probed::uuid).orElse(""), part.partUuid(), "");
             probed.add(p);
+            if (found.isPresent() && ImageReader.isLvmMember(found.get())) {
+                // Its logical volumes are volumes too, each found where LVM's metadata puts it.
+                parts.addAll(i + 1, reader.logicalVolumes(found.get()));
+            }
             if (found.isPresent() && found.get().mountable()) {
                 mounted.put(p.name(), reader.mount(found.get(), scratch.resolve("fs").resolve(p.name())));
             }

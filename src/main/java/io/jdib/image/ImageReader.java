@@ -41,9 +41,9 @@ public final class ImageReader {
      * or, without a partition table, the whole image ({@code disk}, number 0).
      */
     public record Partition(String name, int number, long offset, long size, String type, String partUuid) {
-        /** How messages name it: "partition 1" or "whole image". */
+        /** How messages name it: "partition 1", "whole image" or "logical volume vg-root". */
         public String describe() {
-            return number == 0 ? "whole image" : "partition " + number;
+            return number > 0 ? "partition " + number : name.equals("disk") ? "whole image" : "logical volume " + name;
         }
 
         /** Too small, or a BIOS boot partition: no filesystem to look for. */
@@ -139,6 +139,63 @@ public final class ImageReader {
         Map<String, String> id = blkid(loop.device());
         return Optional.of(new Probed(partition, loop.device(), id.getOrDefault("TYPE", ""), id.getOrDefault("LABEL", ""),
                 id.getOrDefault("UUID", "").toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * The logical volumes of an LVM physical volume, each as the one byte range of the raw image that
+     * jdib's layouts give it, named as device-mapper would ({@code vg-lv}), read with lvm2's own tools
+     * (reading only: nothing is activated). LVs of several segments are left out. Empty, with a note,
+     * when lvm2 is missing or the metadata cannot be read.
+     */
+    public List<Partition> logicalVolumes(Probed pv) {
+        String filter = "devices{filter=[\"a|^" + pv.device() + "$|\",\"r|.*|\"]}";
+        List<String> report = List.of("--config", filter, "--noheadings", "--units", "b", "--nosuffix",
+                "--separator", "|");
+        Exec.Result pvs = lvm("pvs", report, "pe_start,vg_extent_size");
+        Exec.Result lvs = lvm("lvs", report, "vg_name,lv_name,lv_size,seg_count,seg_pe_ranges");
+        if (pvs == null || lvs == null) {
+            progress.accept("cannot read the LVM metadata of " + pv.partition().describe()
+                    + " (is lvm2 installed?); its logical volumes are not read");
+            return List.of();
+        }
+        String[] pe = pvs.stdout().strip().split("\\|");
+        if (pe.length < 2) {
+            return List.of();
+        }
+        long peStart = Long.parseLong(pe[0].strip());
+        long extent = Long.parseLong(pe[1].strip());
+        List<Partition> found = new ArrayList<>();
+        for (String line : lvs.stdout().split("\n")) {
+            String[] f = line.strip().split("\\|");
+            if (f.length < 5 || !f[3].strip().equals("1")) {
+                continue;
+            }
+            String first = f[4].strip().replaceAll("^.*:(\\d+)-\\d+$", "$1");
+            if (!first.matches("\\d+")) {
+                continue;
+            }
+            String name = f[0].strip().replace("-", "--") + "-" + f[1].strip().replace("-", "--");
+            found.add(new Partition(name, 0, pv.partition().offset() + peStart + Long.parseLong(first) * extent,
+                    Long.parseLong(f[2].strip()), "", ""));
+        }
+        return found;
+    }
+
+    private static Exec.Result lvm(String command, List<String> report, String fields) {
+        List<String> argv = new ArrayList<>(List.of(command));
+        argv.addAll(report);
+        argv.addAll(List.of("-o", fields));
+        try {
+            Exec.Result r = Exec.capture(Exec.Command.of(argv));
+            return r.ok() ? r : null;
+        } catch (RuntimeException e) {
+            return null; // no lvm2 on this host
+        }
+    }
+
+    /** Whether blkid found an LVM physical volume. */
+    public static boolean isLvmMember(Probed probed) {
+        return probed.fsType().equals("LVM2_member");
     }
 
     /** Mounts a probed Linux filesystem read-only at {@code point}: no journal replay, no log recovery. */

@@ -142,19 +142,6 @@ class VmImageIT {
     }
 
     @Test
-    void lvmStopsBeforeBuildingWhenDeviceMapperIsMissing() throws Exception {
-        assumeFalse(io.jdib.blockdevice.DeviceMapper.available(), "this host has device-mapper");
-        JdibProcess.Result r = build(env("DIB_BLOCK_DEVICE_CONFIG", "file://" + fixture("lvm.yaml")),
-                "-o", out("lvm").toString(), "-t", "qcow2", "debian-minimal", "vm");
-
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.output()).contains("error: the block-device config needs LVM").contains("device-mapper");
-        assertThat(r.output()).doesNotContain("==> root.d");
-        assertThat(Files.exists(out("lvm.qcow2"))).isFalse();
-        assertNothingLeft();
-    }
-
-    @Test
     void failingFinaliseHookLeavesNothingMountedOrAttached() throws Exception {
         JdibProcess.Result r = build(env(), "-o", out("fail").toString(), "-t", "raw", "debian-minimal",
                 "jdib-test-fail-finalise");

@@ -81,7 +81,17 @@ final class ConfigReader {
       throw new BlockDeviceConfigException(
           at, "local_loop is nested in '" + parent + "'", "write local_loop as a top-level item");
     }
-    String base = type.equals("local_loop") ? NO_BASE : map.optString("base").orElse(parent);
+    // DIB's own configs give the lvm node a list of bases ('base: [ root ]').
+    List<String> lvmBases = List.of();
+    if (type.equals("lvm")) {
+      lvmBases = map.has("base") ? map.stringList("base") : parent.isEmpty() ? List.of() : List.of(parent);
+    }
+    String base =
+        switch (type) {
+          case "local_loop" -> NO_BASE;
+          case "lvm" -> lvmBases.size() == 1 ? lvmBases.get(0) : NO_BASE;
+          default -> map.optString("base").orElse(parent);
+        };
     // An lvm node stands on its PVs' devices, so only it may go without a base.
     if (base.isEmpty() && !type.equals("local_loop") && !type.equals("lvm")) {
       throw new BlockDeviceConfigException(
@@ -97,7 +107,7 @@ final class ConfigReader {
     switch (type) {
       case "local_loop" -> localLoop(name, map, at);
       case "partitioning" -> partitioning(name, base, map, at);
-      case "lvm" -> lvm(name, map, at);
+      case "lvm" -> lvm(name, lvmBases, map, at);
       case "mkfs" -> mkfs(name, base, map, at);
       case "mount" -> mount(name, base, map, at);
       case "fstab" -> fstab(name, base, map, at);
@@ -203,7 +213,7 @@ final class ConfigReader {
     return flags;
   }
 
-  private void lvm(String name, YamlMap map, SourcePosition at) {
+  private void lvm(String name, List<String> base, YamlMap map, SourcePosition at) {
     map.checkKeys(List.of("name", "base", "pvs", "vgs", "lvs"), NESTABLE);
     List<PhysicalVolume> pvs = new ArrayList<>();
     List<VolumeGroup> vgs = new ArrayList<>();
@@ -237,7 +247,6 @@ final class ConfigReader {
       lvMaps.add(named);
       parts.add(new ParsedNode(lv, named));
     }
-    Optional<String> base = map.optString("base");
     add(new Lvm(name, base, pvs, vgs, lvs, at), map);
     out.addAll(parts);
     for (int i = 0; i < lvs.size(); i++) {

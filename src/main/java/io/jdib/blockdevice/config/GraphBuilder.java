@@ -50,7 +50,9 @@ final class GraphBuilder {
   private void checkBases() {
     for (ParsedNode p : byName.values()) {
       NodeConfig node = p.node();
-      for (String base : node.bases()) {
+      // An lvm node's other bases are its PVs', which the PV nodes check and name.
+      List<String> bases = node instanceof Lvm lvm ? lvm.base() : node.bases();
+      for (String base : bases) {
         ParsedNode target = byName.get(base);
         if (target == null) {
           throw new BlockDeviceConfigException(
@@ -76,7 +78,7 @@ final class GraphBuilder {
 
   /** Where a base is written: the 'base' value, or the node when the tree implied it. */
   private SourcePosition basePosition(ParsedNode p, String base) {
-    if (p.node() instanceof Lvm lvm && !lvm.base().filter(base::equals).isPresent()) {
+    if (p.node() instanceof Lvm lvm && !lvm.base().contains(base)) {
       // The LVM node's other bases come from its PVs; point at the PV that names it.
       for (PhysicalVolume pv : lvm.pvs()) {
         if (pv.base().equals(base)) {

@@ -3,7 +3,6 @@ package io.jdib.blockdevice.config;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -13,7 +12,7 @@ import java.util.Set;
  */
 public record Lvm(
     String name,
-    Optional<String> base,
+    List<String> base,
     List<PhysicalVolume> pvs,
     List<VolumeGroup> vgs,
     List<LogicalVolume> lvs,
@@ -22,18 +21,21 @@ public record Lvm(
 
   public Lvm {
     Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(base, "base");
+    base = List.copyOf(base);
     pvs = List.copyOf(pvs);
     vgs = List.copyOf(vgs);
     lvs = List.copyOf(lvs);
     Objects.requireNonNull(position, "position");
   }
 
-  /** The explicit base, if any, and the devices under the physical volumes. */
+  /**
+   * The explicit bases (DIB writes {@code base: [ root ]}; nested, the parent) and the devices
+   * under the physical volumes.
+   */
   @Override
   public List<String> bases() {
     Set<String> bases = new LinkedHashSet<>();
-    base.ifPresent(bases::add);
+    bases.addAll(base);
     pvs.forEach(pv -> bases.add(pv.base()));
     return List.copyOf(bases);
   }

@@ -1,0 +1,2 @@
+# The layout family, as DIB's block-device elements export it.
+export DIB_BLOCK_DEVICE=efi
