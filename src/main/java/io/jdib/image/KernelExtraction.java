@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,8 +41,9 @@ public final class KernelExtraction {
             Files.createDirectories(outDir);
             ImageReader.Opened opened = reader.open(image);
             Candidate best = null;
-            for (ImageReader.Partition partition : opened.partitions()) {
-                Candidate found = search(opened, partition);
+            List<ImageReader.Partition> partitions = new ArrayList<>(opened.partitions());
+            for (int i = 0; i < partitions.size(); i++) {
+                Candidate found = search(opened, partitions.get(i), partitions, i);
                 if (found != null && (best == null
                         || KernelFiles.VERSION_ORDER.compare(found.version, best.version) > 0)) {
                     best = found;
@@ -70,8 +73,14 @@ public final class KernelExtraction {
     private record Candidate(String version, String where, Path kernel, Path initrd) {}
 
     /** Mounts one partition read-only (if it holds a Linux filesystem) and copies out its newest kernel. */
-    private Candidate search(ImageReader.Opened opened, ImageReader.Partition partition) throws IOException {
+    private Candidate search(ImageReader.Opened opened, ImageReader.Partition partition,
+            List<ImageReader.Partition> partitions, int index) throws IOException {
         Optional<ImageReader.Probed> probed = reader.probe(opened, partition);
+        if (probed.isPresent() && ImageReader.isLvmMember(probed.get())) {
+            // An LVM physical volume: its logical volumes are searched next, in place.
+            partitions.addAll(index + 1, reader.logicalVolumes(probed.get()));
+            return null;
+        }
         if (probed.isEmpty() || !probed.get().mountable()) {
             events.debug(partition.describe() + ": " + probed.map(p -> p.fsType().isEmpty() ? "no filesystem"
                     : p.fsType()).orElse("no filesystem") + ", skipped");
