@@ -4,6 +4,7 @@ import io.jdib.image.ContainerConfig;
 import io.jdib.image.ImageReference;
 import io.jdib.image.SquashfsOutput;
 import io.jdib.image.TreeOutputs;
+import io.jdib.sys.Architecture;
 import io.jdib.sys.UserError;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,6 +66,17 @@ public record BuildSpec(
         Set<String> all = new java.util.TreeSet<>(a);
         all.addAll(b);
         return Set.copyOf(all);
+    }
+
+    /** The architecture built for ({@code -a}). */
+    public Architecture architecture() {
+        return Architecture.parse(arch);
+    }
+
+    /** This spec with another environment (DIB_RELEASE resolved to a codename, say). */
+    public BuildSpec withEnvironment(Map<String, String> value) {
+        return new BuildSpec(imageName, types, arch, elements, withBase, extraPackages, offline, imageCache, useTmpfs,
+                minTmpfsGiB, traceLevel, jdibHome, workRoot, value, arguments, disk, container);
     }
 
     public boolean wantsDisk() {
@@ -136,7 +148,7 @@ public record BuildSpec(
     public static final class Builder {
         private Path imageName = Path.of("image");
         private final List<String> types = new ArrayList<>();
-        private String arch = "amd64";
+        private String arch = Architecture.host().debianName();
         private final List<String> elements = new ArrayList<>();
         private boolean withBase = true;
         private final List<String> extraPackages = new ArrayList<>();
@@ -267,7 +279,8 @@ public record BuildSpec(
                             environment.getOrDefault("HOME", "/root") + "/.cache/image-create"));
             Path work = workRoot != null ? workRoot
                     : Path.of(environment.getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
-            BuildSpec spec = new BuildSpec(imageName.toAbsolutePath().normalize(), List.copyOf(unique), arch, elements,
+            String debianArch = Architecture.parse(arch).debianName();
+            BuildSpec spec = new BuildSpec(imageName.toAbsolutePath().normalize(), List.copyOf(unique), debianArch, elements,
                     withBase, extraPackages, offline, cache.toAbsolutePath(), useTmpfs, minTmpfsGiB, traceLevel, jdibHome,
                     work.toAbsolutePath(), environment, arguments, disk, container);
             if (spec.wantsContainer()) {
