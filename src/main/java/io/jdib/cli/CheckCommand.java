@@ -56,6 +56,11 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--uefi", description = "With --boot: boot with UEFI (OVMF) instead of BIOS.")
     boolean uefi;
 
+    @Option(names = {"-a", "--arch"}, paramLabel = "ARCH",
+            description = "With --boot: the image's architecture, which picks the emulator and firmware (default: this"
+                    + " host's; arm64 boots qemu-system-aarch64 -M virt with AAVMF).")
+    String arch;
+
     @Option(names = "--boot-timeout", paramLabel = "SECONDS", defaultValue = "420",
             description = "With --boot: how long to wait for the login prompt (default: ${DEFAULT-VALUE}).")
     int bootTimeout;
@@ -114,7 +119,8 @@ final class CheckCommand implements Callable<Integer> {
         List<RuleResult> results = new ArrayList<>(report.results());
         try {
             results.addAll(new io.jdib.check.BootCheck(scratch, ledger, progress)
-                    .check(image, uefi, java.time.Duration.ofSeconds(bootTimeout), consoleLog));
+                    .check(image, uefi, arch == null ? null : io.jdib.sys.Architecture.parse(arch),
+                            java.time.Duration.ofSeconds(bootTimeout), consoleLog));
         } finally {
             ledger.undoAll();
             io.jdib.sys.Exec.capture(io.jdib.sys.Exec.Command.of("rm", "-rf", "--one-file-system", scratch.toString()));
