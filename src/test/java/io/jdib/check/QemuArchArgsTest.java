@@ -43,4 +43,12 @@ class QemuArchArgsTest {
         assertThat(arm.withTimeout(java.time.Duration.ofSeconds(5)).withMemoryMiB(512).withExpect("x").arch())
                 .isEqualTo(Architecture.ARM64);
     }
+
+    @Test
+    void bootWithAnUnknownArchitectureSaysWhichAreKnown(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path image = java.nio.file.Files.writeString(dir.resolve("i.raw"), "x");
+        BootCommandTest.Run run = BootCommandTest.jdib("boot", "-a", "sparc", image.toString());
+        assertThat(run.exit()).isNotZero();
+        assertThat(run.err()).contains("unknown architecture 'sparc' for -a").contains("arm64 (aarch64)");
+    }
 }
