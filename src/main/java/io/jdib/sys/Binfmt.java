@@ -21,6 +21,8 @@ import java.util.stream.Stream;
  */
 public final class Binfmt {
     public static final Path DEFAULT_DIR = Path.of("/proc/sys/fs/binfmt_misc");
+    /** Entries jdib registers are named {@code jdib-QEMUNAME-PID}. */
+    static final String JDIB_PREFIX = "jdib-";
 
     /** Mounts binfmt_misc at a directory, or throws with the reason. */
     @FunctionalInterface
@@ -69,7 +71,7 @@ public final class Binfmt {
             events.accept("running " + arch + " programs through the host's binfmt_misc entry " + existing.get());
             return new Registration(existing.get(), interpreter, false);
         }
-        String name = "jdib-" + arch.qemuName() + "-" + ProcessHandle.current().pid();
+        String name = JDIB_PREFIX + arch.qemuName() + "-" + ProcessHandle.current().pid();
         Path entry = dir.resolve(name);
         if (Files.exists(entry)) {
             unregister(entry); // left by an earlier process with this pid
@@ -95,7 +97,7 @@ public final class Binfmt {
             return;
         }
         String reason;
-        Ledger.Entry recorded = ledger.recordMount(dir);
+        Ledger.Entry recorded = ledger.recordBinfmtMount(dir);
         try {
             mounter.mount(dir);
             if (Files.exists(dir.resolve("register"))) {
@@ -117,8 +119,9 @@ public final class Binfmt {
         try (Stream<Path> list = Files.list(dir)) {
             for (Path entry : list.sorted().toList()) {
                 String name = entry.getFileName().toString();
-                if (name.equals("register") || name.equals("status") || !Files.isRegularFile(entry)) {
-                    continue;
+                if (name.equals("register") || name.equals("status") || name.startsWith(JDIB_PREFIX)
+                        || !Files.isRegularFile(entry)) {
+                    continue; // another build's entry goes when that build ends: never rely on it
                 }
                 List<String> lines;
                 try {
@@ -152,6 +155,24 @@ public final class Binfmt {
                 throw new UserError("cannot remove binfmt_misc entry " + entry + ": " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Unmounts binfmt_misc at {@code dir} when no registration is left in it: another build (or the
+     * host) may still use one, and unmounting would hide it from its owner's undo.
+     */
+    public static void unmountIfUnused(Path dir, Consumer<String> events) {
+        if (!Files.exists(dir.resolve("register"))) {
+            return;
+        }
+        try (Stream<Path> list = Files.list(dir)) {
+            if (list.map(p -> p.getFileName().toString()).anyMatch(n -> !n.equals("register") && !n.equals("status"))) {
+                return;
+            }
+        } catch (IOException e) {
+            return;
+        }
+        Mounts.unmountTree(dir, events);
     }
 
     static String escape(byte[] bytes) {

@@ -115,7 +115,7 @@ class BinfmtTest {
 
         assertThat(mounted).containsExactly(binfmt);
         assertThat(Ledger.pending(ledger.file())).extracting(Ledger.Action::kind)
-                .containsExactly(Ledger.Kind.MOUNT, Ledger.Kind.BINFMT);
+                .containsExactly(Ledger.Kind.BINFMT_MOUNT, Ledger.Kind.BINFMT);
     }
 
     @Test
@@ -158,5 +158,28 @@ class BinfmtTest {
                 .hasMessageStartingWith("this host refused to register " + QEMU + " with binfmt_misc")
                 .hasMessageNotContaining("\n");
         assertThat(Ledger.pending(ledger.file())).isEmpty();
+    }
+
+    @Test
+    void anotherBuildsEntryIsNeverReusedItGoesWhenThatBuildEnds() throws Exception {
+        Path binfmt = fakeBinfmt();
+        String magic = java.util.HexFormat.of().formatHex(Architecture.ARM64.elfMagic());
+        Files.writeString(binfmt.resolve("jdib-aarch64-1"), "enabled\ninterpreter /usr/bin/qemu-aarch64-static\n"
+                + "flags: F\noffset 0\nmagic " + magic + "\n");
+
+        Binfmt.Registration r = binfmt(binfmt, d -> { }).enable(Architecture.ARM64, ledger(), events::add);
+
+        assertThat(r.ours()).isTrue();
+        assertThat(r.name()).isNotEqualTo("jdib-aarch64-1");
+    }
+
+    @Test
+    void binfmtMiscStaysMountedWhileARegistrationIsLeft() throws Exception {
+        Path binfmt = fakeBinfmt();
+        Files.writeString(binfmt.resolve("qemu-arm"), "enabled\n");
+        // With an entry left, nothing is unmounted (a real unmount of this plain directory would fail loudly).
+        Binfmt.unmountIfUnused(binfmt, events::add);
+        assertThat(Files.exists(binfmt.resolve("register"))).isTrue();
+        Binfmt.unmountIfUnused(dir.resolve("not-mounted"), events::add); // nothing mounted: nothing to do
     }
 }
