@@ -1,6 +1,11 @@
 # Defaults of the Debian bootstrap; every one can be set by the caller.
 export DISTRO_NAME=debian
-export DIB_RELEASE=${DIB_RELEASE:-bookworm}
+# A codename (trixie) or a suite (stable, testing, unstable, oldstable). jdib looks it up on the
+# mirror before the build starts and hands hooks the codename, so this default is rarely seen.
+export DIB_RELEASE=${DIB_RELEASE:-stable}
+if [ -n "${DIB_DEBIAN_DISTRIBUTION_MIRROR:-}" ]; then
+    DIB_DISTRIBUTION_MIRROR=$DIB_DEBIAN_DISTRIBUTION_MIRROR
+fi
 export DIB_DISTRIBUTION_MIRROR=${DIB_DISTRIBUTION_MIRROR:-http://deb.debian.org/debian}
 # security.debian.org is often unreachable from build networks; deb.debian.org serves the same archive.
 export DIB_DEBIAN_SECURITY_MIRROR=${DIB_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}

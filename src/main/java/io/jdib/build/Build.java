@@ -24,6 +24,8 @@ import io.jdib.image.TarOutput;
 import io.jdib.image.TreeOutputRequest;
 import io.jdib.image.TreeOutputs;
 import io.jdib.ramdisk.RamdiskImage;
+import io.jdib.sys.Architecture;
+import io.jdib.sys.Binfmt;
 import io.jdib.sys.Exec;
 import io.jdib.sys.Mounts;
 import io.jdib.sys.UserError;
@@ -46,7 +48,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * failure, Ctrl-C and SIGTERM.
  */
 public final class Build {
-    private final BuildSpec spec;
+    private BuildSpec spec; // replaced once, early, when DIB_RELEASE is resolved to a codename
     private final EventSink events;
     private final List<BuildReport.StepTime> steps = new ArrayList<>();
     private final Set<Path> partialOutputs = ConcurrentHashMap.newKeySet();
@@ -64,6 +66,9 @@ public final class Build {
         Workspace.cleanStale(spec.workRoot(), events::warn);
         TreeOutputs.requireTools(spec.types());
         ElementResolution resolution = step("resolve elements", this::resolve);
+        if (resolution.contains(DEBIAN_ELEMENT)) {
+            spec = step("resolve release", this::resolveRelease);
+        }
         BlockDeviceGraph graph = spec.wantsDisk() ? step("read block-device config", () -> {
             BlockDeviceGraph g = DiskImage.config(spec, resolution, spec.environment());
             BlockDevice.requireBuildable(g);
@@ -86,6 +91,11 @@ public final class Build {
                 workspace.mountTmpfs(spec.minTmpfsGiB());
             }
             events.debug("build directory " + workspace.dir() + (workspace.onTmpfs() ? " (tmpfs)" : ""));
+            Architecture arch = spec.architecture();
+            if (arch.needsEmulationOn(Architecture.host())) {
+                step("enable " + arch + " emulation",
+                        () -> Binfmt.host().enable(arch, workspace.ledger(), events::info));
+            }
             outputs = phases(resolution, graph);
             ok = true;
         } finally {
@@ -95,6 +105,47 @@ public final class Build {
             }
         }
         return new BuildReport(steps, outputs, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** The element whose builds read DIB_RELEASE from Debian's mirror. */
+    static final String DEBIAN_ELEMENT = "debian-minimal";
+    /** DIB's default for DIB_RELEASE in debian-minimal. */
+    static final String DEBIAN_DEFAULT_RELEASE = "stable";
+    static final String DEBIAN_DEFAULT_MIRROR = "http://deb.debian.org/debian";
+
+    /**
+     * DIB_RELEASE (a codename or a suite such as stable) as the codename the mirror serves, looked up
+     * once before anything is bootstrapped; every hook then sees the codename.
+     */
+    private BuildSpec resolveRelease() {
+        Map<String, String> env = spec.environment();
+        String release = env.getOrDefault("DIB_RELEASE", "").isBlank() ? DEBIAN_DEFAULT_RELEASE
+                : env.get("DIB_RELEASE").trim();
+        String mirror = firstSet(env, "DIB_DEBIAN_DISTRIBUTION_MIRROR", "DIB_DISTRIBUTION_MIRROR")
+                .orElse(DEBIAN_DEFAULT_MIRROR);
+        Path memo = spec.imageCache().resolve(DEBIAN_ELEMENT);
+        AptRelease found;
+        if (spec.offline()) {
+            found = AptRelease.offline(memo, mirror, release);
+        } else {
+            found = AptRelease.resolve(mirror, release, spec.architecture().debianName());
+            AptRelease.remember(memo, mirror, found);
+        }
+        events.info("release: " + found.codename() + (found.codename().equals(release) ? "" : " (DIB_RELEASE=" + release
+                + ")") + " from " + mirror + ", " + spec.architecture());
+        Map<String, String> resolved = new TreeMap<>(env);
+        resolved.put("DIB_RELEASE", found.codename());
+        return spec.withEnvironment(resolved);
+    }
+
+    private static java.util.Optional<String> firstSet(Map<String, String> env, String... names) {
+        for (String name : names) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                return java.util.Optional.of(value.trim());
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private ElementResolution resolve() {
@@ -116,7 +167,8 @@ public final class Build {
             return elements;
         }
         List<String> withLayout = new ArrayList<>(elements);
-        withLayout.add(arch.equals("arm64") || arch.equals("aarch64") ? "block-device-efi" : "block-device-mbr");
+        // GPT with an EFI system partition where the machine boots only through UEFI (arm64).
+        withLayout.add(Architecture.parse(arch).uefiOnly() ? "block-device-efi" : "block-device-mbr");
         return withLayout;
     }
 

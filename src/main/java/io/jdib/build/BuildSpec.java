@@ -4,6 +4,7 @@ import io.jdib.image.ContainerConfig;
 import io.jdib.image.ImageReference;
 import io.jdib.image.OutputType;
 import io.jdib.image.SquashfsOutput;
+import io.jdib.sys.Architecture;
 import io.jdib.sys.UserError;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,6 +53,17 @@ public record BuildSpec(
         public static ContainerOptions defaults() {
             return new ContainerOptions(null, false);
         }
+    }
+
+    /** The architecture built for ({@code -a}). */
+    public Architecture architecture() {
+        return Architecture.parse(arch);
+    }
+
+    /** This spec with another environment (DIB_RELEASE resolved to a codename, say). */
+    public BuildSpec withEnvironment(Map<String, String> value) {
+        return new BuildSpec(imageName, types, arch, elements, withBase, extraPackages, offline, imageCache, useTmpfs,
+                minTmpfsGiB, traceLevel, jdibHome, workRoot, value, arguments, disk, container);
     }
 
     public boolean wantsDisk() {
@@ -119,7 +131,7 @@ public record BuildSpec(
     public static final class Builder {
         private Path imageName = Path.of("image");
         private final List<OutputType> types = new ArrayList<>();
-        private String arch = "amd64";
+        private String arch = Architecture.host().debianName();
         private final List<String> elements = new ArrayList<>();
         private boolean withBase = true;
         private final List<String> extraPackages = new ArrayList<>();
@@ -250,7 +262,8 @@ public record BuildSpec(
                             environment.getOrDefault("HOME", "/root") + "/.cache/image-create"));
             Path work = workRoot != null ? workRoot
                     : Path.of(environment.getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
-            BuildSpec spec = new BuildSpec(imageName.toAbsolutePath().normalize(), List.copyOf(unique), arch, elements,
+            String debianArch = Architecture.parse(arch).debianName();
+            BuildSpec spec = new BuildSpec(imageName.toAbsolutePath().normalize(), List.copyOf(unique), debianArch, elements,
                     withBase, extraPackages, offline, cache.toAbsolutePath(), useTmpfs, minTmpfsGiB, traceLevel, jdibHome,
                     work.toAbsolutePath(), environment, arguments, disk, container);
             if (spec.wantsContainer()) {

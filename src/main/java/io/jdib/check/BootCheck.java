@@ -48,6 +48,12 @@ public final class BootCheck {
     }
 
     public List<RuleResult> check(Path image, boolean uefi, Duration bootTimeout, Path consoleLog) {
+        return check(image, uefi, null, bootTimeout, consoleLog);
+    }
+
+    /** As {@link #check(Path, boolean, Duration, Path)} for a guest of {@code arch} (null: this host's). */
+    public List<RuleResult> check(Path image, boolean uefi, io.jdib.sys.Architecture arch, Duration bootTimeout,
+            Path consoleLog) {
         for (String tool : List.of("ssh", "ssh-keygen", "ssh-keyscan", "mkfs.vfat", "mcopy", "qemu-img")) {
             Tools.require(tool.startsWith("ssh") ? tool : tool);
         }
@@ -61,7 +67,7 @@ public final class BootCheck {
             Path seed = seed(hostname, marker, publicKey, id);
             Image disk = overlay(image);
             int port = freePort();
-            BootRequest request = BootRequest.ofImage(disk.overlay()).withUefi(uefi).withTimeout(bootTimeout)
+            BootRequest request = BootRequest.ofImage(disk.overlay()).withUefi(uefi).withArch(arch).withTimeout(bootTimeout)
                     .withConsoleLog(consoleLog != null ? consoleLog : scratch.resolve("console.log")).withSshForwardPort(port)
                     .withExtraQemuArgs(List.of("-drive", "file=" + seed + ",format=raw,if=virtio,readonly=on"));
             Map<String, String> facts = new HashMap<>();

@@ -1,5 +1,6 @@
 package io.jdib.check;
 
+import io.jdib.sys.Architecture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,16 +21,26 @@ import java.util.regex.PatternSyntaxException;
  * @param expect     success is a console line in which this pattern is found
  * @param timeout    how long to wait for it
  * @param consoleLog where the serial console is written, or null for a new temporary file (kept)
+ * @param arch       the guest's architecture, which picks emulator, machine and firmware (null: this host's)
  */
 public record BootRequest(Path image, Path kernel, Path initrd, String append, boolean uefi, int memoryMiB,
-        Pattern expect, Duration timeout, Path consoleLog, List<String> extraQemuArgs, int sshForwardPort) {
+        Pattern expect, Duration timeout, Path consoleLog, List<String> extraQemuArgs, int sshForwardPort,
+        Architecture arch) {
 
     public static final String DEFAULT_APPEND = "console=ttyS0";
     public static final String DEFAULT_EXPECT = "login:";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
     public static final int DEFAULT_MEMORY_MIB = 1024;
 
+    /** A request for a guest of this host's architecture. */
+    public BootRequest(Path image, Path kernel, Path initrd, String append, boolean uefi, int memoryMiB,
+            Pattern expect, Duration timeout, Path consoleLog, List<String> extraQemuArgs, int sshForwardPort) {
+        this(image, kernel, initrd, append, uefi, memoryMiB, expect, timeout, consoleLog, extraQemuArgs, sshForwardPort,
+                null);
+    }
+
     public BootRequest {
+        arch = arch == null ? Architecture.host() : arch;
         if ((image == null) == (kernel == null)) {
             throw new BootError("boot either a disk image or a kernel (--kernel), not " + (image == null ? "neither"
                     : "both"));
@@ -77,38 +88,48 @@ public record BootRequest(Path image, Path kernel, Path initrd, String append, b
     }
 
     public BootRequest withAppend(String value) {
-        return new BootRequest(image, kernel, initrd, value, uefi, memoryMiB, expect, timeout, consoleLog, extraQemuArgs, sshForwardPort);
+        return new BootRequest(image, kernel, initrd, value, uefi, memoryMiB, expect, timeout, consoleLog, extraQemuArgs, sshForwardPort, arch);
     }
 
     public BootRequest withUefi(boolean value) {
-        return new BootRequest(image, kernel, initrd, append, value, memoryMiB, expect, timeout, consoleLog, extraQemuArgs, sshForwardPort);
+        return new BootRequest(image, kernel, initrd, append, value, memoryMiB, expect, timeout, consoleLog, extraQemuArgs, sshForwardPort, arch);
     }
 
     public BootRequest withMemoryMiB(int value) {
-        return new BootRequest(image, kernel, initrd, append, uefi, value, expect, timeout, consoleLog, extraQemuArgs, sshForwardPort);
+        return new BootRequest(image, kernel, initrd, append, uefi, value, expect, timeout, consoleLog, extraQemuArgs, sshForwardPort, arch);
     }
 
     public BootRequest withExpect(String regex) {
-        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, pattern(regex), timeout, consoleLog, extraQemuArgs, sshForwardPort);
+        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, pattern(regex), timeout, consoleLog, extraQemuArgs, sshForwardPort, arch);
     }
 
     public BootRequest withTimeout(Duration value) {
-        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, expect, value, consoleLog, extraQemuArgs, sshForwardPort);
+        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, expect, value, consoleLog, extraQemuArgs, sshForwardPort, arch);
     }
 
     /** More QEMU arguments, such as a seed drive. */
     public BootRequest withExtraQemuArgs(List<String> value) {
-        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, expect, timeout, consoleLog, value,
-                sshForwardPort);
+        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, expect, timeout, consoleLog, value, sshForwardPort, arch);
     }
 
     /** Forward this host port on 127.0.0.1 to the guest's port 22 (0: none). */
     public BootRequest withSshForwardPort(int value) {
         return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, expect, timeout, consoleLog,
-                extraQemuArgs, value);
+                extraQemuArgs, value, arch);
+    }
+
+    /** Boot a guest of this architecture (its emulator, machine, firmware). */
+    public BootRequest withArch(Architecture value) {
+        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, expect, timeout, consoleLog,
+                extraQemuArgs, sshForwardPort, value);
+    }
+
+    /** Whether the guest boots through UEFI firmware: asked for, or the only way its machine boots. */
+    public boolean bootsUefi() {
+        return uefi || arch.uefiOnly();
     }
 
     public BootRequest withConsoleLog(Path value) {
-        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, expect, timeout, value, extraQemuArgs, sshForwardPort);
+        return new BootRequest(image, kernel, initrd, append, uefi, memoryMiB, expect, timeout, value, extraQemuArgs, sshForwardPort, arch);
     }
 }

@@ -3,8 +3,10 @@ package io.jdib.check;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jdib.event.EventSink;
+import io.jdib.sys.Architecture;
 import io.jdib.sys.Exec;
 import io.jdib.sys.Ledger;
+import io.jdib.sys.MissingToolError;
 import io.jdib.sys.ProcessGroups;
 import io.jdib.sys.Tools;
 import io.jdib.sys.UserError;
@@ -25,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * Boots an image (or a kernel) under {@code qemu-system-x86_64 -accel tcg} and watches the serial
+ * Boots an image (or a kernel) under the QEMU system emulator of its architecture ({@code
+ * qemu-system-x86_64}, {@code qemu-system-aarch64 -M virt} with AAVMF...), {@code -accel tcg}, and watches the serial
  * console for a line matching the request's pattern.
  *
  * <p>QEMU runs in its own process group (via setsid), recorded in the ledger when one is given,
@@ -65,16 +68,18 @@ public final class QemuBoot {
      */
     public BootResult boot(BootRequest request, java.util.function.Consumer<BootResult> whileUp) {
         checkInputs(request);
-        Path qemu = Tools.require("qemu-system-x86_64");
+        Architecture arch = request.arch();
+        Path qemu = Tools.find(arch.qemuSystem())
+                .orElseThrow(() -> new MissingToolError(arch.qemuSystem(), arch.systemPackages()));
         Path setsid = Tools.require("setsid");
         Path scratch = createTempDirectory();
         try {
             Path console = request.consoleLog() != null ? request.consoleLog() : createTempFile();
             Files.write(console, new byte[0]); // create or truncate: QEMU appends to what is there
             Path vars = null;
-            if (request.uefi()) {
-                vars = scratch.resolve("OVMF_VARS.fd");
-                Files.copy(OVMF_VARS, vars);
+            if (request.bootsUefi()) {
+                vars = scratch.resolve("VARS.fd");
+                Files.copy(varsTemplate(arch), vars);
             }
             String format = request.image() == null ? null : imageFormat(request.image());
             List<String> argv = new ArrayList<>();
@@ -91,8 +96,9 @@ public final class QemuBoot {
     /** QEMU's command line for {@code request} (without setsid). */
     public static List<String> qemuArgs(Path qemu, BootRequest request, Path console, Path varsCopy,
             String imageFormat) {
-        List<String> argv = new ArrayList<>(List.of(qemu.toString(),
-                "-accel", "tcg",
+        List<String> argv = new ArrayList<>(List.of(qemu.toString(), "-accel", "tcg"));
+        argv.addAll(request.arch().machineArgs());
+        argv.addAll(List.of(
                 "-m", Integer.toString(request.memoryMiB()),
                 "-nographic", // firmware (SeaBIOS, OVMF) writes to the serial port too
                 "-monitor", "none",
@@ -101,9 +107,10 @@ public final class QemuBoot {
                 "-no-reboot",
                 "-nic", "user,model=virtio-net-pci" + (request.sshForwardPort() > 0
                         ? ",hostfwd=tcp:127.0.0.1:" + request.sshForwardPort() + "-:22" : "")));
-        if (request.uefi()) {
+        if (request.bootsUefi()) {
             argv.addAll(List.of(
-                    "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + escape(OVMF_CODE.toString()),
+                    "-drive", "if=pflash,format=raw,unit=0,readonly=on,file="
+                            + escape(codeImage(request.arch()).toString()),
                     "-drive", "if=pflash,format=raw,unit=1,file=" + escape(varsCopy.toString())));
         }
         if (request.image() != null) {
@@ -127,7 +134,7 @@ public final class QemuBoot {
     private BootResult run(List<String> argv, BootRequest request, Path console,
             java.util.function.Consumer<BootResult> whileUp) {
         events.info("booting " + (request.image() != null ? request.image() : request.kernel())
-                + (request.uefi() ? " (UEFI)" : " (BIOS)") + ", waiting up to " + request.timeout().toSeconds()
+                + " (" + request.arch() + (request.bootsUefi() ? ", UEFI" : ", BIOS") + "), waiting up to " + request.timeout().toSeconds()
                 + " s for /" + request.expect().pattern() + "/; console: " + console);
         events.debug("running " + String.join(" ", argv));
         ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
@@ -241,10 +248,21 @@ public final class QemuBoot {
                 throw new BootError(file + " does not exist or is not a readable file");
             }
         }
-        if (request.uefi() && !(Files.isRegularFile(OVMF_CODE) && Files.isRegularFile(OVMF_VARS))) {
-            throw new BootError("--uefi needs " + OVMF_CODE + " and " + OVMF_VARS
-                    + "; install them with: apt-get install ovmf");
+        Architecture arch = request.arch();
+        if (request.bootsUefi() && !(Files.isRegularFile(codeImage(arch)) && Files.isRegularFile(varsTemplate(arch)))) {
+            throw new BootError((arch.uefiOnly() ? "booting " + arch : "--uefi") + " needs " + codeImage(arch) + " and "
+                    + varsTemplate(arch) + "; install them with: apt-get install "
+                    + (arch.firmwareCode() != null ? arch.systemPackages() : "ovmf"));
         }
+    }
+
+    /** The UEFI firmware for {@code arch}: its own (AAVMF for arm64), else OVMF. */
+    static Path codeImage(Architecture arch) {
+        return arch.firmwareCode() != null ? arch.firmwareCode() : OVMF_CODE;
+    }
+
+    static Path varsTemplate(Architecture arch) {
+        return arch.firmwareVars() != null ? arch.firmwareVars() : OVMF_VARS;
     }
 
     /** What qemu-img says the image is, so QEMU never guesses (guessing raw is unsafe and warned about). */

@@ -44,6 +44,11 @@ final class BootCommand implements Callable<Integer> {
     @Option(names = "--uefi", description = "Boot with UEFI firmware (OVMF, Debian package ovmf) instead of BIOS.")
     boolean uefi;
 
+    @Option(names = {"-a", "--arch"}, paramLabel = "ARCH",
+            description = "The guest's architecture (default: this host's): picks the QEMU emulator, machine and"
+                    + " firmware; arm64 boots qemu-system-aarch64 -M virt with AAVMF (UEFI).")
+    String arch;
+
     @Option(names = "--memory", paramLabel = "MiB", defaultValue = "1024",
             description = "Guest memory in MiB (default: ${DEFAULT-VALUE}).")
     int memory;
@@ -70,7 +75,8 @@ final class BootCommand implements Callable<Integer> {
         boolean appendGiven = spec.commandLine().getParseResult().hasMatchedOption("--append");
         BootRequest request = new BootRequest(image, kernel, initrd, kernel == null && !appendGiven ? null : append,
                 uefi, memory,
-                BootRequest.pattern(expect), Duration.ofSeconds(timeout), consoleLog, java.util.List.of(), 0);
+                BootRequest.pattern(expect), Duration.ofSeconds(timeout), consoleLog, java.util.List.of(), 0,
+                arch == null ? null : io.jdib.sys.Architecture.parse(arch));
         BootResult result;
         try (EventPrinter printer = new EventPrinter(out, trace, null)) {
             result = new QemuBoot(printer).boot(request);

@@ -3,7 +3,7 @@ package io.jdib.cli;
 import io.jdib.build.Build;
 import io.jdib.build.BuildReport;
 import io.jdib.build.BuildSpec;
-import io.jdib.element.PackageInstalls;
+import io.jdib.sys.Architecture;
 import io.jdib.sys.UserError;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,8 +20,9 @@ import picocli.CommandLine.Parameters;
  * what both do with them: the build environment, the common BuildSpec fields, and running the build.
  */
 final class BuildOptions {
-    @Option(names = "-a", paramLabel = "ARCH", description = "Architecture (default amd64; x86_64 and aarch64 accepted).")
-    String arch = "amd64";
+    @Option(names = "-a", paramLabel = "ARCH", description = "Architecture (default: this host's): amd64 (x86_64),"
+            + " arm64 (aarch64), i386, armhf, ppc64el (ppc64le), s390x.")
+    String arch;
 
     @Option(names = "-o", paramLabel = "NAME", description = "Output name without extension (default: image).")
     Path imageName = Path.of("image");
@@ -87,7 +88,7 @@ final class BuildOptions {
     BuildSpec.Builder spec(Map<String, String> env, List<String> allElements, List<String> originalArgs) {
         return BuildSpec.builder()
                 .imageName(imageName)
-                .arch(PackageInstalls.normalizeArch(arch))
+                .arch((arch == null ? Architecture.host() : Architecture.parse(arch)).debianName())
                 .elements(allElements)
                 .withBase(!skipBase)
                 .extraPackages(packages)

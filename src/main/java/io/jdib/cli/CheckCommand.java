@@ -55,6 +55,11 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--uefi", description = "With --boot: boot with UEFI (OVMF) instead of BIOS.")
     boolean uefi;
 
+    @Option(names = {"-a", "--arch"}, paramLabel = "ARCH",
+            description = "With --boot: the image's architecture, which picks the emulator and firmware (default: this"
+                    + " host's; arm64 boots qemu-system-aarch64 -M virt with AAVMF).")
+    String arch;
+
     @Option(names = "--boot-timeout", paramLabel = "SECONDS", defaultValue = "420",
             description = "With --boot: how long to wait for the login prompt (default: ${DEFAULT-VALUE}).")
     int bootTimeout;
@@ -103,7 +108,8 @@ final class CheckCommand implements Callable<Integer> {
         List<RuleResult> results = new ArrayList<>(report.results());
         try (Workspace workspace = Workspace.open(root, "check-boot", err::println)) {
             results.addAll(new io.jdib.check.BootCheck(workspace.work(), workspace.ledger(), progress)
-                    .check(image, uefi, java.time.Duration.ofSeconds(bootTimeout), consoleLog));
+                    .check(image, uefi, arch == null ? null : io.jdib.sys.Architecture.parse(arch),
+                            java.time.Duration.ofSeconds(bootTimeout), consoleLog));
         }
         return new CheckReport(report.image(), report.format(), results,
                 report.seconds() + (System.nanoTime() - start) / 1e9);

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
             ElementInfoCommand.class,
             CleanupCommand.class,
             BootCommand.class,
+            MatrixCommand.class,
             CheckCommand.class,
             RamdiskImageCreateCommand.class,
             DiskImageGetKernelCommand.class,

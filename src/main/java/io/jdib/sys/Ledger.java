@@ -26,7 +26,7 @@ public final class Ledger {
     public static final String FILE_NAME = "ledger";
 
     /** The kinds of side effect the ledger can undo. */
-    public enum Kind { MOUNT, LOOP, PARTX, PGROUP }
+    public enum Kind { MOUNT, LOOP, PARTX, PGROUP, BINFMT, BINFMT_MOUNT }
 
     /** One recorded side effect. */
     public record Action(int id, Kind kind, List<String> args) {
@@ -104,6 +104,16 @@ public final class Ledger {
 
     public Entry recordPartx(String device) {
         return record(Kind.PARTX, device);
+    }
+
+    /** A binfmt_misc registration, by the path of its entry (e.g. /proc/sys/fs/binfmt_misc/NAME). */
+    public Entry recordBinfmt(Path entry) {
+        return record(Kind.BINFMT, entry.toString());
+    }
+
+    /** binfmt_misc mounted at {@code dir}; undone only when no registration is left in it. */
+    public Entry recordBinfmtMount(Path dir) {
+        return record(Kind.BINFMT_MOUNT, dir.toString());
     }
 
     public Entry recordProcessGroup(long pgid) {

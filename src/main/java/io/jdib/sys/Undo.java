@@ -14,6 +14,8 @@ final class Undo {
             case MOUNT -> Mounts.unmountTree(Path.of(action.args().get(0)), events);
             case PARTX -> Loops.removePartitions(action.args().get(0));
             case LOOP -> Loops.detachIfBacking(action.args().get(0), Path.of(action.args().get(1)), events);
+            case BINFMT -> Binfmt.unregister(Path.of(action.args().get(0)));
+            case BINFMT_MOUNT -> Binfmt.unmountIfUnused(Path.of(action.args().get(0)), events);
         }
     }
 }

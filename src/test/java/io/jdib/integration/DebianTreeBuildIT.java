@@ -37,7 +37,8 @@ class DebianTreeBuildIT {
         out = dir.resolve("out");
         work = dir.resolve("work");
         build = JdibProcess.run(Duration.ofMinutes(20),
-                Map.of("ELEMENTS_PATH", JdibProcess.testElements().toString(), "JDIB_WORK_DIR", work.toString()),
+                Map.of("ELEMENTS_PATH", JdibProcess.testElements().toString(), "JDIB_WORK_DIR", work.toString(),
+                        "DIB_RELEASE", "bookworm"), // the default is DIB's "stable"; this tree is bookworm's
                 "disk-image-create", "-o", out.resolve("dm").toString(), "-t", "tar,tgz", "-p", "zstd",
                 "--logfile", dir.resolve("build.log").toString(),
                 "debian-minimal", "jdib-test");

@@ -1,0 +1,54 @@
+package io.jdib.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jdib.sys.Architecture;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The emulator command line per architecture (no QEMU is started). */
+class QemuArchArgsTest {
+    @Test
+    void arm64BootsTheVirtMachineWithAavmfAlways() {
+        BootRequest request = BootRequest.ofImage(Path.of("/images/arm.qcow2")).withArch(Architecture.ARM64);
+        assertThat(request.bootsUefi()).isTrue();
+
+        var argv = QemuBoot.qemuArgs(Path.of("/usr/bin/qemu-system-aarch64"), request, Path.of("/tmp/c.log"),
+                Path.of("/tmp/vars.fd"), "qcow2");
+
+        assertThat(argv).containsSubsequence("/usr/bin/qemu-system-aarch64", "-accel", "tcg", "-M", "virt", "-cpu",
+                "cortex-a57")
+                .contains("if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/AAVMF/AAVMF_CODE.fd")
+                .contains("if=pflash,format=raw,unit=1,file=/tmp/vars.fd")
+                .contains("file=/images/arm.qcow2,format=qcow2,if=virtio,snapshot=on");
+    }
+
+    @Test
+    void amd64KeepsBiosUnlessUefiIsAsked() {
+        BootRequest bios = BootRequest.ofImage(Path.of("/i.qcow2")).withArch(Architecture.AMD64);
+        assertThat(bios.bootsUefi()).isFalse();
+        var argv = QemuBoot.qemuArgs(Path.of("/usr/bin/qemu-system-x86_64"), bios, Path.of("/tmp/c.log"), null, "qcow2");
+        assertThat(argv).doesNotContain("-M").noneMatch(a -> a.contains("pflash"));
+
+        BootRequest uefi = bios.withUefi(true);
+        var uefiArgv = QemuBoot.qemuArgs(Path.of("/usr/bin/qemu-system-x86_64"), uefi, Path.of("/tmp/c.log"),
+                Path.of("/tmp/v.fd"), "qcow2");
+        assertThat(uefiArgv).contains("if=pflash,format=raw,unit=0,readonly=on,file=" + QemuBoot.OVMF_CODE);
+    }
+
+    @Test
+    void theDefaultIsThisHostsArchitectureAndWithersKeepIt() {
+        assertThat(BootRequest.ofImage(Path.of("/i")).arch()).isEqualTo(Architecture.host());
+        BootRequest arm = BootRequest.ofImage(Path.of("/i")).withArch(Architecture.ARM64);
+        assertThat(arm.withTimeout(java.time.Duration.ofSeconds(5)).withMemoryMiB(512).withExpect("x").arch())
+                .isEqualTo(Architecture.ARM64);
+    }
+
+    @Test
+    void bootWithAnUnknownArchitectureSaysWhichAreKnown(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path image = java.nio.file.Files.writeString(dir.resolve("i.raw"), "x");
+        BootCommandIT.Run run = BootCommandIT.jdib("boot", "-a", "sparc", image.toString());
+        assertThat(run.exit()).isNotZero();
+        assertThat(run.err()).contains("unknown architecture 'sparc' for -a").contains("arm64 (aarch64)");
+    }
+}

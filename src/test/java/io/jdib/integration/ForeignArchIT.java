@@ -1,0 +1,141 @@
+package io.jdib.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jdib.check.BootRequest;
+import io.jdib.check.BootResult;
+import io.jdib.check.QemuBoot;
+import io.jdib.event.EventSink;
+import io.jdib.sys.Architecture;
+import io.jdib.testing.HostState;
+import io.jdib.testing.JdibProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * arm64 cross-built on this amd64 host (chroot through qemu-user and binfmt_misc) and booted once
+ * under qemu-system-aarch64 with TCG; the binfmt_misc registration is undone on success and after a
+ * SIGKILL; an unknown architecture fails before anything starts.
+ */
+@Tag("integration")
+class ForeignArchIT {
+    private static final Path BINFMT = Path.of("/proc/sys/fs/binfmt_misc");
+
+    @TempDir
+    static Path dir;
+
+    private static JdibProcess.Result arm64;
+    private static boolean binfmtMountedBefore;
+
+    private static Map<String, String> env(String workName) {
+        return Map.of("JDIB_WORK_DIR", dir.resolve(workName).toString());
+    }
+
+    private static Path out(String name) {
+        return dir.resolve("out").resolve(name);
+    }
+
+    /** Entries jdib registered (jdib-ARCH-PID), whoever registered them. */
+    private static List<String> jdibEntries(String pidSuffix) throws IOException {
+        if (!Files.isDirectory(BINFMT)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(BINFMT)) {
+            return list.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("jdib-") && (pidSuffix == null || n.endsWith("-" + pidSuffix))).toList();
+        }
+    }
+
+    @BeforeAll
+    @Timeout(value = 60, unit = TimeUnit.MINUTES)
+    static void buildArm64() {
+        binfmtMountedBefore = Files.exists(BINFMT.resolve("register"));
+        long start = System.nanoTime();
+        arm64 = JdibProcess.run(Duration.ofMinutes(60), env("work"), "disk-image-create", "-a", "aarch64", "-o",
+                out("arm64").toString(), "debian-minimal", "vm");
+        System.out.printf("arm64 debian-minimal vm: built in %.0f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    @Test
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void arm64BuildsWithGrubEfiOnGptAndLeavesNothingRegistered() throws Exception {
+        assertThat(arm64.exitCode()).as(arm64.output()).isZero();
+        assertThat(arm64.output()).contains(", arm64").contains("block-device-efi")
+                .containsPattern("bootstrapping Debian \\w+ \\(arm64\\)|using cached Debian \\w+ bootstrap \\S+-arm64-")
+                .contains("installing GRUB for UEFI (arm64-efi)").contains("BOOTAA64.EFI")
+                .doesNotContain("installing GRUB for BIOS");
+        assertThat(arm64.output()).containsAnyOf("registered /usr/bin/qemu-aarch64-static",
+                "through the host's binfmt_misc entry");
+        assertThat(jdibEntries(null)).as("binfmt_misc entries left").noneMatch(n -> n.startsWith("jdib-aarch64-")
+                && arm64.output().contains("entry " + n));
+        if (!binfmtMountedBefore) {
+            assertThat(HostState.run("findmnt", "-n", "-o", "TARGET", BINFMT.toString()).strip()).isEmpty();
+        }
+        assertThat(HostState.mountsUnder(dir)).isEmpty();
+        assertThat(HostState.loopsUnder(dir)).isEmpty();
+        assertThat(HostState.buildDirs(dir.resolve("work"))).isEmpty();
+        assertThat(HostState.run("sgdisk", "--print", out("arm64.qcow2").toString())).isNotNull();
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.MINUTES)
+    void arm64BootsToLoginUnderTcg() throws Exception {
+        assertThat(arm64.exitCode()).as(arm64.output()).isZero();
+        Path console = dir.resolve("arm64.console");
+        BootResult booted = new QemuBoot(EventSink.NONE).boot(BootRequest.ofImage(out("arm64.qcow2"))
+                .withArch(Architecture.ARM64).withTimeout(Duration.ofMinutes(25)).withConsoleLog(console));
+        assertThat(booted.matched()).as(String.join("\n", booted.lastLines())).isTrue();
+        System.out.printf("arm64 qcow2 %d bytes, login after %.1f s%n", Files.size(out("arm64.qcow2")),
+                booted.seconds());
+        String text = Files.readString(console, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(text).contains("console=ttyAMA0").contains("root=LABEL=cloudimg-rootfs");
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aKilledForeignBuildsRegistrationIsUndoneByCleanup() throws Exception {
+        JdibProcess p = JdibProcess.start(env("killed"), "disk-image-create", "-a", "arm64", "-o",
+                out("killed").toString(), "debian-minimal");
+        p.awaitLine(l -> l.startsWith("registered ") || l.contains("through the host's binfmt_misc entry"),
+                Duration.ofMinutes(3));
+        boolean ours = p.output().contains("registered ");
+        p.signal("KILL");
+        p.waitFor(Duration.ofMinutes(1));
+        Assumptions.assumeTrue(ours, "the host has its own qemu-aarch64 registration; nothing of jdib's to undo");
+        String pid = Long.toString(p.pid());
+        assertThat(jdibEntries(pid)).as("left by the killed build").hasSize(1);
+
+        JdibProcess.Result cleanup = JdibProcess.run(Duration.ofMinutes(2), env("killed"), "cleanup");
+
+        assertThat(cleanup.exitCode()).as(cleanup.output()).isZero();
+        assertThat(jdibEntries(pid)).isEmpty();
+        assertThat(HostState.mountsUnder(dir)).isEmpty();
+        assertThat(HostState.buildDirs(dir.resolve("killed"))).isEmpty();
+        assertThat(HostState.processes(dir.resolve("killed").toString())).isEmpty();
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void anUnknownArchitectureFailsInOneLineBeforeAnythingStarts() {
+        JdibProcess.Result r = JdibProcess.run(Duration.ofMinutes(2), env("sparc"), "disk-image-create", "-a",
+                "sparc", "-o", out("sparc").toString(), "debian-minimal");
+
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.output().lines().filter(l -> l.startsWith("error: ")).toList()).singleElement().asString()
+                .startsWith("error: unknown architecture 'sparc' for -a; jdib builds: amd64 (x86_64)");
+        assertThat(r.output()).doesNotContain("==> ").doesNotContain("arch-test");
+        assertThat(HostState.buildDirs(dir.resolve("sparc"))).isEmpty();
+    }
+}
