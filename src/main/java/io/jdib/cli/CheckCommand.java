@@ -4,16 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jdib.build.BuildDir;
 import io.jdib.check.CheckReport;
+import io.jdib.check.Guide;
 import io.jdib.check.ImageCheck;
+import io.jdib.check.Profile;
 import io.jdib.check.RuleResult;
 import io.jdib.check.RuleResult.Evidence;
 import io.jdib.sys.UserError;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +40,11 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the report as JSON instead of a table.")
     boolean json;
+
+    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "openstack",
+            description = "Whose requirements decide the exit code: openstack (default), egi, opennebula or generic."
+                    + " A failed rule the profile calls advice is printed but does not fail the check.")
+    String profileName;
 
     @Option(names = "--work-dir", paramLabel = "DIR",
             description = "Where the scratch directory goes (default: $JDIB_WORK_DIR or /var/tmp/jdib).")
@@ -70,6 +75,14 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path root = workDir != null ? workDir
                 : Path.of(System.getenv().getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
+        Profile profile;
+        try {
+            profile = Profile.parse(profileName);
+        } catch (UserError e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
         CheckReport report;
         try {
             // Named like a build directory so that `jdib cleanup` undoes it after a SIGKILL.
@@ -78,7 +91,7 @@ final class CheckCommand implements Callable<Integer> {
                     err.println("  " + line);
                     err.flush();
                 }
-            }).check(image);
+            }).check(image).withProfile(profile);
         } catch (UserError e) {
             if (trace) {
                 e.printStackTrace(err);
@@ -91,7 +104,7 @@ final class CheckCommand implements Callable<Integer> {
             report = withBootChecks(report, root, err);
         }
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(report)));
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report.toJson()));
         } else {
             printTable(out, report);
         }
@@ -119,45 +132,17 @@ final class CheckCommand implements Callable<Integer> {
             ledger.undoAll();
             io.jdib.sys.Exec.capture(io.jdib.sys.Exec.Command.of("rm", "-rf", "--one-file-system", scratch.toString()));
         }
-        return new CheckReport(report.image(), report.format(), results,
+        return new CheckReport(report.image(), report.format(), report.profile(), results,
                 report.seconds() + (System.nanoTime() - start) / 1e9);
-    }
-
-    private static Map<String, Object> toJson(CheckReport report) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("image", report.image().toString());
-        doc.put("format", report.format());
-        doc.put("passed", report.passed());
-        doc.put("seconds", Math.round(report.seconds() * 10) / 10.0);
-        List<Map<String, Object>> rules = new ArrayList<>();
-        for (RuleResult r : report.results()) {
-            Map<String, Object> rule = new LinkedHashMap<>();
-            rule.put("id", r.id());
-            rule.put("title", r.title());
-            rule.put("result", r.outcome().name().toLowerCase().replace('_', '-'));
-            rule.put("required", r.required());
-            List<Map<String, Object>> evidence = new ArrayList<>();
-            for (Evidence e : r.evidence()) {
-                Map<String, Object> item = new LinkedHashMap<>();
-                item.put("file", e.file());
-                if (e.line() > 0) {
-                    item.put("line", e.line());
-                }
-                item.put("text", e.text());
-                evidence.add(item);
-            }
-            rule.put("evidence", evidence);
-            rules.add(rule);
-        }
-        doc.put("rules", rules);
-        doc.put("failed", report.failed());
-        return doc;
     }
 
     private static void printTable(PrintWriter out, CheckReport report) {
         int width = Math.max("RULE".length(), report.results().stream().mapToInt(r -> r.id().length()).max().orElse(4));
-        String format = "%-" + width + "s  %-6s  %s%n";
-        out.printf(format, "RULE", "RESULT", "EVIDENCE");
+        int guideWidth = Math.max("GUIDES".length(), report.results().stream().mapToInt(r -> guides(r).length())
+                .max().orElse(6));
+        String format = "%-" + width + "s  %-8s  %-6s  %-" + guideWidth + "s  %s%n";
+        out.printf("profile: %s (%s)%n", report.profile().id(), report.profile().summary());
+        out.printf(format, "RULE", "SEVERITY", "RESULT", "GUIDES", "EVIDENCE");
         for (RuleResult r : report.results()) {
             String result = switch (r.outcome()) {
                 case PASS -> "pass";
@@ -165,12 +150,23 @@ final class CheckCommand implements Callable<Integer> {
                 case NOT_APPLICABLE -> "n/a";
             };
             List<Evidence> evidence = r.evidence();
-            out.printf(format, r.id(), result, evidence.isEmpty() ? "" : evidence.get(0).render());
+            out.printf(format, r.id(), r.severity().label(), result, guides(r),
+                    evidence.isEmpty() ? "" : evidence.get(0).render());
             for (int i = 1; i < evidence.size(); i++) {
-                out.printf(format, "", "", evidence.get(i).render());
+                out.printf(format, "", "", "", "", evidence.get(i).render());
             }
         }
-        out.printf("%n%s: %s (%.1f s)%n", report.image(), report.passed() ? "cloud-ready"
-                : "not cloud-ready; failed: " + String.join(", ", report.failed()), report.seconds());
+        out.println();
+        if (!report.warnings().isEmpty()) {
+            out.printf("advice (not required by %s): %s%n", report.profile().id(),
+                    String.join(", ", report.warnings()));
+        }
+        out.printf("%s: %s under %s (%.1f s)%n", report.image(), report.passed() ? "cloud-ready"
+                : "not cloud-ready; failed: " + String.join(", ", report.failed()), report.profile().id(),
+                report.seconds());
+    }
+
+    private static String guides(RuleResult r) {
+        return r.guides().stream().map(Guide::id).collect(java.util.stream.Collectors.joining(","));
     }
 }

@@ -266,8 +266,12 @@ class StaticChecksTest {
         CheckReport bad = new CheckReport(Path.of("bad.raw"), "raw", bad(), 1);
         assertThat(good.passed()).isTrue();
         assertThat(bad.passed()).isFalse();
-        assertThat(bad.failed()).contains("no-swap", "cloud-init-installed", "serial-console")
-                .doesNotContain("ssh-password-auth-off-missing");
+        // Under the default profile (openstack) swap, format and size are advice: they warn, never fail.
+        assertThat(bad.profile()).isEqualTo(Profile.OPENSTACK);
+        assertThat(bad.failed()).contains("root-filesystem", "cloud-init-installed", "serial-console")
+                .doesNotContain("no-swap", "compressed-image", "trimmed");
+        assertThat(bad.warnings()).containsExactlyInAnyOrder("no-swap", "compressed-image", "trimmed");
+        assertThat(StaticChecks.RULES).containsAll(bad.failed()).containsAll(bad.warnings());
     }
 
     @Test

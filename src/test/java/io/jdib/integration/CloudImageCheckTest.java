@@ -139,7 +139,9 @@ class CloudImageCheckTest {
         JdibProcess.Result table = JdibProcess.run(CHECK, env(), "check", minimal.toString());
         assertThat(table.exitCode()).isEqualTo(1);
         assertThat(table.output()).contains("RULE").contains("RESULT").contains("EVIDENCE")
-                .containsPattern("cloud-init-installed\\s+FAIL\\s+/var/lib/dpkg/status: cloud-init is not installed")
+                .contains("profile: openstack")
+                .containsPattern("cloud-init-installed\\s+required\\s+FAIL\\s+openstack,egi,opennebula\\s+"
+                        + "/var/lib/dpkg/status: cloud-init is not installed")
                 .contains("not cloud-ready; failed: growroot");
 
         JdibProcess.Result missing = JdibProcess.run(CHECK, env(), "check", dir.resolve("nope.qcow2").toString());
