@@ -58,6 +58,7 @@ public final class ImageCheck {
         if (!Files.isRegularFile(image)) {
             throw new UserError("no image at " + image + "; give the path of a qcow2, raw, vhd or vmdk file");
         }
+        DiskImage.probe(image); // a file that is not a disk image fails here, before anything is attached
         Path scratch = createScratch();
         Ledger ledger = Ledger.create(scratch, events);
         Thread hook = new Thread(() -> teardown(ledger, scratch), "jdib-check-cleanup");

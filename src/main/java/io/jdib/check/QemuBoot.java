@@ -247,22 +247,12 @@ public final class QemuBoot {
         }
     }
 
-    /** What qemu-img says the image is, so QEMU never guesses (guessing raw is unsafe and warned about). */
+    /**
+     * What qemu-img says the image is, so QEMU never guesses (guessing raw is unsafe and warned about);
+     * a file that is not a disk image is refused here, before QEMU starts.
+     */
     static String imageFormat(Path image) {
-        Exec.Result result = Exec.capture(Exec.Command.of(Tools.require("qemu-img").toString(), "info",
-                "--output=json", image.toString()));
-        if (!result.ok()) {
-            throw new BootError("qemu-img cannot read " + image + ": " + String.join(" | ", result.tail()));
-        }
-        try {
-            JsonNode format = JSON.readTree(result.stdout()).get("format");
-            if (format == null) {
-                throw new BootError("qemu-img info did not report a format for " + image);
-            }
-            return format.asText();
-        } catch (IOException e) {
-            throw new BootError("cannot parse qemu-img info for " + image + ": " + e.getMessage(), e);
-        }
+        return DiskImage.probe(image).format();
     }
 
     /** QEMU's option syntax: a comma in a value is written twice. */

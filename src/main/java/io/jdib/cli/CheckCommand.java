@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jdib.build.BuildDir;
 import io.jdib.check.CheckReport;
+import io.jdib.check.Datasource;
 import io.jdib.check.Guide;
 import io.jdib.check.ImageCheck;
 import io.jdib.check.Profile;
@@ -58,6 +59,11 @@ final class CheckCommand implements Callable<Integer> {
             + " serial log.")
     boolean boot;
 
+    @Option(names = "--datasource", paramLabel = "NAME", defaultValue = "nocloud",
+            description = "With --boot: how the guest gets its key, hostname and user data: nocloud (default),"
+                    + " configdrive, openstack-metadata, ec2-metadata, opennebula, or all (one boot each).")
+    String datasourceName;
+
     @Option(names = "--uefi", description = "With --boot: boot with UEFI (OVMF) instead of BIOS.")
     boolean uefi;
 
@@ -76,8 +82,10 @@ final class CheckCommand implements Callable<Integer> {
         Path root = workDir != null ? workDir
                 : Path.of(System.getenv().getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
         Profile profile;
+        List<Datasource> datasources;
         try {
             profile = Profile.parse(profileName);
+            datasources = Datasource.parse(datasourceName);
         } catch (UserError e) {
             err.println("error: " + e.getMessage());
             err.flush();
