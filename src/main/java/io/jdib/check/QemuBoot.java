@@ -98,9 +98,12 @@ public final class QemuBoot {
                 "-monitor", "none",
                 "-chardev", "file,id=console,path=" + escape(console.toString()),
                 "-serial", "chardev:console",
-                "-no-reboot",
-                "-nic", "user,model=virtio-net-pci" + (request.sshForwardPort() > 0
-                        ? ",hostfwd=tcp:127.0.0.1:" + request.sshForwardPort() + "-:22" : "")));
+                "-no-reboot"));
+        // Extra arguments that bring their own network card replace the default one.
+        if (!request.extraQemuArgs().contains("-nic")) {
+            argv.addAll(List.of("-nic", "user,model=virtio-net-pci" + (request.sshForwardPort() > 0
+                    ? ",hostfwd=tcp:127.0.0.1:" + request.sshForwardPort() + "-:22" : "")));
+        }
         if (request.uefi()) {
             argv.addAll(List.of(
                     "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + escape(OVMF_CODE.toString()),

@@ -3,6 +3,7 @@ package io.jdib.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jdib.build.BuildDir;
+import io.jdib.check.BootCheck;
 import io.jdib.check.CheckReport;
 import io.jdib.check.Datasource;
 import io.jdib.check.Guide;
@@ -54,9 +55,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "-x", description = "Trace: show progress and stack traces.")
     boolean trace;
 
-    @Option(names = "--boot", description = "Also boot a copy on a larger disk under QEMU with a NoCloud seed, log in"
-            + " over ssh with a key jdib just made, and check hostname, user-data, growroot, fresh host keys and the"
-            + " serial log.")
+    @Option(names = "--boot", description = "Also boot a copy on a larger disk under QEMU, hand it a hostname, an ssh"
+            + " key jdib just made and user data the way --datasource says, log in over ssh, and check the data"
+            + " source, hostname, user-data, growroot, fresh host keys and the serial log.")
     boolean boot;
 
     @Option(names = "--datasource", paramLabel = "NAME", defaultValue = "nocloud",
@@ -108,19 +109,38 @@ final class CheckCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        List<BootCheck.Run> runs = new ArrayList<>();
         if (boot) {
-            report = withBootChecks(report, root, err);
+            report = withBootChecks(report, root, err, datasources, runs);
         }
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report.toJson()));
+            java.util.Map<String, Object> doc = report.toJson();
+            if (boot) {
+                List<Object> boots = new ArrayList<>();
+                for (BootCheck.Run run : runs) {
+                    java.util.Map<String, Object> b = new java.util.LinkedHashMap<>();
+                    b.put("datasource", run.datasource().id());
+                    b.put("passed", run.passed());
+                    b.put("login_seconds", Math.round(run.loginSeconds() * 10) / 10.0);
+                    b.put("seconds", Math.round(run.seconds() * 10) / 10.0);
+                    b.put("metadata_requests", BootCheck.summarize(run.requests()));
+                    boots.add(b);
+                }
+                doc.put("boots", boots);
+            }
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
         } else {
             printTable(out, report);
+            if (boot) {
+                printBootTable(out, runs);
+            }
         }
         out.flush();
         return report.passed() ? 0 : 1;
     }
 
-    private CheckReport withBootChecks(CheckReport report, Path root, PrintWriter err) {
+    private CheckReport withBootChecks(CheckReport report, Path root, PrintWriter err, List<Datasource> datasources,
+            List<BootCheck.Run> runs) {
         long start = System.nanoTime();
         Path scratch = root.resolve(BuildDir.PREFIX + "check-boot-" + ProcessHandle.current().pid() + "-" + start);
         io.jdib.sys.Ledger ledger = io.jdib.sys.Ledger.create(scratch, line -> { });
@@ -134,14 +154,44 @@ final class CheckCommand implements Callable<Integer> {
         };
         List<RuleResult> results = new ArrayList<>(report.results());
         try {
-            results.addAll(new io.jdib.check.BootCheck(scratch, ledger, progress)
-                    .check(image, uefi, java.time.Duration.ofSeconds(bootTimeout), consoleLog));
+            BootCheck boot = new BootCheck(scratch, ledger, progress);
+            for (Datasource datasource : datasources) {
+                err.println("boot check with " + datasource.id() + ": " + datasource.how());
+                err.flush();
+                Path log = consoleLog == null ? null : datasources.size() == 1 ? consoleLog
+                        : consoleLog.resolveSibling(consoleLog.getFileName() + "." + datasource.id());
+                BootCheck.Run run = boot.check(image, datasource, uefi, java.time.Duration.ofSeconds(bootTimeout), log);
+                runs.add(run);
+                results.addAll(run.results());
+            }
         } finally {
             ledger.undoAll();
             io.jdib.sys.Exec.capture(io.jdib.sys.Exec.Command.of("rm", "-rf", "--one-file-system", scratch.toString()));
         }
         return new CheckReport(report.image(), report.format(), report.profile(), results,
                 report.seconds() + (System.nanoTime() - start) / 1e9);
+    }
+
+    /** One row per data source: its boot time, each boot rule, and how many metadata requests the guest made. */
+    private static void printBootTable(PrintWriter out, List<BootCheck.Run> runs) {
+        List<String> columns = new ArrayList<>(BootCheck.RULES);
+        StringBuilder header = new StringBuilder(String.format("%-18s  %7s  %7s", "DATASOURCE", "LOGIN", "TOTAL"));
+        for (String c : columns) {
+            header.append("  ").append(c.substring("boot-".length()));
+        }
+        out.println();
+        out.println(header.append("  METADATA REQUESTS"));
+        for (BootCheck.Run run : runs) {
+            StringBuilder row = new StringBuilder(String.format("%-18s  %6.0fs  %6.0fs", run.datasource().id(),
+                    run.loginSeconds(), run.seconds()));
+            for (String c : columns) {
+                String result = run.results().stream().filter(r -> r.id().equals(c + ":" + run.datasource().id()))
+                        .map(r -> r.outcome() == RuleResult.Outcome.PASS ? "pass" : "FAIL").findFirst().orElse("-");
+                row.append("  ").append(String.format("%-" + (c.length() - "boot-".length()) + "s", result));
+            }
+            row.append("  ").append(run.requests().isEmpty() ? "-" : run.requests().size() + "");
+            out.println(row);
+        }
     }
 
     private static void printTable(PrintWriter out, CheckReport report) {
