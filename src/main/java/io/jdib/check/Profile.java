@@ -38,6 +38,7 @@ public enum Profile {
             rule("dhcp-all-interfaces", List.of(Guide.OPENSTACK), EnumSet.of(OPENNEBULA, GENERIC)),
             rule("sshd-enabled", List.of(Guide.OPENSTACK, Guide.EGI, Guide.OPENNEBULA), NONE),
             rule("no-ssh-host-keys", List.of(Guide.EGI), NONE),
+            rule("no-virtual-consoles", List.of(Guide.EGI), EnumSet.allOf(Profile.class)),
             rule("no-firewall", List.of(Guide.OPENSTACK), EnumSet.of(EGI, OPENNEBULA, GENERIC)),
             rule("cloud-init-installed", List.of(Guide.OPENSTACK, Guide.EGI, Guide.OPENNEBULA), NONE),
             rule("ssh-password-auth-off", List.of(Guide.EGI), NONE),

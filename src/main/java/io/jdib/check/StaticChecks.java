@@ -22,7 +22,7 @@ public final class StaticChecks {
     public static final List<String> RULES = List.of(
             "root-filesystem", "no-swap", "growroot",                         // 1
             "no-persistent-net-rules", "no-hwaddr", "dhcp-all-interfaces",    // 2
-            "sshd-enabled", "no-ssh-host-keys",                               // 3
+            "sshd-enabled", "no-ssh-host-keys", "no-virtual-consoles",        // 3
             "no-firewall",                                                    // 4
             "cloud-init-installed", "ssh-password-auth-off", "root-locked", "default-user", // 5
             "cloud-init-services",                                            // 6
@@ -50,7 +50,7 @@ public final class StaticChecks {
     public static List<RuleResult> run(ImageTree tree, DiskFacts disk) {
         StaticChecks c = new StaticChecks(tree, disk);
         return List.of(c.rootFilesystem(), c.noSwap(), c.growroot(), c.noPersistentNetRules(), c.noHwaddr(),
-                c.dhcpAllInterfaces(), c.sshdEnabled(), c.noSshHostKeys(), c.noFirewall(), c.cloudInitInstalled(),
+                c.dhcpAllInterfaces(), c.sshdEnabled(), c.noSshHostKeys(), c.noVirtualConsoles(), c.noFirewall(), c.cloudInitInstalled(),
                 c.sshPasswordAuthOff(), c.rootLocked(), c.defaultUser(), c.cloudInitServices(), c.serialConsole(),
                 c.compressedImage(), c.trimmed(), c.datasourceList());
     }
@@ -412,6 +412,37 @@ public final class StaticChecks {
         }
         return fail(id, title, keys.stream().map(k -> Evidence.of(k, "host key shipped in the image: every instance"
                 + " would share it")).toList());
+    }
+
+    RuleResult noVirtualConsoles() {
+        String id = "no-virtual-consoles";
+        String title = "no login prompts on virtual consoles (an ssh-only image needs none)";
+        List<Evidence> bad = new ArrayList<>();
+        for (String wants : List.of("/etc/systemd/system/getty.target.wants", "/etc/systemd/system/multi-user.target.wants")) {
+            for (String unit : tree.list(wants, "getty@tty*.service")) {
+                bad.add(Evidence.of(unit, "a getty on " + unit.replaceAll(".*getty@(tty\\w+)\\.service$", "$1")
+                        + " is enabled"));
+            }
+        }
+        Setting autoVts = null;
+        List<String> logind = new ArrayList<>(List.of("/etc/systemd/logind.conf"));
+        logind.addAll(tree.list("/etc/systemd/logind.conf.d", "*.conf"));
+        for (String file : logind) {
+            Setting s = facts.shellAssignments(file).get("NAutoVTs");
+            if (s != null) {
+                autoVts = s;
+            }
+        }
+        if (autoVts == null || !autoVts.value().toString().equals("0")) {
+            bad.add(autoVts != null ? autoVts.evidence("NAutoVTs=" + autoVts.value() + ": logind starts gettys on"
+                    + " virtual consoles") : Evidence.of("/etc/systemd/logind.conf", "NAutoVTs not set: logind starts"
+                    + " up to 6 gettys on virtual consoles"));
+        }
+        if (!bad.isEmpty()) {
+            return fail(id, title, bad);
+        }
+        return pass(id, title, List.of(autoVts.evidence("NAutoVTs=0"), Evidence.of(
+                "/etc/systemd/system/getty.target.wants", "no getty@tty*.service enabled")));
     }
 
     // ---- 4: no firewall

@@ -175,6 +175,17 @@ class StaticChecksTest {
     }
 
     @Test
+    void noVirtualConsoles() {
+        assertEvidence(rule(good(), "no-virtual-consoles"), "/etc/systemd/logind.conf.d/50-ssh-only.conf", 2,
+                "NAutoVTs=0");
+        RuleResult bad = rule(bad(), "no-virtual-consoles");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(bad, "/etc/systemd/system/getty.target.wants/getty@tty1.service", 0, "a getty on tty1 is enabled");
+        assertEvidence(bad, "/etc/systemd/logind.conf", 0, "NAutoVTs not set");
+        assertThat(Profile.EGI.severity("no-virtual-consoles")).isEqualTo(Severity.ADVICE);
+    }
+
+    @Test
     void noFirewall() {
         assertThat(rule(good(), "no-firewall").outcome()).isEqualTo(Outcome.PASS);
         RuleResult bad = rule(bad(), "no-firewall");
@@ -270,7 +281,8 @@ class StaticChecksTest {
         assertThat(bad.profile()).isEqualTo(Profile.OPENSTACK);
         assertThat(bad.failed()).contains("root-filesystem", "cloud-init-installed", "serial-console")
                 .doesNotContain("no-swap", "compressed-image", "trimmed");
-        assertThat(bad.warnings()).containsExactlyInAnyOrder("no-swap", "compressed-image", "trimmed");
+        assertThat(bad.warnings()).containsExactlyInAnyOrder("no-swap", "no-virtual-consoles", "compressed-image",
+                "trimmed");
         assertThat(StaticChecks.RULES).containsAll(bad.failed()).containsAll(bad.warnings());
     }
 
