@@ -77,7 +77,7 @@ public final class ImageCheck {
             }
             Opened opened = open(raw.toAbsolutePath(), scratch, ledger);
             DiskFacts disk = new DiskFacts(format, opened.tableLabel, opened.volumes, opened.rootVolume, clusters,
-                    allocated, opened.usedBytes);
+                    allocated, opened.usedBytes, size(raw), opened.tableDiskBytes, opened.rootFsBytes);
             List<RuleResult> results = StaticChecks.run(new ImageTree(opened.root), disk);
             return new CheckReport(image, format, results, (System.nanoTime() - start) / 1e9);
         } finally {
@@ -108,7 +108,8 @@ public final class ImageCheck {
         }
     }
 
-    private record Opened(String tableLabel, List<Volume> volumes, String rootVolume, Path root, long usedBytes) {
+    private record Opened(String tableLabel, List<Volume> volumes, String rootVolume, Path root, long usedBytes,
+            long tableDiskBytes, long rootFsBytes) {
     }
 
     private Opened open(Path raw, Path scratch, Ledger ledger) {
@@ -116,6 +117,8 @@ public final class ImageCheck {
         Mounts mounts = new Mounts(ledger);
         long fileSize = size(raw);
         String tableLabel = null;
+        long tableDiskBytes = -1;
+        Map<String, Long> fsBytes = new HashMap<>();
         List<Volume> volumes = new ArrayList<>();
         Exec.Result sfdisk = Exec.capture(Exec.Command.of("sfdisk", "--json", raw.toString()));
         if (sfdisk.ok() && !sfdisk.stdout().isBlank()) {
@@ -123,6 +126,10 @@ public final class ImageCheck {
             tableLabel = table.path("label").asText();
             long sector = table.path("sectorsize").asLong(512);
             String diskId = table.path("id").asText("").toLowerCase(Locale.ROOT).replaceFirst("^0x", "");
+            if (table.has("lastlba")) {
+                // GPT: the last usable sector, then 32 sectors of backup entries and the backup header.
+                tableDiskBytes = (table.path("lastlba").asLong() + 34) * sector;
+            }
             for (JsonNode p : table.path("partitions")) {
                 String node = p.path("node").asText();
                 String number = node.replaceAll("^.*?(\\d+)$", "$1");
@@ -149,6 +156,7 @@ public final class ImageCheck {
             Volume p = new Volume(v.name(), v.offset(), v.size(), v.partType(), id.getOrDefault("TYPE", ""),
                     id.getOrDefault("LABEL", ""), id.getOrDefault("UUID", "").toLowerCase(Locale.ROOT), v.partUuid(), "");
             probed.add(p);
+            fsBytes.put(p.name(), filesystemBytes(loop.device(), p.fsType()));
             if (MOUNTABLE.contains(p.fsType())) {
                 Path point = scratch.resolve("fs").resolve(p.name());
                 mkdirs(point);
@@ -204,7 +212,39 @@ public final class ImageCheck {
                 used += usedBytes(mounted.get(v.name()));
             }
         }
-        return new Opened(tableLabel, result, root.name(), rootPath, used);
+        return new Opened(tableLabel, result, root.name(), rootPath, used, tableDiskBytes,
+                fsBytes.getOrDefault(root.name(), -1L));
+    }
+
+    /** A filesystem's own size (its block count times block size), or -1 for a type read here as unknown. */
+    private static long filesystemBytes(String device, String fsType) {
+        if (fsType.startsWith("ext")) {
+            Exec.Result r = Exec.capture(Exec.Command.of("dumpe2fs", "-h", device));
+            long blocks = field(r.stdout(), "Block count:");
+            long size = field(r.stdout(), "Block size:");
+            return blocks > 0 && size > 0 ? blocks * size : -1;
+        }
+        if (fsType.equals("xfs")) {
+            Exec.Result r = Exec.capture(Exec.Command.of("xfs_db", "-r", "-c", "sb 0", "-c", "p dblocks blocksize",
+                    device));
+            long blocks = field(r.stdout(), "dblocks =");
+            long size = field(r.stdout(), "blocksize =");
+            return blocks > 0 && size > 0 ? blocks * size : -1;
+        }
+        return -1;
+    }
+
+    private static long field(String text, String key) {
+        for (String line : text.split("\n")) {
+            if (line.strip().startsWith(key)) {
+                try {
+                    return Long.parseLong(line.strip().substring(key.length()).strip());
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
     }
 
     /** Whether an fstab device spec names this volume. */

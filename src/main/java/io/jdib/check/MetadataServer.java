@@ -187,7 +187,7 @@ public final class MetadataServer implements AutoCloseable {
     private String identityDocument() {
         return "{\"instanceId\": \"i-" + instance.id() + "\", \"region\": \"jdib-1\", \"availabilityZone\": \"nova\","
                 + " \"accountId\": \"000000000000\", \"imageId\": \"ami-00000001\", \"instanceType\": \"m1.small\","
-                + " \"architecture\": \"x86_64\", \"privateIp\": \"169.254.0.15\"}";
+                + " \"architecture\": \"x86_64\", \"privateIp\": \"169.254.2.15\"}";
     }
 
     private static Map<String, Object> ec2MetaData(Instance instance) {
@@ -198,7 +198,7 @@ public final class MetadataServer implements AutoCloseable {
         md.put("instance-id", "i-" + instance.id());
         md.put("instance-type", "m1.small");
         md.put("local-hostname", instance.hostname());
-        md.put("local-ipv4", "169.254.0.15");
+        md.put("local-ipv4", "169.254.2.15");
         md.put("mac", instance.mac());
         md.put("placement", Map.of("availability-zone", "nova", "region", "jdib-1"));
         md.put("public-hostname", instance.hostname());

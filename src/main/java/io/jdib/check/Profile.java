@@ -31,6 +31,7 @@ public enum Profile {
     private static final Set<Profile> NONE = Set.of();
     private static final Map<String, Rule> RULES = table(
             rule("root-filesystem", List.of(Guide.OPENSTACK, Guide.EGI), NONE),
+            rule("root-fills-partition", List.of(Guide.OPENSTACK, Guide.EGI), NONE),
             rule("no-swap", List.of(Guide.EGI), EnumSet.of(OPENSTACK, OPENNEBULA, GENERIC)),
             rule("growroot", List.of(Guide.OPENSTACK, Guide.EGI), NONE),
             rule("no-persistent-net-rules", List.of(Guide.OPENSTACK), EnumSet.of(OPENNEBULA)),

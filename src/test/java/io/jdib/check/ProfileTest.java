@@ -29,13 +29,13 @@ class ProfileTest {
 
     private static final DiskFacts GOOD_QCOW2 = new DiskFacts("qcow2", "dos",
             List.of(new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/")),
-            "p1", new DiskFacts.Qcow2Clusters(32768, 1000, 990), 900 * MIB, 880 * MIB);
+            "p1", new DiskFacts.Qcow2Clusters(32768, 1000, 990), 900 * MIB, 880 * MIB, 2049 * MIB, -1, 2048 * MIB);
     private static final DiskFacts GOOD_RAW = new DiskFacts("raw", "dos", GOOD_QCOW2.volumes(), "p1", null,
-            900 * MIB, 880 * MIB);
+            900 * MIB, 880 * MIB, 2049 * MIB, -1, 2048 * MIB);
     private static final DiskFacts BAD_DISK = new DiskFacts("raw", "dos",
             List.of(new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/"),
                     new Volume("p2", 2049 * MIB, 512 * MIB, "82", "swap", "", "u2", "abcd-02", "")),
-            "p1", null, 2000 * MIB, 880 * MIB);
+            "p1", null, 2000 * MIB, 880 * MIB, 2400 * MIB, -1, 1024 * MIB);
 
     private static ImageTree tree(String name) {
         try {
