@@ -24,9 +24,11 @@ import java.util.UUID;
 
 /**
  * Proves an image cloud-ready by booting it as a cloud would: a copy-on-write overlay on a larger
- * disk, a NoCloud seed jdib makes (a hostname, an ssh key it just generated, a user-data script that
- * leaves a marker), and user-mode networking forwarding a local port to the guest's ssh. Then it
- * logs in with that key and checks what cloud-init should have done. The image is never written.
+ * disk, an {@link Instance} (a hostname, an ssh key it just generated, a user-data script that leaves
+ * a marker) handed over the way one {@link Datasource} does it (a NoCloud seed, a config drive, a
+ * metadata service at 169.254.169.254, an OpenNebula context CD), and user-mode networking forwarding
+ * a local port to the guest's ssh. Then it logs in with that key and checks what cloud-init should
+ * have done. The image is never written.
  */
 public final class BootCheck {
     /** Rule ids, in report order. */
@@ -60,11 +62,6 @@ public final class BootCheck {
         public boolean passed() {
             return results.stream().noneMatch(r -> r.outcome() != Outcome.PASS);
         }
-    }
-
-    /** Boots with the NoCloud seed; the rule ids carry {@code :nocloud}. */
-    public List<RuleResult> check(Path image, boolean uefi, Duration bootTimeout, Path consoleLog) {
-        return check(image, Datasource.NOCLOUD, uefi, bootTimeout, consoleLog).results();
     }
 
     /** Boots {@code image} once, handing the guest its instance data the way {@code datasource} does. */
