@@ -24,14 +24,18 @@ import java.util.UUID;
 
 /**
  * Proves an image cloud-ready by booting it as a cloud would: a copy-on-write overlay on a larger
- * disk, a NoCloud seed jdib makes (a hostname, an ssh key it just generated, a user-data script that
- * leaves a marker), and user-mode networking forwarding a local port to the guest's ssh. Then it
- * logs in with that key and checks what cloud-init should have done. The image is never written.
+ * disk, an {@link Instance} (a hostname, an ssh key it just generated, a user-data script that leaves
+ * a marker) handed over the way one {@link Datasource} does it (a NoCloud seed, a config drive, a
+ * metadata service at 169.254.169.254, an OpenNebula context CD), and user-mode networking forwarding
+ * a local port to the guest's ssh. Then it logs in with that key and checks what cloud-init should
+ * have done. The image is never written.
  */
 public final class BootCheck {
     /** Rule ids, in report order. */
-    public static final List<String> RULES = List.of("boot-login", "boot-ssh", "boot-hostname", "boot-user-data",
-            "boot-growroot", "boot-ssh-host-keys", "boot-serial-log");
+    public static final List<String> RULES = List.of("boot-login", "boot-ssh", "boot-datasource", "boot-hostname",
+            "boot-user-data", "boot-growroot", "boot-ssh-host-keys", "boot-serial-log");
+    /** Added for the metadata-service data sources: what the guest asked 169.254.169.254 for. */
+    public static final String METADATA_RULE = "boot-metadata";
     private static final long GROW_BYTES = 2L << 30;
     private static final String USER = "jdibcheck";
     private static final Duration SSH_WAIT = Duration.ofMinutes(4);
@@ -47,44 +51,111 @@ public final class BootCheck {
         this.events = events;
     }
 
-    public List<RuleResult> check(Path image, boolean uefi, Duration bootTimeout, Path consoleLog) {
-        return check(image, uefi, null, bootTimeout, consoleLog);
+    /** One boot with one data source: its rules, how long it took, and what the guest asked the metadata service. */
+    public record Run(Datasource datasource, List<RuleResult> results, double loginSeconds, double seconds,
+            List<MetadataServer.Request> requests) {
+        public Run {
+            results = List.copyOf(results);
+            requests = List.copyOf(requests);
+        }
+
+        public boolean passed() {
+            return results.stream().noneMatch(r -> r.outcome() != Outcome.PASS);
+        }
     }
 
-    /** As {@link #check(Path, boolean, Duration, Path)} for a guest of {@code arch} (null: this host's). */
-    public List<RuleResult> check(Path image, boolean uefi, io.jdib.sys.Architecture arch, Duration bootTimeout,
-            Path consoleLog) {
-        for (String tool : List.of("ssh", "ssh-keygen", "ssh-keyscan", "mkfs.vfat", "mcopy", "qemu-img")) {
-            Tools.require(tool.startsWith("ssh") ? tool : tool);
+    /**
+     * Boots {@code image} once, handing the guest its instance data the way {@code datasource} does;
+     * {@code arch} picks the emulator and firmware (null: this host's).
+     */
+    public Run check(Path image, Datasource datasource, boolean uefi, io.jdib.sys.Architecture arch,
+            Duration bootTimeout, Path consoleLog) {
+        for (String tool : List.of("ssh", "ssh-keygen", "ssh-keyscan", "qemu-img")) {
+            Tools.require(tool);
         }
-        String id = UUID.randomUUID().toString().substring(0, 8);
+        long start = System.nanoTime();
+        String id = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         String hostname = "jdib-check-" + id;
         String marker = "jdib-check-marker-" + id;
         try {
-            Path key = scratch.resolve("id_ed25519");
+            Path dir = Files.createDirectories(scratch.resolve(datasource.id()));
+            Path key = dir.resolve("id_ed25519");
             Exec.check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "jdib-check", "-f", key.toString());
-            String publicKey = Files.readString(scratch.resolve("id_ed25519.pub")).strip();
-            Path seed = seed(hostname, marker, publicKey, id);
-            Image disk = overlay(image);
+            String publicKey = Files.readString(dir.resolve("id_ed25519.pub")).strip();
+            String mac = datasource == Datasource.OPENNEBULA ? OPENNEBULA_MAC : DEFAULT_MAC;
+            Instance instance = new Instance(id, hostname, publicKey, userData(publicKey, marker), mac);
+            Image disk = overlay(image, dir);
             int port = freePort();
-            BootRequest request = BootRequest.ofImage(disk.overlay()).withUefi(uefi).withArch(arch).withTimeout(bootTimeout)
-                    .withConsoleLog(consoleLog != null ? consoleLog : scratch.resolve("console.log")).withSshForwardPort(port)
-                    .withExtraQemuArgs(List.of("-drive", "file=" + seed + ",format=raw,if=virtio,readonly=on"));
-            Map<String, String> facts = new HashMap<>();
-            List<Evidence> sshEvidence = new ArrayList<>();
-            BootResult booted = new QemuBoot(events, ledger).boot(request,
-                    up -> facts.putAll(probe(port, key, sshEvidence)));
-            return rules(booted, facts, sshEvidence, hostname, marker, disk, port);
+            Provision provision = provision(datasource, instance, dir, port);
+            try {
+                BootRequest request = BootRequest.ofImage(disk.overlay()).withUefi(uefi).withArch(arch)
+                        .withTimeout(bootTimeout)
+                        .withConsoleLog(consoleLog != null ? consoleLog : dir.resolve("console.log"))
+                        .withExtraQemuArgs(provision.qemuArgs());
+                Map<String, String> facts = new HashMap<>();
+                List<Evidence> sshEvidence = new ArrayList<>();
+                BootResult booted = new QemuBoot(events, ledger).boot(request,
+                        up -> facts.putAll(probe(port, key, sshEvidence)));
+                List<MetadataServer.Request> requests = provision.server() == null ? List.of()
+                        : provision.server().requests();
+                List<RuleResult> results = rules(booted, facts, sshEvidence, hostname, marker, disk, datasource,
+                        requests);
+                return new Run(datasource, results, booted.matched() ? booted.seconds() : -1,
+                        (System.nanoTime() - start) / 1e9, requests);
+            } finally {
+                if (provision.server() != null) {
+                    provision.server().close();
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** A NoCloud seed: a small vfat filesystem labelled CIDATA holding meta-data and user-data. */
-    private Path seed(String hostname, String marker, String publicKey, String id) throws IOException {
-        Path metaData = Files.writeString(scratch.resolve("meta-data"),
-                "instance-id: jdib-check-" + id + "\nlocal-hostname: " + hostname + "\n");
-        Path userData = Files.writeString(scratch.resolve("user-data"), String.join("\n",
+    private static final String DEFAULT_MAC = "52:54:00:12:34:56";
+    /** OpenNebula derives a card's address from its MAC: 02:00 then the IPv4 bytes (10.0.2.15, QEMU's first lease). */
+    private static final String OPENNEBULA_MAC = "02:00:0a:00:02:0f";
+    private static final String METADATA_NET = "169.254.0.0/16";
+
+    /** What QEMU is given for one data source, and the metadata service when there is one. */
+    record Provision(List<String> qemuArgs, MetadataServer server) {
+    }
+
+    private Provision provision(Datasource datasource, Instance instance, Path dir, int sshPort) throws IOException {
+        String nic = "user,model=virtio-net-pci,mac=" + instance.mac() + ",hostfwd=tcp:127.0.0.1:" + sshPort + "-:22";
+        List<String> args = new ArrayList<>();
+        MetadataServer server = null;
+        switch (datasource) {
+            case NOCLOUD -> args.addAll(drive(noCloudSeed(instance, dir)));
+            case CONFIGDRIVE -> args.addAll(drive(configDrive(instance, dir)));
+            case OPENNEBULA -> args.addAll(drive(contextCd(instance, dir)));
+            case OPENSTACK_METADATA, EC2_METADATA -> {
+                Tools.require("socat");
+                server = MetadataServer.start(instance);
+                // QEMU only forwards to addresses inside the guest's network, so the network is link-local;
+                // each connection to 169.254.169.254:80 becomes a socat to the server on the host.
+                nic += ",net=" + METADATA_NET + ",guestfwd=tcp:169.254.169.254:80-cmd:socat - TCP:127.0.0.1:"
+                        + server.port();
+                if (datasource == Datasource.OPENSTACK_METADATA) {
+                    args.addAll(List.of("-smbios", "type=1,manufacturer=OpenStack Foundation,product=OpenStack Nova"));
+                } else {
+                    String uuid = "ec2" + instance.uuid().substring(3);
+                    args.addAll(List.of("-smbios", "type=1,manufacturer=Amazon EC2,product=t3.small,serial=" + uuid
+                            + ",uuid=" + uuid));
+                }
+            }
+            default -> throw new IllegalStateException(datasource.id());
+        }
+        args.addAll(0, List.of("-nic", nic));
+        return new Provision(args, server);
+    }
+
+    private static List<String> drive(Path file) {
+        return List.of("-drive", "file=" + QemuBoot.escape(file.toString()) + ",format=raw,if=virtio,readonly=on");
+    }
+
+    private static String userData(String publicKey, String marker) {
+        return String.join("\n",
                 "#cloud-config",
                 "users:",
                 "  - default",
@@ -95,8 +166,17 @@ public final class BootCheck {
                 "      - " + publicKey,
                 "runcmd:",
                 "  - [ sh, -c, 'echo " + marker + " > /var/tmp/jdib-check-marker' ]",
-                ""));
-        Path seed = scratch.resolve("seed.img");
+                "");
+    }
+
+    /** A NoCloud seed: a small vfat filesystem labelled CIDATA holding meta-data and user-data. */
+    private static Path noCloudSeed(Instance instance, Path dir) throws IOException {
+        Tools.require("mkfs.vfat");
+        Tools.require("mcopy");
+        Path metaData = Files.writeString(dir.resolve("meta-data"),
+                "instance-id: jdib-check-" + instance.id() + "\nlocal-hostname: " + instance.hostname() + "\n");
+        Path userData = Files.writeString(dir.resolve("user-data"), instance.userData());
+        Path seed = dir.resolve("seed.img");
         // mkfs.vfat -C makes the file; mtools fills it, since the host kernel may not mount vfat.
         Exec.check("mkfs.vfat", "-n", "CIDATA", "-C", seed.toString(), "2048");
         Exec.check(Exec.Command.of("mcopy", "-i", seed.toString(), metaData.toString(), userData.toString(), "::/")
@@ -104,10 +184,47 @@ public final class BootCheck {
         return seed;
     }
 
+    /** OpenStack's config drive: ISO 9660 labelled config-2 (xorriso writes it; no mount needed). */
+    private static Path configDrive(Instance instance, Path dir) throws IOException {
+        Path tree = dir.resolve("config-drive");
+        Path latest = Files.createDirectories(tree.resolve("openstack/latest"));
+        Files.writeString(latest.resolve("meta_data.json"), instance.openStackMetaData());
+        Files.writeString(latest.resolve("user_data"), instance.userData());
+        Files.writeString(latest.resolve("network_data.json"), instance.openStackNetworkData());
+        Files.writeString(latest.resolve("vendor_data.json"), "{}\n");
+        return iso(tree, "config-2", dir.resolve("config-drive.iso"));
+    }
+
+    /** OpenNebula's context CD: ISO 9660 labelled CONTEXT holding context.sh. */
+    private static Path contextCd(Instance instance, Path dir) throws IOException {
+        Path tree = Files.createDirectories(dir.resolve("context"));
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        String startScript = "#!/bin/sh\necho " + instance.hostname() + " > /var/tmp/jdib-check-start-script\n";
+        Files.writeString(tree.resolve("context.sh"), String.join("\n",
+                "# Context variables generated by jdib check --boot",
+                "DISK_ID='1'",
+                "ETH0_MAC='" + instance.mac() + "'",
+                "NETWORK='YES'",
+                "SET_HOSTNAME='" + instance.hostname() + "'",
+                "SSH_PUBLIC_KEY='" + instance.publicKey() + "'",
+                "START_SCRIPT_BASE64='" + b64.encodeToString(startScript.getBytes(StandardCharsets.UTF_8)) + "'",
+                "USER_DATA='" + b64.encodeToString(instance.userData().getBytes(StandardCharsets.UTF_8)) + "'",
+                "USERDATA_ENCODING='base64'",
+                ""));
+        return iso(tree, "CONTEXT", dir.resolve("context.iso"));
+    }
+
+    private static Path iso(Path tree, String label, Path iso) {
+        Tools.require("xorriso");
+        Exec.check("xorriso", "-as", "mkisofs", "-quiet", "-V", label, "-J", "-r", "-o", iso.toString(),
+                tree.toString());
+        return iso;
+    }
+
     /** The image as QEMU sees it, behind a qcow2 overlay 2 GiB larger, so growroot has room. */
     record Image(Path overlay, long originalBytes, long overlayBytes, String format) {}
 
-    private Image overlay(Path image) {
+    private Image overlay(Path image, Path dir) {
         JsonNode info;
         try {
             info = new ObjectMapper().readTree(Exec.check("qemu-img", "info", "--output=json", image.toString()));
@@ -116,7 +233,7 @@ public final class BootCheck {
         }
         String format = info.path("format").asText();
         long size = info.path("virtual-size").asLong();
-        Path overlay = scratch.resolve("overlay.qcow2");
+        Path overlay = dir.resolve("overlay.qcow2");
         Exec.check("qemu-img", "create", "-q", "-f", "qcow2", "-F", format, "-b",
                 image.toAbsolutePath().toString(), overlay.toString(), Long.toString(size + GROW_BYTES));
         return new Image(overlay, size, size + GROW_BYTES, format);
@@ -131,7 +248,9 @@ public final class BootCheck {
                 "echo rootsize=$(df -B1 --output=size / | tail -1)",
                 "echo rootdev=$(findmnt -n -o SOURCE /)",
                 "echo btime=$(awk '/^btime/ {print $2}' /proc/stat)",
-                "echo hostkeys=$(stat -c '%n:%Y' /etc/ssh/ssh_host_*_key | tr '\\n' ' ')");
+                "echo hostkeys=$(stat -c '%n:%Y' /etc/ssh/ssh_host_*_key | tr '\\n' ' ')",
+                "echo ds=$(grep -o '\"datasource\": *\"[^\"]*' /run/cloud-init/result.json | sed 's/.*\"//')",
+                "echo startscript=$(cat /var/tmp/jdib-check-start-script 2>/dev/null)");
         long start = System.nanoTime();
         long deadline = start + SSH_WAIT.toNanos();
         Exec.Result last = null;
@@ -164,27 +283,43 @@ public final class BootCheck {
     }
 
     private List<RuleResult> rules(BootResult booted, Map<String, String> facts, List<Evidence> sshEvidence,
-            String hostname, String marker, Image disk, int port) throws IOException {
+            String hostname, String marker, Image disk, Datasource datasource, List<MetadataServer.Request> requests)
+            throws IOException {
+        String at = ":" + datasource.id();
         List<RuleResult> results = new ArrayList<>();
         String console = new String(Files.readAllBytes(booted.consoleLog()), StandardCharsets.ISO_8859_1);
-        results.add(rule("boot-login", "boots to a login prompt", booted.matched(), List.of(Evidence.of("serial console",
-                booted.matched() ? String.format("'%s' after %.1f s", booted.matchedLine().strip(), booted.seconds())
-                        : booted.outcome() + "; last lines: " + String.join(" | ", booted.lastLines())))));
+        results.add(rule("boot-login" + at, "boots to a login prompt", booted.matched(), List.of(Evidence.of(
+                "serial console", booted.matched() ? String.format("'%s' after %.1f s", booted.matchedLine().strip(),
+                        booted.seconds()) : booted.outcome() + "; last lines: " + String.join(" | ",
+                        booted.lastLines())))));
         boolean ssh = "ok".equals(facts.get("ssh"));
-        results.add(rule("boot-ssh", "sshd accepts the key from the metadata", ssh, sshEvidence));
+        results.add(rule("boot-ssh" + at, "sshd accepts the key handed over by " + datasource.id(), ssh, sshEvidence));
         if (!ssh) {
-            for (String id : RULES.subList(2, RULES.size() - 1)) {
-                results.add(new RuleResult(id, id, Outcome.FAIL, true,
+            for (String id : List.of("boot-datasource", "boot-hostname", "boot-user-data", "boot-growroot",
+                    "boot-ssh-host-keys")) {
+                results.add(new RuleResult(id + at, id, Outcome.FAIL, true,
                         List.of(Evidence.of("ssh", "not checked: no ssh login"))));
             }
         } else {
-            results.add(rule("boot-hostname", "hostname set from metadata", hostname.equals(facts.get("hostname")),
+            String found = facts.getOrDefault("ds", "");
+            results.add(rule("boot-datasource" + at, "cloud-init read its data from " + datasource.cloudInitName(),
+                    found.startsWith("DataSource" + datasource.cloudInitName()), List.of(Evidence.of(
+                            "/run/cloud-init/result.json", "datasource '" + found + "', expected DataSource"
+                                    + datasource.cloudInitName()))));
+            results.add(rule("boot-hostname" + at, "hostname set from metadata", hostname.equals(facts.get("hostname")),
                     List.of(Evidence.of("hostname", "'" + facts.get("hostname") + "', metadata said '" + hostname + "'"))));
-            results.add(rule("boot-user-data", "user-data script ran", marker.equals(facts.get("marker")),
-                    List.of(Evidence.of("/var/tmp/jdib-check-marker", "'" + facts.get("marker") + "', expected '"
-                            + marker + "'"))));
+            List<Evidence> userData = new ArrayList<>(List.of(Evidence.of("/var/tmp/jdib-check-marker", "'"
+                    + facts.get("marker") + "', expected '" + marker + "'")));
+            if (datasource == Datasource.OPENNEBULA) {
+                String start = facts.getOrDefault("startscript", "");
+                userData.add(Evidence.of("/var/tmp/jdib-check-start-script", start.isEmpty()
+                        ? "START_SCRIPT did not run (cloud-init reads USER_DATA; OpenNebula's one-context runs"
+                        + " START_SCRIPT)" : "START_SCRIPT ran: '" + start + "'"));
+            }
+            results.add(rule("boot-user-data" + at, "user-data script ran", marker.equals(facts.get("marker")),
+                    userData));
             long root = parseLong(facts.get("rootsize"));
-            results.add(rule("boot-growroot", "root filesystem grew to the larger disk", root > disk.originalBytes(),
+            results.add(rule("boot-growroot" + at, "root filesystem grew to the larger disk", root > disk.originalBytes(),
                     List.of(Evidence.of("df /", String.format("%s is %d MiB on a %d MiB disk; the image was %d MiB",
                             facts.get("rootdev"), root >> 20, disk.overlayBytes() >> 20, disk.originalBytes() >> 20)))));
             long btime = parseLong(facts.get("btime"));
@@ -199,14 +334,44 @@ public final class BootCheck {
                 }
             }
             keyEvidence.add(Evidence.of("ssh-keyscan", facts.getOrDefault("keyscan", "").replaceFirst("^\\S+ ", "")));
-            results.add(rule("boot-ssh-host-keys", "ssh host keys made at this boot, so no two instances share them",
-                    fresh, keyEvidence));
+            results.add(rule("boot-ssh-host-keys" + at, "ssh host keys made at this boot, so no two instances share"
+                    + " them", fresh, keyEvidence));
         }
         boolean kernelLog = console.contains("Linux version") && console.contains("Kernel command line");
-        results.add(rule("boot-serial-log", "kernel boot messages on the serial console", kernelLog, List.of(
+        results.add(rule("boot-serial-log" + at, "kernel boot messages on the serial console", kernelLog, List.of(
                 Evidence.of(booted.consoleLog().toString(), kernelLog ? "holds 'Linux version' and the kernel command line"
                         : "no kernel messages: is console=ttyS0 on the kernel command line?"))));
+        if (datasource == Datasource.OPENSTACK_METADATA || datasource == Datasource.EC2_METADATA) {
+            results.add(metadataRule(at, datasource, requests));
+        }
         return results;
+    }
+
+    /** The guest fetched its key and its user data from the metadata service; the evidence lists what it asked. */
+    private static RuleResult metadataRule(String at, Datasource datasource, List<MetadataServer.Request> requests) {
+        boolean openstack = datasource == Datasource.OPENSTACK_METADATA;
+        boolean key = requests.stream().anyMatch(r -> r.status() == 200 && (openstack
+                ? r.path().matches("/openstack/[^/]+/meta_data\\.json") : r.path().matches("/[^/]+/meta-data/public-keys/0/openssh-key")));
+        boolean user = requests.stream().anyMatch(r -> r.status() == 200 && (openstack
+                ? r.path().matches("/openstack/[^/]+/user_data") : r.path().matches("/[^/]+/user-data")));
+        List<Evidence> ev = new ArrayList<>();
+        ev.add(Evidence.of("metadata service", requests.size() + " requests; key " + (key ? "fetched" : "NOT fetched")
+                + ", user data " + (user ? "fetched" : "NOT fetched")));
+        for (String line : summarize(requests)) {
+            ev.add(Evidence.of("metadata service", line));
+        }
+        return rule("boot-metadata" + at, "the guest asked 169.254.169.254 for its key and user data", key && user, ev);
+    }
+
+    /** Each distinct request once, in first-asked order, with how often it came: {@code GET /path 200 (x3)}. */
+    public static List<String> summarize(List<MetadataServer.Request> requests) {
+        Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        for (MetadataServer.Request r : requests) {
+            counts.merge(r.render(), 1, Integer::sum);
+        }
+        List<String> lines = new ArrayList<>();
+        counts.forEach((line, n) -> lines.add(n > 1 ? line + " (x" + n + ")" : line));
+        return lines;
     }
 
     private static RuleResult rule(String id, String title, boolean ok, List<Evidence> evidence) {

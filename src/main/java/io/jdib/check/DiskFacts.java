@@ -14,11 +14,22 @@ import java.util.Optional;
  * @param qcow2 cluster counts from {@code qemu-img check} (qcow2 only), or null
  * @param allocatedBytes guest bytes holding data ({@code qemu-img map}), or -1 when unknown
  * @param usedBytes bytes used by the image's mounted filesystems, or -1 when unknown
+ * @param diskBytes the disk's size (the image's virtual size), or -1 when unknown
+ * @param tableDiskBytes the disk size the partition table was written for (GPT: last usable sector +
+ *     the 33 sectors of the backup table and header), or -1 when the table records none (MBR, no table)
+ * @param rootFsBytes the root filesystem's own size (blocks times block size), or -1 when unknown
  */
 public record DiskFacts(String format, String tableLabel, List<Volume> volumes, String rootVolume,
-        Qcow2Clusters qcow2, long allocatedBytes, long usedBytes) {
+        Qcow2Clusters qcow2, long allocatedBytes, long usedBytes, long diskBytes, long tableDiskBytes,
+        long rootFsBytes) {
     public DiskFacts {
         volumes = List.copyOf(volumes);
+    }
+
+    /** Facts without the sizes {@code root-fills-partition} needs (that rule is then not applicable). */
+    public DiskFacts(String format, String tableLabel, List<Volume> volumes, String rootVolume, Qcow2Clusters qcow2,
+            long allocatedBytes, long usedBytes) {
+        this(format, tableLabel, volumes, rootVolume, qcow2, allocatedBytes, usedBytes, -1, -1, -1);
     }
 
     /**

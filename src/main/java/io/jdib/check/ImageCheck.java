@@ -56,6 +56,7 @@ public final class ImageCheck {
     /** Checks {@code image}; the file is never written. */
     public CheckReport check(Path image) {
         long start = System.nanoTime();
+        DiskImage.probe(image); // a file that is not a disk image fails here, before anything is attached
         try {
             ImageReader reader = new ImageReader(scratch, ledger, events);
             ImageReader.Opened image0 = reader.open(image);
@@ -64,7 +65,7 @@ public final class ImageCheck {
             long allocated = allocatedBytes(image, format);
             Opened opened = open(reader, image0);
             DiskFacts disk = new DiskFacts(format, opened.tableLabel, opened.volumes, opened.rootVolume, clusters,
-                    allocated, opened.usedBytes);
+                    allocated, opened.usedBytes, image0.rawBytes(), opened.tableDiskBytes, opened.rootFsBytes);
             List<RuleResult> results = StaticChecks.run(new ImageTree(opened.root), disk);
             return new CheckReport(image, format, results, (System.nanoTime() - start) / 1e9);
         } finally {
@@ -72,12 +73,15 @@ public final class ImageCheck {
         }
     }
 
-    private record Opened(String tableLabel, List<Volume> volumes, String rootVolume, Path root, long usedBytes) {
+    private record Opened(String tableLabel, List<Volume> volumes, String rootVolume, Path root, long usedBytes,
+            long tableDiskBytes, long rootFsBytes) {
     }
 
     private Opened open(ImageReader reader, ImageReader.Opened image) {
         Mounts mounts = new Mounts(ledger);
         String tableLabel = image.tableLabel().orElse(null);
+        long tableDiskBytes = image.tableDiskBytes();
+        Map<String, Long> fsBytes = new HashMap<>();
         // Probe every partition and mount each Linux filesystem, each on its own read-only loop.
         Map<String, Path> mounted = new LinkedHashMap<>();
         List<Volume> probed = new ArrayList<>();
@@ -89,6 +93,9 @@ public final class ImageCheck {
                     found.map(ImageReader.Probed::fsType).orElse(""), found.map(ImageReader.Probed::label).orElse(""),
                     found.map(ImageReader.Probed::uuid).orElse(""), part.partUuid(), "");
             probed.add(p);
+            if (found.isPresent()) {
+                fsBytes.put(p.name(), filesystemBytes(found.get().device(), p.fsType()));
+            }
             if (found.isPresent() && ImageReader.isLvmMember(found.get())) {
                 // Its logical volumes are volumes too, each found where LVM's metadata puts it.
                 parts.addAll(i + 1, reader.logicalVolumes(found.get()));
@@ -140,7 +147,39 @@ public final class ImageCheck {
                 used += usedBytes(mounted.get(v.name()));
             }
         }
-        return new Opened(tableLabel, result, root.name(), rootPath, used);
+        return new Opened(tableLabel, result, root.name(), rootPath, used, tableDiskBytes,
+                fsBytes.getOrDefault(root.name(), -1L));
+    }
+
+    /** A filesystem's own size (its block count times block size), or -1 for a type read here as unknown. */
+    private static long filesystemBytes(String device, String fsType) {
+        if (fsType.startsWith("ext")) {
+            Exec.Result r = Exec.capture(Exec.Command.of("dumpe2fs", "-h", device));
+            long blocks = field(r.stdout(), "Block count:");
+            long size = field(r.stdout(), "Block size:");
+            return blocks > 0 && size > 0 ? blocks * size : -1;
+        }
+        if (fsType.equals("xfs")) {
+            Exec.Result r = Exec.capture(Exec.Command.of("xfs_db", "-r", "-c", "sb 0", "-c", "p dblocks blocksize",
+                    device));
+            long blocks = field(r.stdout(), "dblocks =");
+            long size = field(r.stdout(), "blocksize =");
+            return blocks > 0 && size > 0 ? blocks * size : -1;
+        }
+        return -1;
+    }
+
+    private static long field(String text, String key) {
+        for (String line : text.split("\n")) {
+            if (line.strip().startsWith(key)) {
+                try {
+                    return Long.parseLong(line.strip().substring(key.length()).strip());
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
     }
 
     /** Whether an fstab device spec names this volume. */

@@ -104,9 +104,12 @@ public final class QemuBoot {
                 "-monitor", "none",
                 "-chardev", "file,id=console,path=" + escape(console.toString()),
                 "-serial", "chardev:console",
-                "-no-reboot",
-                "-nic", "user,model=virtio-net-pci" + (request.sshForwardPort() > 0
-                        ? ",hostfwd=tcp:127.0.0.1:" + request.sshForwardPort() + "-:22" : "")));
+                "-no-reboot"));
+        // Extra arguments that bring their own network card replace the default one.
+        if (!request.extraQemuArgs().contains("-nic")) {
+            argv.addAll(List.of("-nic", "user,model=virtio-net-pci" + (request.sshForwardPort() > 0
+                    ? ",hostfwd=tcp:127.0.0.1:" + request.sshForwardPort() + "-:22" : "")));
+        }
         if (request.bootsUefi()) {
             argv.addAll(List.of(
                     "-drive", "if=pflash,format=raw,unit=0,readonly=on,file="
@@ -265,22 +268,12 @@ public final class QemuBoot {
         return arch.firmwareVars() != null ? arch.firmwareVars() : OVMF_VARS;
     }
 
-    /** What qemu-img says the image is, so QEMU never guesses (guessing raw is unsafe and warned about). */
+    /**
+     * What qemu-img says the image is, so QEMU never guesses (guessing raw is unsafe and warned about);
+     * a file that is not a disk image is refused here, before QEMU starts.
+     */
     static String imageFormat(Path image) {
-        Exec.Result result = Exec.capture(Exec.Command.of(Tools.require("qemu-img").toString(), "info",
-                "--output=json", image.toString()));
-        if (!result.ok()) {
-            throw new BootError("qemu-img cannot read " + image + ": " + String.join(" | ", result.tail()));
-        }
-        try {
-            JsonNode format = JSON.readTree(result.stdout()).get("format");
-            if (format == null) {
-                throw new BootError("qemu-img info did not report a format for " + image);
-            }
-            return format.asText();
-        } catch (IOException e) {
-            throw new BootError("cannot parse qemu-img info for " + image + ": " + e.getMessage(), e);
-        }
+        return DiskImage.probe(image).format();
     }
 
     /** QEMU's option syntax: a comma in a value is written twice. */

@@ -6,9 +6,25 @@ import java.util.List;
  * The outcome of one rule on one image: pass, fail or not applicable, with the evidence that
  * decided it (a file of the image and a line of it, or a tool's output).
  */
-public record RuleResult(String id, String title, Outcome outcome, boolean required, List<Evidence> evidence) {
+public record RuleResult(String id, String title, Outcome outcome, Severity severity, List<Guide> guides,
+        List<Evidence> evidence) {
     public RuleResult {
         evidence = List.copyOf(evidence);
+        guides = List.copyOf(guides);
+    }
+
+    /** A result before a {@link Profile} rates it: {@code required} or advice, no guides named yet. */
+    public RuleResult(String id, String title, Outcome outcome, boolean required, List<Evidence> evidence) {
+        this(id, title, outcome, required ? Severity.REQUIRED : Severity.ADVICE, List.of(), evidence);
+    }
+
+    /** The same result with another severity and the guides that ask for the rule. */
+    public RuleResult withSeverity(Severity value, List<Guide> askedBy) {
+        return new RuleResult(id, title, outcome, value, askedBy, evidence);
+    }
+
+    public boolean required() {
+        return severity == Severity.REQUIRED;
     }
 
     /** What a rule concluded. */
@@ -39,6 +55,6 @@ public record RuleResult(String id, String title, Outcome outcome, boolean requi
 
     /** A rule that failed and must pass for the image to count as cloud-ready. */
     public boolean blocking() {
-        return required && outcome == Outcome.FAIL;
+        return required() && outcome == Outcome.FAIL;
     }
 }

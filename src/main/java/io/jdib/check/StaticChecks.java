@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
 public final class StaticChecks {
     /** Rule ids, in report order; the number is the requirement of issue 4 they prove. */
     public static final List<String> RULES = List.of(
-            "root-filesystem", "no-swap", "growroot",                         // 1
+            "root-filesystem", "root-fills-partition", "no-swap", "growroot", // 1
             "no-persistent-net-rules", "no-hwaddr", "dhcp-all-interfaces",    // 2
-            "sshd-enabled", "no-ssh-host-keys",                               // 3
+            "sshd-enabled", "no-ssh-host-keys", "no-virtual-consoles",        // 3
             "no-firewall",                                                    // 4
             "cloud-init-installed", "ssh-password-auth-off", "root-locked", "default-user", // 5
             "cloud-init-services",                                            // 6
@@ -49,8 +49,8 @@ public final class StaticChecks {
     /** Every static rule on one image, in {@link #RULES} order. */
     public static List<RuleResult> run(ImageTree tree, DiskFacts disk) {
         StaticChecks c = new StaticChecks(tree, disk);
-        return List.of(c.rootFilesystem(), c.noSwap(), c.growroot(), c.noPersistentNetRules(), c.noHwaddr(),
-                c.dhcpAllInterfaces(), c.sshdEnabled(), c.noSshHostKeys(), c.noFirewall(), c.cloudInitInstalled(),
+        return List.of(c.rootFilesystem(), c.rootFillsPartition(), c.noSwap(), c.growroot(), c.noPersistentNetRules(), c.noHwaddr(),
+                c.dhcpAllInterfaces(), c.sshdEnabled(), c.noSshHostKeys(), c.noVirtualConsoles(), c.noFirewall(), c.cloudInitInstalled(),
                 c.sshPasswordAuthOff(), c.rootLocked(), c.defaultUser(), c.cloudInitServices(), c.serialConsole(),
                 c.compressedImage(), c.trimmed(), c.datasourceList());
     }
@@ -111,6 +111,41 @@ public final class StaticChecks {
                         + " root into the rest of the disk"));
                 ok = false;
             }
+        }
+        return of(ok, id, title, ev);
+    }
+
+    RuleResult rootFillsPartition() {
+        String id = "root-fills-partition";
+        String title = "root filesystem fills its partition; the partition table describes the disk as built";
+        Optional<Volume> root = disk.root();
+        if (root.isEmpty() || disk.rootFsBytes() < 0 || disk.diskBytes() < 0) {
+            return notApplicable(id, title, List.of(Evidence.of("disk", "root filesystem or disk size unknown")));
+        }
+        Volume r = root.get();
+        List<Evidence> ev = new ArrayList<>();
+        boolean ok = true;
+        String where = disk.tableLabel() == null ? "whole disk" : "partition " + r.name();
+        // A filesystem is a whole number of blocks: allow the partition's tail that is less than 1% or 4 MiB.
+        long slack = Math.max(r.size() / 100, 4L << 20);
+        boolean fills = disk.rootFsBytes() + slack >= r.size();
+        ev.add(Evidence.of(where, String.format("%s of %d MiB in a %d MiB %s", r.fsType(), disk.rootFsBytes() >> 20,
+                r.size() >> 20, disk.tableLabel() == null ? "disk" : "partition")
+                + (fills ? "" : ": the filesystem stops short, and growroot grows only the partition it fills")));
+        ok &= fills;
+        for (Volume v : disk.volumes()) {
+            if (v.offset() + v.size() > disk.diskBytes()) {
+                ev.add(Evidence.of("partition " + v.name(), String.format("ends at %d MiB, past the end of the %d MiB"
+                        + " disk", (v.offset() + v.size()) >> 20, disk.diskBytes() >> 20)));
+                ok = false;
+            }
+        }
+        if (disk.tableDiskBytes() >= 0) {
+            boolean same = disk.tableDiskBytes() == disk.diskBytes();
+            ev.add(Evidence.of(disk.tableLabel() + " partition table", String.format("written for a disk of %d bytes;"
+                    + " the image is %d bytes%s", disk.tableDiskBytes(), disk.diskBytes(), same ? ""
+                    : ": its backup header is not at the end, so growpart and sgdisk cannot trust it")));
+            ok &= same;
         }
         return of(ok, id, title, ev);
     }
@@ -412,6 +447,37 @@ public final class StaticChecks {
         }
         return fail(id, title, keys.stream().map(k -> Evidence.of(k, "host key shipped in the image: every instance"
                 + " would share it")).toList());
+    }
+
+    RuleResult noVirtualConsoles() {
+        String id = "no-virtual-consoles";
+        String title = "no login prompts on virtual consoles (an ssh-only image needs none)";
+        List<Evidence> bad = new ArrayList<>();
+        for (String wants : List.of("/etc/systemd/system/getty.target.wants", "/etc/systemd/system/multi-user.target.wants")) {
+            for (String unit : tree.list(wants, "getty@tty*.service")) {
+                bad.add(Evidence.of(unit, "a getty on " + unit.replaceAll(".*getty@(tty\\w+)\\.service$", "$1")
+                        + " is enabled"));
+            }
+        }
+        Setting autoVts = null;
+        List<String> logind = new ArrayList<>(List.of("/etc/systemd/logind.conf"));
+        logind.addAll(tree.list("/etc/systemd/logind.conf.d", "*.conf"));
+        for (String file : logind) {
+            Setting s = facts.shellAssignments(file).get("NAutoVTs");
+            if (s != null) {
+                autoVts = s;
+            }
+        }
+        if (autoVts == null || !autoVts.value().toString().equals("0")) {
+            bad.add(autoVts != null ? autoVts.evidence("NAutoVTs=" + autoVts.value() + ": logind starts gettys on"
+                    + " virtual consoles") : Evidence.of("/etc/systemd/logind.conf", "NAutoVTs not set: logind starts"
+                    + " up to 6 gettys on virtual consoles"));
+        }
+        if (!bad.isEmpty()) {
+            return fail(id, title, bad);
+        }
+        return pass(id, title, List.of(autoVts.evidence("NAutoVTs=0"), Evidence.of(
+                "/etc/systemd/system/getty.target.wants", "no getty@tty*.service enabled")));
     }
 
     // ---- 4: no firewall

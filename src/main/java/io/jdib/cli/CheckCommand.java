@@ -2,17 +2,20 @@ package io.jdib.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.jdib.check.BootCheck;
 import io.jdib.check.CheckReport;
+import io.jdib.check.Datasource;
+import io.jdib.check.Guide;
 import io.jdib.check.ImageCheck;
+import io.jdib.check.Profile;
 import io.jdib.check.RuleResult;
 import io.jdib.check.RuleResult.Evidence;
+import io.jdib.sys.UserError;
 import io.jdib.sys.Workspace;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +43,11 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "openstack",
+            description = "Whose requirements decide the exit code: openstack (default), egi, opennebula or generic."
+                    + " A failed rule the profile calls advice is printed but does not fail the check.")
+    String profileName;
+
     @Option(names = "--work-dir", paramLabel = "DIR",
             description = "Where the scratch directory goes (default: $JDIB_WORK_DIR or /var/tmp/jdib).")
     Path workDir;
@@ -47,10 +55,15 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "-x", description = "Trace: show progress and stack traces.")
     boolean trace;
 
-    @Option(names = "--boot", description = "Also boot a copy on a larger disk under QEMU with a NoCloud seed, log in"
-            + " over ssh with a key jdib just made, and check hostname, user-data, growroot, fresh host keys and the"
-            + " serial log.")
+    @Option(names = "--boot", description = "Also boot a copy on a larger disk under QEMU, hand it a hostname, an ssh"
+            + " key jdib just made and user data the way --datasource says, log in over ssh, and check the data"
+            + " source, hostname, user-data, growroot, fresh host keys and the serial log.")
     boolean boot;
+
+    @Option(names = "--datasource", paramLabel = "NAME", defaultValue = "nocloud",
+            description = "With --boot: how the guest gets its key, hostname and user data: nocloud (default),"
+                    + " configdrive, openstack-metadata, ec2-metadata, opennebula, or all (one boot each).")
+    String datasourceName;
 
     @Option(names = "--uefi", description = "With --boot: boot with UEFI (OVMF) instead of BIOS.")
     boolean uefi;
@@ -74,6 +87,16 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path root = workDir != null ? workDir
                 : Path.of(System.getenv().getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
+        Profile profile;
+        List<Datasource> datasources;
+        try {
+            profile = Profile.parse(profileName);
+            datasources = Datasource.parse(datasourceName);
+        } catch (UserError e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
         CheckReport report;
         try (Workspace workspace = Workspace.open(root, "check", err::println)) {
             report = new ImageCheck(workspace.work(), workspace.ledger(), line -> {
@@ -81,21 +104,40 @@ final class CheckCommand implements Callable<Integer> {
                     err.println("  " + line);
                     err.flush();
                 }
-            }).check(image);
+            }).check(image).withProfile(profile);
         }
+        List<BootCheck.Run> runs = new ArrayList<>();
         if (boot) {
-            report = withBootChecks(report, root, err);
+            report = withBootChecks(report, root, err, datasources, runs);
         }
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(report)));
+            java.util.Map<String, Object> doc = report.toJson();
+            if (boot) {
+                List<Object> boots = new ArrayList<>();
+                for (BootCheck.Run run : runs) {
+                    java.util.Map<String, Object> b = new java.util.LinkedHashMap<>();
+                    b.put("datasource", run.datasource().id());
+                    b.put("passed", run.passed());
+                    b.put("login_seconds", Math.round(run.loginSeconds() * 10) / 10.0);
+                    b.put("seconds", Math.round(run.seconds() * 10) / 10.0);
+                    b.put("metadata_requests", BootCheck.summarize(run.requests()));
+                    boots.add(b);
+                }
+                doc.put("boots", boots);
+            }
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
         } else {
             printTable(out, report);
+            if (boot) {
+                printBootTable(out, runs);
+            }
         }
         out.flush();
         return report.passed() ? 0 : 1;
     }
 
-    private CheckReport withBootChecks(CheckReport report, Path root, PrintWriter err) {
+    private CheckReport withBootChecks(CheckReport report, Path root, PrintWriter err, List<Datasource> datasources,
+            List<BootCheck.Run> runs) {
         long start = System.nanoTime();
         io.jdib.event.EventSink progress = event -> {
             if (event instanceof io.jdib.event.BuildEvent.Info info) {
@@ -107,49 +149,52 @@ final class CheckCommand implements Callable<Integer> {
         };
         List<RuleResult> results = new ArrayList<>(report.results());
         try (Workspace workspace = Workspace.open(root, "check-boot", err::println)) {
-            results.addAll(new io.jdib.check.BootCheck(workspace.work(), workspace.ledger(), progress)
-                    .check(image, uefi, arch == null ? null : io.jdib.sys.Architecture.parse(arch),
-                            java.time.Duration.ofSeconds(bootTimeout), consoleLog));
+            BootCheck boot = new BootCheck(workspace.work(), workspace.ledger(), progress);
+            io.jdib.sys.Architecture guest = arch == null ? null : io.jdib.sys.Architecture.parse(arch);
+            for (Datasource datasource : datasources) {
+                err.println("boot check with " + datasource.id() + ": " + datasource.how());
+                err.flush();
+                Path log = consoleLog == null ? null : datasources.size() == 1 ? consoleLog
+                        : consoleLog.resolveSibling(consoleLog.getFileName() + "." + datasource.id());
+                BootCheck.Run run = boot.check(image, datasource, uefi, guest, java.time.Duration.ofSeconds(bootTimeout),
+                        log);
+                runs.add(run);
+                results.addAll(run.results());
+            }
         }
-        return new CheckReport(report.image(), report.format(), results,
+        return new CheckReport(report.image(), report.format(), report.profile(), results,
                 report.seconds() + (System.nanoTime() - start) / 1e9);
     }
 
-    private static Map<String, Object> toJson(CheckReport report) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("image", report.image().toString());
-        doc.put("format", report.format());
-        doc.put("passed", report.passed());
-        doc.put("seconds", Math.round(report.seconds() * 10) / 10.0);
-        List<Map<String, Object>> rules = new ArrayList<>();
-        for (RuleResult r : report.results()) {
-            Map<String, Object> rule = new LinkedHashMap<>();
-            rule.put("id", r.id());
-            rule.put("title", r.title());
-            rule.put("result", r.outcome().name().toLowerCase().replace('_', '-'));
-            rule.put("required", r.required());
-            List<Map<String, Object>> evidence = new ArrayList<>();
-            for (Evidence e : r.evidence()) {
-                Map<String, Object> item = new LinkedHashMap<>();
-                item.put("file", e.file());
-                if (e.line() > 0) {
-                    item.put("line", e.line());
-                }
-                item.put("text", e.text());
-                evidence.add(item);
-            }
-            rule.put("evidence", evidence);
-            rules.add(rule);
+    /** One row per data source: its boot time, each boot rule, and how many metadata requests the guest made. */
+    private static void printBootTable(PrintWriter out, List<BootCheck.Run> runs) {
+        List<String> columns = new ArrayList<>(BootCheck.RULES);
+        StringBuilder header = new StringBuilder(String.format("%-18s  %7s  %7s", "DATASOURCE", "LOGIN", "TOTAL"));
+        for (String c : columns) {
+            header.append("  ").append(c.substring("boot-".length()));
         }
-        doc.put("rules", rules);
-        doc.put("failed", report.failed());
-        return doc;
+        out.println();
+        out.println(header.append("  METADATA REQUESTS"));
+        for (BootCheck.Run run : runs) {
+            StringBuilder row = new StringBuilder(String.format("%-18s  %6.0fs  %6.0fs", run.datasource().id(),
+                    run.loginSeconds(), run.seconds()));
+            for (String c : columns) {
+                String result = run.results().stream().filter(r -> r.id().equals(c + ":" + run.datasource().id()))
+                        .map(r -> r.outcome() == RuleResult.Outcome.PASS ? "pass" : "FAIL").findFirst().orElse("-");
+                row.append("  ").append(String.format("%-" + (c.length() - "boot-".length()) + "s", result));
+            }
+            row.append("  ").append(run.requests().isEmpty() ? "-" : run.requests().size() + "");
+            out.println(row);
+        }
     }
 
     private static void printTable(PrintWriter out, CheckReport report) {
         int width = Math.max("RULE".length(), report.results().stream().mapToInt(r -> r.id().length()).max().orElse(4));
-        String format = "%-" + width + "s  %-6s  %s%n";
-        out.printf(format, "RULE", "RESULT", "EVIDENCE");
+        int guideWidth = Math.max("GUIDES".length(), report.results().stream().mapToInt(r -> guides(r).length())
+                .max().orElse(6));
+        String format = "%-" + width + "s  %-8s  %-6s  %-" + guideWidth + "s  %s%n";
+        out.printf("profile: %s (%s)%n", report.profile().id(), report.profile().summary());
+        out.printf(format, "RULE", "SEVERITY", "RESULT", "GUIDES", "EVIDENCE");
         for (RuleResult r : report.results()) {
             String result = switch (r.outcome()) {
                 case PASS -> "pass";
@@ -157,12 +202,23 @@ final class CheckCommand implements Callable<Integer> {
                 case NOT_APPLICABLE -> "n/a";
             };
             List<Evidence> evidence = r.evidence();
-            out.printf(format, r.id(), result, evidence.isEmpty() ? "" : evidence.get(0).render());
+            out.printf(format, r.id(), r.severity().label(), result, guides(r),
+                    evidence.isEmpty() ? "" : evidence.get(0).render());
             for (int i = 1; i < evidence.size(); i++) {
-                out.printf(format, "", "", evidence.get(i).render());
+                out.printf(format, "", "", "", "", evidence.get(i).render());
             }
         }
-        out.printf("%n%s: %s (%.1f s)%n", report.image(), report.passed() ? "cloud-ready"
-                : "not cloud-ready; failed: " + String.join(", ", report.failed()), report.seconds());
+        out.println();
+        if (!report.warnings().isEmpty()) {
+            out.printf("advice (not required by %s): %s%n", report.profile().id(),
+                    String.join(", ", report.warnings()));
+        }
+        out.printf("%s: %s under %s (%.1f s)%n", report.image(), report.passed() ? "cloud-ready"
+                : "not cloud-ready; failed: " + String.join(", ", report.failed()), report.profile().id(),
+                report.seconds());
+    }
+
+    private static String guides(RuleResult r) {
+        return r.guides().stream().map(Guide::id).collect(java.util.stream.Collectors.joining(","));
     }
 }

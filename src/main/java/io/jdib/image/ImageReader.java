@@ -52,8 +52,17 @@ public final class ImageReader {
         }
     }
 
-    /** An image opened for reading: its format, the raw bytes to read, its partition table. */
-    public record Opened(Path image, String format, Path raw, Optional<String> tableLabel, List<Partition> partitions) {}
+    /**
+     * An image opened for reading: its format, the raw bytes to read, its partition table, and the
+     * disk size a GPT was written for (from its last usable sector; -1 without a GPT).
+     */
+    public record Opened(Path image, String format, Path raw, Optional<String> tableLabel, List<Partition> partitions,
+            long tableDiskBytes) {
+        /** The size of the raw disk. */
+        public long rawBytes() {
+            return size(raw);
+        }
+    }
 
     /** What blkid found in a partition, and the read-only loop device that reaches it. */
     public record Probed(Partition partition, String device, String fsType, String label, String uuid) {
@@ -93,10 +102,14 @@ public final class ImageReader {
         Exec.Result sfdisk = Exec.capture(Exec.Command.of("sfdisk", "--json", raw.toString()));
         if (!sfdisk.ok() || sfdisk.stdout().isBlank()) {
             return new Opened(image, format, raw, Optional.empty(),
-                    List.of(new Partition("disk", 0, 0, size, "", "")));
+                    List.of(new Partition("disk", 0, 0, size, "", "")), -1);
         }
         JsonNode table = readJson(sfdisk.stdout(), "sfdisk --json").path("partitiontable");
-        return new Opened(image, format, raw, Optional.of(table.path("label").asText()), partitions(table, size));
+        // GPT: the last usable sector, then 32 sectors of backup entries and the backup header.
+        long tableDiskBytes = table.has("lastlba")
+                ? (table.path("lastlba").asLong() + 34) * table.path("sectorsize").asLong(512) : -1;
+        return new Opened(image, format, raw, Optional.of(table.path("label").asText()), partitions(table, size),
+                tableDiskBytes);
     }
 
     /** The partitions of {@code sfdisk --json}'s table that lie inside the image, or the whole image. */

@@ -21,6 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 @Timeout(value = 45, unit = TimeUnit.MINUTES)
 class BootCommandIT {
+    private static InProcessCli.Run jdib(String... args) {
+        return InProcessCli.jdib(args);
+    }
+
     @TempDir
     static Path shared;
 
@@ -33,20 +37,10 @@ class BootCommandIT {
         sleeper = BootFixtures.initramfs(shared, "sleeper", "echo " + QemuBootIT.MARKER + "\nexec sleep 3600");
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run jdib(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void bootPrintsTheSecondsToTheMatchAndExitsZero(@TempDir Path dir) {
         Path console = dir.resolve("console.log");
-        Run run = jdib("boot", "--kernel", kernel.toString(), "--initrd", sleeper.toString(), "--append",
+        InProcessCli.Run run = jdib("boot", "--kernel", kernel.toString(), "--initrd", sleeper.toString(), "--append",
                 "console=ttyS0 quiet", "--memory", "256", "--expect", "JDIB-BOOT-M.RKER", "--timeout", "120",
                 "--console-log", console.toString());
         assertThat(run.exit()).as(run.err()).isZero();
@@ -57,7 +51,7 @@ class BootCommandIT {
     @Test
     void aTimeoutExitsNonZeroWithTheLastConsoleLines(@TempDir Path dir) throws IOException {
         Path console = dir.resolve("console.log");
-        Run run = jdib("boot", "--kernel", kernel.toString(), "--initrd", sleeper.toString(), "--append",
+        InProcessCli.Run run = jdib("boot", "--kernel", kernel.toString(), "--initrd", sleeper.toString(), "--append",
                 "console=ttyS0 quiet", "--memory", "256", "--expect", "NEVER-THERE", "--timeout", "15",
                 "--console-log", console.toString());
         assertThat(run.exit()).isEqualTo(1);
@@ -74,16 +68,16 @@ class BootCommandIT {
 
     @Test
     void badUsageIsOneLineAndNonZero(@TempDir Path dir) {
-        Run neither = jdib("boot");
+        InProcessCli.Run neither = jdib("boot");
         assertThat(neither.exit()).isNotZero();
         assertThat(neither.err()).startsWith("error: ").contains("--kernel").doesNotContain("Exception");
-        Run missing = jdib("boot", dir.resolve("missing.qcow2").toString());
+        InProcessCli.Run missing = jdib("boot", dir.resolve("missing.qcow2").toString());
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("missing.qcow2 does not exist");
-        Run append = jdib("boot", "--append", "quiet", dir.toString());
+        InProcessCli.Run append = jdib("boot", "--append", "quiet", dir.toString());
         assertThat(append.exit()).isEqualTo(1);
         assertThat(append.err()).contains("--initrd and --append need --kernel");
-        Run regex = jdib("boot", "--expect", "(", "--kernel", kernel.toString());
+        InProcessCli.Run regex = jdib("boot", "--expect", "(", "--kernel", kernel.toString());
         assertThat(regex.exit()).isEqualTo(1);
         assertThat(regex.err()).contains("--expect is not a valid regular expression");
     }

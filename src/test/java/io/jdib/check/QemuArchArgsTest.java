@@ -47,7 +47,7 @@ class QemuArchArgsTest {
     @Test
     void bootWithAnUnknownArchitectureSaysWhichAreKnown(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path image = java.nio.file.Files.writeString(dir.resolve("i.raw"), "x");
-        BootCommandIT.Run run = BootCommandIT.jdib("boot", "-a", "sparc", image.toString());
+        InProcessCli.Run run = InProcessCli.jdib("boot", "-a", "sparc", image.toString());
         assertThat(run.exit()).isNotZero();
         assertThat(run.err()).contains("unknown architecture 'sparc' for -a").contains("arm64 (aarch64)");
     }

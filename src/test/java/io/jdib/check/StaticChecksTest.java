@@ -22,12 +22,12 @@ class StaticChecksTest {
 
     private static final DiskFacts GOOD_DISK = new DiskFacts("qcow2", "dos",
             List.of(new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/")),
-            "p1", new DiskFacts.Qcow2Clusters(32768, 1000, 990), 900 * MIB, 880 * MIB);
+            "p1", new DiskFacts.Qcow2Clusters(32768, 1000, 990), 900 * MIB, 880 * MIB, 2049 * MIB, -1, 2048 * MIB);
 
     private static final DiskFacts BAD_DISK = new DiskFacts("raw", "dos",
             List.of(new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/"),
                     new Volume("p2", 2049 * MIB, 512 * MIB, "82", "swap", "", "u2", "abcd-02", "")),
-            "p1", null, 2000 * MIB, 880 * MIB);
+            "p1", null, 2000 * MIB, 880 * MIB, 2400 * MIB, -1, 1024 * MIB);
 
     private static ImageTree tree(String name) {
         try {
@@ -80,6 +80,29 @@ class StaticChecksTest {
         RuleResult onLvm = rule(StaticChecks.run(tree("cloud-ready"), lvm), "root-filesystem");
         assertThat(onLvm.outcome()).isEqualTo(Outcome.FAIL);
         assertEvidence(onLvm, "partition p2", 0, "LVM");
+    }
+
+    @Test
+    void rootFillsPartition() {
+        assertEvidence(rule(good(), "root-fills-partition"), "partition p1", 0, "ext4 of 2048 MiB in a 2048 MiB partition");
+        RuleResult bad = rule(bad(), "root-fills-partition");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(bad, "partition p1", 0, "ext4 of 1024 MiB in a 2048 MiB partition: the filesystem stops short");
+        assertEvidence(bad, "partition p2", 0, "ends at 2561 MiB, past the end of the 2400 MiB disk");
+
+        // GPT records the disk size it was written for: a table made for a larger disk is caught.
+        List<Volume> gpt = List.of(new Volume("p1", MIB, 2047 * MIB, "", "ext4", "cloudimg-rootfs", "", "", "/"));
+        DiskFacts moved = new DiskFacts("qcow2", "gpt", gpt, "p1", null, -1, -1, 2049 * MIB, 4096 * MIB, 2047 * MIB);
+        RuleResult r = rule(StaticChecks.run(tree("cloud-ready"), moved), "root-fills-partition");
+        assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(r, "gpt partition table", 0, "backup header is not at the end");
+        DiskFacts right = new DiskFacts("qcow2", "gpt", gpt, "p1", null, -1, -1, 2049 * MIB, 2049 * MIB, 2047 * MIB);
+        assertThat(rule(StaticChecks.run(tree("cloud-ready"), right), "root-fills-partition").outcome())
+                .isEqualTo(Outcome.PASS);
+        // Without the sizes (an unknown filesystem type), the rule does not judge.
+        DiskFacts unknown = new DiskFacts("qcow2", "gpt", gpt, "p1", null, -1, -1);
+        assertThat(rule(StaticChecks.run(tree("cloud-ready"), unknown), "root-fills-partition").outcome())
+                .isEqualTo(Outcome.NOT_APPLICABLE);
     }
 
     @Test
@@ -175,6 +198,17 @@ class StaticChecksTest {
     }
 
     @Test
+    void noVirtualConsoles() {
+        assertEvidence(rule(good(), "no-virtual-consoles"), "/etc/systemd/logind.conf.d/50-ssh-only.conf", 2,
+                "NAutoVTs=0");
+        RuleResult bad = rule(bad(), "no-virtual-consoles");
+        assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(bad, "/etc/systemd/system/getty.target.wants/getty@tty1.service", 0, "a getty on tty1 is enabled");
+        assertEvidence(bad, "/etc/systemd/logind.conf", 0, "NAutoVTs not set");
+        assertThat(Profile.EGI.severity("no-virtual-consoles")).isEqualTo(Severity.ADVICE);
+    }
+
+    @Test
     void noFirewall() {
         assertThat(rule(good(), "no-firewall").outcome()).isEqualTo(Outcome.PASS);
         RuleResult bad = rule(bad(), "no-firewall");
@@ -266,8 +300,14 @@ class StaticChecksTest {
         CheckReport bad = new CheckReport(Path.of("bad.raw"), "raw", bad(), 1);
         assertThat(good.passed()).isTrue();
         assertThat(bad.passed()).isFalse();
-        assertThat(bad.failed()).contains("no-swap", "cloud-init-installed", "serial-console")
-                .doesNotContain("ssh-password-auth-off-missing");
+        // Under the default profile (openstack) swap, format and size are advice: they warn, never fail.
+        assertThat(bad.profile()).isEqualTo(Profile.OPENSTACK);
+        assertThat(bad.failed()).contains("root-filesystem", "root-fills-partition", "cloud-init-installed",
+                "serial-console")
+                .doesNotContain("no-swap", "compressed-image", "trimmed");
+        assertThat(bad.warnings()).containsExactlyInAnyOrder("no-swap", "no-virtual-consoles", "compressed-image",
+                "trimmed");
+        assertThat(StaticChecks.RULES).containsAll(bad.failed()).containsAll(bad.warnings());
     }
 
     @Test
