@@ -7,15 +7,15 @@ import java.nio.file.Path;
 
 /** Whether this kernel offers device-mapper, which LVM (and kpartx) need. */
 public final class DeviceMapper {
-  private static final Path CONTROL = Path.of("/dev/mapper/control");
+    private static final Path CONTROL = Path.of("/dev/mapper/control");
 
-  private DeviceMapper() {}
+    private DeviceMapper() {}
 
-  /** True when {@code /dev/mapper/control} exists and {@code dmsetup version} reaches the driver. */
-  public static boolean available() {
-    if (!Files.exists(CONTROL) || !Tools.has("dmsetup")) {
-      return false;
+    /** True when {@code /dev/mapper/control} exists and {@code dmsetup version} reaches the driver. */
+    public static boolean available() {
+        if (!Files.exists(CONTROL) || !Tools.has("dmsetup")) {
+            return false;
+        }
+        return Exec.capture(Exec.Command.of("dmsetup", "version")).ok();
     }
-    return Exec.capture(Exec.Command.of("dmsetup", "version")).ok();
-  }
 }

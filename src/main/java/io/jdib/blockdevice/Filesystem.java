@@ -16,25 +16,25 @@ import java.util.Optional;
  *     mounted (fill a vfat filesystem with mtools: {@code mcopy -i DEVICE})
  */
 public record Filesystem(
-    String node,
-    FsType type,
-    String device,
-    String label,
-    String uuid,
-    Optional<String> mountPoint,
-    Optional<Path> mountedAt) {
+        String node,
+        FsType type,
+        String device,
+        String label,
+        String uuid,
+        Optional<String> mountPoint,
+        Optional<Path> mountedAt) {
 
-  public Filesystem {
-    Objects.requireNonNull(node, "node");
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(device, "device");
-    Objects.requireNonNull(label, "label");
-    Objects.requireNonNull(uuid, "uuid");
-    Objects.requireNonNull(mountPoint, "mountPoint");
-    Objects.requireNonNull(mountedAt, "mountedAt");
-  }
+    public Filesystem {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(uuid, "uuid");
+        Objects.requireNonNull(mountPoint, "mountPoint");
+        Objects.requireNonNull(mountedAt, "mountedAt");
+    }
 
-  Filesystem mountedAt(Path where) {
-    return new Filesystem(node, type, device, label, uuid, mountPoint, Optional.ofNullable(where));
-  }
+    Filesystem mountedAt(Path where) {
+        return new Filesystem(node, type, device, label, uuid, mountPoint, Optional.ofNullable(where));
+    }
 }

@@ -21,75 +21,75 @@ import java.util.regex.Pattern;
  * KiB); fractions are allowed ({@code 1.5}), and so is an explicit unit ({@code 800MiB}).
  */
 public final class ImageSize {
-  public static final long MIB = 1L << 20;
-  public static final long GIB = 1L << 30;
-  /** DIB's ext4 journal (-J size=64), added to a computed size. */
-  public static final long EXT4_JOURNAL = 64 * MIB;
+    public static final long MIB = 1L << 20;
+    public static final long GIB = 1L << 30;
+    /** DIB's ext4 journal (-J size=64), added to a computed size. */
+    public static final long EXT4_JOURNAL = 64 * MIB;
 
-  private static final Pattern PLAIN_NUMBER = Pattern.compile("[0-9]+(\\.[0-9]*)?|\\.[0-9]+");
+    private static final Pattern PLAIN_NUMBER = Pattern.compile("[0-9]+(\\.[0-9]*)?|\\.[0-9]+");
 
-  private ImageSize() {}
+    private ImageSize() {}
 
-  /** Parses {@code --image-size}: GiB, or a size with a unit. Must be more than zero. */
-  public static long parseImageSize(String text) {
-    long bytes = parse("--image-size", text);
-    if (bytes <= 0) {
-      throw new BlockDeviceException(
-          "--image-size " + text + " is not more than zero; give the size in GiB, e.g. 2 or 1.5");
+    /** Parses {@code --image-size}: GiB, or a size with a unit. Must be more than zero. */
+    public static long parseImageSize(String text) {
+        long bytes = parse("--image-size", text);
+        if (bytes <= 0) {
+            throw new BlockDeviceException(
+                    "--image-size " + text + " is not more than zero; give the size in GiB, e.g. 2 or 1.5");
+        }
+        return roundUpToMib(bytes);
     }
-    return roundUpToMib(bytes);
-  }
 
-  /** Parses {@code --image-extra-size}: GiB added to the computed size; zero is allowed. */
-  public static long parseExtraSize(String text) {
-    return roundUpToMib(parse("--image-extra-size", text));
-  }
-
-  private static long parse(String option, String text) {
-    String s = text == null ? "" : text.strip();
-    try {
-      if (PLAIN_NUMBER.matcher(s).matches()) {
-        return new BigDecimal(s)
-            .multiply(BigDecimal.valueOf(GIB))
-            .setScale(0, RoundingMode.UP)
-            .longValueExact();
-      }
-      return SizeSpec.parseAbsolute(s).bytes();
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw new BlockDeviceException(
-          option + " '" + text + "' is not a size; give GiB as a number (e.g. 2 or 1.5)"
-              + " or a size with a unit (e.g. 800MiB, 2GiB)");
+    /** Parses {@code --image-extra-size}: GiB added to the computed size; zero is allowed. */
+    public static long parseExtraSize(String text) {
+        return roundUpToMib(parse("--image-extra-size", text));
     }
-  }
 
-  /**
-   * The image size for a tree using {@code treeBytes} on disk, with a root filesystem of {@code
-   * rootType} and {@code extraBytes} more.
-   */
-  public static long forTree(long treeBytes, FsType rootType, long extraBytes) {
-    if (treeBytes < 0 || extraBytes < 0) {
-      throw new IllegalArgumentException("negative size");
+    private static long parse(String option, String text) {
+        String s = text == null ? "" : text.strip();
+        try {
+            if (PLAIN_NUMBER.matcher(s).matches()) {
+                return new BigDecimal(s)
+                        .multiply(BigDecimal.valueOf(GIB))
+                        .setScale(0, RoundingMode.UP)
+                        .longValueExact();
+            }
+            return SizeSpec.parseAbsolute(s).bytes();
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new BlockDeviceException(
+                    option + " '" + text + "' is not a size; give GiB as a number (e.g. 2 or 1.5)"
+                            + " or a size with a unit (e.g. 800MiB, 2GiB)");
+        }
     }
-    long size = BigDecimal.valueOf(treeBytes)
-        .divide(new BigDecimal("0.6"), 0, RoundingMode.UP)
-        .longValueExact();
-    if (rootType == FsType.EXT4) {
-      size += EXT4_JOURNAL;
-    }
-    return roundUpToMib(size + extraBytes);
-  }
 
-  /** What {@code tree} uses on disk, as DIB measures it: {@code du -s -x}, in bytes. */
-  public static long treeBytes(Path tree) {
-    String out = Exec.check(Exec.Command.of("du", "-s", "-x", "--block-size=1", tree.toString()));
-    try {
-      return Long.parseLong(out.strip().split("\\s+")[0]);
-    } catch (RuntimeException e) {
-      throw new BlockDeviceException("cannot read the size of " + tree + " from du: " + out.strip());
+    /**
+     * The image size for a tree using {@code treeBytes} on disk, with a root filesystem of {@code
+     * rootType} and {@code extraBytes} more.
+     */
+    public static long forTree(long treeBytes, FsType rootType, long extraBytes) {
+        if (treeBytes < 0 || extraBytes < 0) {
+            throw new IllegalArgumentException("negative size");
+        }
+        long size = BigDecimal.valueOf(treeBytes)
+                .divide(new BigDecimal("0.6"), 0, RoundingMode.UP)
+                .longValueExact();
+        if (rootType == FsType.EXT4) {
+            size += EXT4_JOURNAL;
+        }
+        return roundUpToMib(size + extraBytes);
     }
-  }
 
-  public static long roundUpToMib(long bytes) {
-    return (bytes + MIB - 1) / MIB * MIB;
-  }
+    /** What {@code tree} uses on disk, as DIB measures it: {@code du -s -x}, in bytes. */
+    public static long treeBytes(Path tree) {
+        String out = Exec.check(Exec.Command.of("du", "-s", "-x", "--block-size=1", tree.toString()));
+        try {
+            return Long.parseLong(out.strip().split("\\s+")[0]);
+        } catch (RuntimeException e) {
+            throw new BlockDeviceException("cannot read the size of " + tree + " from du: " + out.strip());
+        }
+    }
+
+    public static long roundUpToMib(long bytes) {
+        return (bytes + MIB - 1) / MIB * MIB;
+    }
 }

@@ -14,25 +14,26 @@ import java.util.Set;
 
 /** Turns a partitioning node into the request the Java table writers take. */
 final class Tables {
-  private Tables() {}
+    private Tables() {}
 
-  static PartitionTableSpec spec(Partitioning table, int sectorSize) {
-    Label label = table.label() == Partitioning.Label.MBR ? Label.MBR : Label.GPT;
-    List<PartitionSpec> parts = table.partitions().stream().map(Tables::partition).toList();
-    return new PartitionTableSpec(label, table.align(), sectorSize, parts);
-  }
+    static PartitionTableSpec spec(Partitioning table, int sectorSize) {
+        Label label = table.label() == Partitioning.Label.MBR ? Label.MBR : Label.GPT;
+        List<PartitionSpec> parts =
+                table.partitions().stream().map(Tables::partition).toList();
+        return new PartitionTableSpec(label, table.align(), sectorSize, parts);
+    }
 
-  private static PartitionSpec partition(Partition p) {
-    PartitionSize size = p.size() instanceof SizeSpec.Percent pc
-        ? PartitionSize.percent(pc.percent().doubleValue())
-        : PartitionSize.bytes(((SizeSpec.Absolute) p.size()).bytes());
-    Set<Flag> flags = EnumSet.noneOf(Flag.class);
-    if (p.has(Partition.Flag.BOOT)) {
-      flags.add(Flag.BOOT);
+    private static PartitionSpec partition(Partition p) {
+        PartitionSize size = p.size() instanceof SizeSpec.Percent pc
+                ? PartitionSize.percent(pc.percent().doubleValue())
+                : PartitionSize.bytes(((SizeSpec.Absolute) p.size()).bytes());
+        Set<Flag> flags = EnumSet.noneOf(Flag.class);
+        if (p.has(Partition.Flag.BOOT)) {
+            flags.add(Flag.BOOT);
+        }
+        if (p.has(Partition.Flag.PRIMARY)) {
+            flags.add(Flag.PRIMARY);
+        }
+        return new PartitionSpec(p.name(), size, flags, p.type());
     }
-    if (p.has(Partition.Flag.PRIMARY)) {
-      flags.add(Flag.PRIMARY);
-    }
-    return new PartitionSpec(p.name(), size, flags, p.type());
-  }
 }

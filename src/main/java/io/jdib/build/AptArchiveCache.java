@@ -47,7 +47,8 @@ final class AptArchiveCache {
         try {
             Files.createDirectories(shared.resolve("partial"));
             try (Stream<Path> debs = Files.list(shared)) {
-                for (Path deb : debs.filter(p -> p.getFileName().toString().endsWith(".deb")).toList()) {
+                for (Path deb : debs.filter(p -> p.getFileName().toString().endsWith(".deb"))
+                        .toList()) {
                     Path link = archives.resolve(deb.getFileName());
                     if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
                         Files.createSymbolicLink(link, Path.of(SHARED_INSIDE).resolve(deb.getFileName()));
@@ -72,7 +73,8 @@ final class AptArchiveCache {
                     Path target = shared.resolve(name);
                     if (!Files.exists(target)) {
                         // Copy under a private name, then rename: another build never sees half a file.
-                        Path temp = shared.resolve(".incoming-" + ProcessHandle.current().pid() + "-" + name);
+                        Path temp = shared.resolve(
+                                ".incoming-" + ProcessHandle.current().pid() + "-" + name);
                         Files.copy(entry, temp, StandardCopyOption.REPLACE_EXISTING);
                         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                         kept++;

@@ -32,8 +32,9 @@ import java.util.Optional;
  */
 public record AptRelease(String requested, String codename, String suite, List<String> architectures) {
     /** The suite names DIB documents for Debian; anything else is taken for a codename. */
-    public static final List<String> SUITES = List.of("stable", "testing", "unstable", "oldstable", "oldoldstable",
-            "experimental");
+    public static final List<String> SUITES =
+            List.of("stable", "testing", "unstable", "oldstable", "oldoldstable", "experimental");
+
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     public AptRelease {
@@ -79,15 +80,19 @@ public record AptRelease(String requested, String codename, String suite, List<S
             }
             int colon = line.indexOf(':');
             if (colon > 0) {
-                fields.putIfAbsent(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+                fields.putIfAbsent(
+                        line.substring(0, colon).trim(),
+                        line.substring(colon + 1).trim());
             }
         }
         String codename = fields.getOrDefault("Codename", "");
         if (codename.isEmpty()) {
             codename = requested;
         }
-        List<String> archs = Arrays.stream(fields.getOrDefault("Architectures", "").split("\\s+"))
-                .filter(a -> !a.isEmpty()).toList();
+        List<String> archs = Arrays.stream(
+                        fields.getOrDefault("Architectures", "").split("\\s+"))
+                .filter(a -> !a.isEmpty())
+                .toList();
         return new AptRelease(requested, codename, fields.getOrDefault("Suite", ""), archs);
     }
 
@@ -101,9 +106,12 @@ public record AptRelease(String requested, String codename, String suite, List<S
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
                 throw new UserError("DIB_DISTRIBUTION_MIRROR must be an http, https or file URL, not " + mirror);
             }
-            HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-                    .followRedirects(HttpClient.Redirect.NORMAL).build();
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .build();
+            HttpResponse<String> response = client.send(
+                    HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (response.statusCode() == 404 || response.statusCode() == 410) {
                 return Optional.empty();
@@ -139,7 +147,10 @@ public record AptRelease(String requested, String codename, String suite, List<S
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), ".release", ".tmp");
             Files.writeString(tmp, release.codename() + "\n");
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    tmp,
+                    file,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -11,8 +11,8 @@ import io.jdib.event.EventSink;
 import io.jdib.hook.BreakPoints;
 import io.jdib.hook.HookFailed;
 import io.jdib.hook.HookRunner;
-import io.jdib.hook.InstallTypes;
 import io.jdib.hook.HookTree;
+import io.jdib.hook.InstallTypes;
 import io.jdib.hook.Phase;
 import io.jdib.image.ConversionRequest;
 import io.jdib.image.ConvertedImage;
@@ -69,11 +69,13 @@ public final class Build {
         if (resolution.contains(DEBIAN_ELEMENT)) {
             spec = step("resolve release", this::resolveRelease);
         }
-        BlockDeviceGraph graph = spec.wantsDisk() ? step("read block-device config", () -> {
-            BlockDeviceGraph g = DiskImage.config(spec, resolution, spec.environment());
-            BlockDevice.requireBuildable(g);
-            return g;
-        }) : null;
+        BlockDeviceGraph graph = spec.wantsDisk()
+                ? step("read block-device config", () -> {
+                    BlockDeviceGraph g = DiskImage.config(spec, resolution, spec.environment());
+                    BlockDevice.requireBuildable(g);
+                    return g;
+                })
+                : null;
         // Hooks write these next to the outputs (manifests, baremetal); a failed build must not leave
         // them behind as if it had succeeded, unless they were there before it started.
         for (String suffix : List.of(".d", ".vmlinuz", ".initrd")) {
@@ -93,7 +95,8 @@ public final class Build {
             events.debug("build directory " + workspace.dir() + (workspace.onTmpfs() ? " (tmpfs)" : ""));
             Architecture arch = spec.architecture();
             if (arch.needsEmulationOn(Architecture.host())) {
-                step("enable " + arch + " emulation",
+                step(
+                        "enable " + arch + " emulation",
                         () -> Binfmt.host().enable(arch, workspace.ledger(), events::info));
             }
             outputs = phases(resolution, graph);
@@ -111,6 +114,7 @@ public final class Build {
     static final String DEBIAN_ELEMENT = "debian-minimal";
     /** DIB's default for DIB_RELEASE in debian-minimal. */
     static final String DEBIAN_DEFAULT_RELEASE = "stable";
+
     static final String DEBIAN_DEFAULT_MIRROR = "http://deb.debian.org/debian";
 
     /**
@@ -119,7 +123,8 @@ public final class Build {
      */
     private BuildSpec resolveRelease() {
         Map<String, String> env = spec.environment();
-        String release = env.getOrDefault("DIB_RELEASE", "").isBlank() ? DEBIAN_DEFAULT_RELEASE
+        String release = env.getOrDefault("DIB_RELEASE", "").isBlank()
+                ? DEBIAN_DEFAULT_RELEASE
                 : env.get("DIB_RELEASE").trim();
         String mirror = firstSet(env, "DIB_DEBIAN_DISTRIBUTION_MIRROR", "DIB_DISTRIBUTION_MIRROR")
                 .orElse(DEBIAN_DEFAULT_MIRROR);
@@ -131,8 +136,9 @@ public final class Build {
             found = AptRelease.resolve(mirror, release, spec.architecture().debianName());
             AptRelease.remember(memo, mirror, found);
         }
-        events.info("release: " + found.codename() + (found.codename().equals(release) ? "" : " (DIB_RELEASE=" + release
-                + ")") + " from " + mirror + ", " + spec.architecture());
+        events.info("release: " + found.codename()
+                + (found.codename().equals(release) ? "" : " (DIB_RELEASE=" + release + ")") + " from " + mirror + ", "
+                + spec.architecture());
         Map<String, String> resolved = new TreeMap<>(env);
         resolved.put("DIB_RELEASE", found.codename());
         return spec.withEnvironment(resolved);
@@ -149,11 +155,11 @@ public final class Build {
     }
 
     private ElementResolution resolve() {
-        ElementPath path = ElementPath.of(spec.environment().get("ELEMENTS_PATH"), spec.jdibHome().resolve("elements"),
-                events::warn);
+        ElementPath path = ElementPath.of(
+                spec.environment().get("ELEMENTS_PATH"), spec.jdibHome().resolve("elements"), events::warn);
         Resolver resolver = new Resolver(path);
-        ElementResolution resolution = resolver.resolve(withDefaultBlockDevice(spec.elements(), spec.arch()),
-                spec.withBase(), true);
+        ElementResolution resolution =
+                resolver.resolve(withDefaultBlockDevice(spec.elements(), spec.arch()), spec.withBase(), true);
         events.info("elements: " + resolution.imageElement());
         return resolution;
     }
@@ -177,17 +183,27 @@ public final class Build {
         Path root = work.resolve("built");
         Path hooksDir = work.resolve("hooks");
         mkdirs(root);
-        HookTree tree = step("merge hooks", () -> HookTree.merge(resolution.elements().stream()
-                .map(r -> new HookTree.Source(r.name(), r.element().dir())).toList(), hooksDir, events::warn));
+        HookTree tree = step(
+                "merge hooks",
+                () -> HookTree.merge(
+                        resolution.elements().stream()
+                                .map(r -> new HookTree.Source(
+                                        r.name(), r.element().dir()))
+                                .toList(),
+                        hooksDir,
+                        events::warn));
         HookRunner runner = new HookRunner(tree, workspace.ledger(), events);
         Map<String, String> env = environment(resolution, root, hooksDir, work);
         InstallTypes.check(tree, env);
-        DiskImage.layoutEnvironment(graph != null ? graph : layoutForEnvironment(resolution, env)).forEach(env::putIfAbsent);
+        DiskImage.layoutEnvironment(graph != null ? graph : layoutForEnvironment(resolution, env))
+                .forEach(env::putIfAbsent);
         env.put("DIB_BLOCK_DEVICE_PARAMS_YAML", blockDeviceParams(work, env).toString());
         Mounts mounts = new Mounts(workspace.ledger());
         Path hostBin = hostHelpers(hooksDir);
-        HookRunner.Launcher outside = (hook, phaseEnv) -> Exec.Command.of("/bin/bash",
-                hooksDir.resolve(HookRunner.wrapperPath()).toString(), hook.path().toString())
+        HookRunner.Launcher outside = (hook, phaseEnv) -> Exec.Command.of(
+                        "/bin/bash",
+                        hooksDir.resolve(HookRunner.wrapperPath()).toString(),
+                        hook.path().toString())
                 .withCleanEnv(withHostHelpers(phaseEnv, hostBin));
 
         phase(runner, Phase.ROOT, env, outside);
@@ -201,19 +217,31 @@ public final class Build {
             finalise(root, hooksDir, mounts, env, runner, outside);
             List<Path> written = new ArrayList<>(step("write outputs", () -> treeOutputs(root, work, true)));
             if (spec.types().contains(OutputType.RAMDISK)) {
-                written.addAll(step("write ramdisk", () -> RamdiskImage.write(spec.imageName(), spec.environment(), resolution.elements().stream()
-                        .map(r -> new RamdiskImage.Source(r.name(), r.element().dir())).toList(), root, work, events,
-                        partialOutputs::add)));
+                written.addAll(step(
+                        "write ramdisk",
+                        () -> RamdiskImage.write(
+                                spec.imageName(),
+                                spec.environment(),
+                                resolution.elements().stream()
+                                        .map(r -> new RamdiskImage.Source(
+                                                r.name(), r.element().dir()))
+                                        .toList(),
+                                root,
+                                work,
+                                events,
+                                partialOutputs::add)));
             }
             return written;
         }
-        try (DiskImage disk = step("create disk", () -> DiskImage.create(spec, graph, root, work, workspace.ledger(), events))) {
+        try (DiskImage disk =
+                step("create disk", () -> DiskImage.create(spec, graph, root, work, workspace.ledger(), events))) {
             Map<String, String> diskEnv = new TreeMap<>(env);
             diskEnv.putAll(disk.environment());
             diskEnv.put("TARGET_ROOT", disk.mountRoot().toString());
             diskEnv.put("TMP_MOUNT_PATH", disk.mountRoot().toString());
             finalise(disk.mountRoot(), hooksDir, mounts, diskEnv, runner, outside);
-            List<Path> written = new ArrayList<>(step("write tree outputs", () -> treeOutputs(disk.mountRoot(), work, false)));
+            List<Path> written =
+                    new ArrayList<>(step("write tree outputs", () -> treeOutputs(disk.mountRoot(), work, false)));
             Path raw = step("finish disk", disk::finish);
             written.addAll(step("convert disk image", () -> diskOutputs(raw)));
             return written;
@@ -221,15 +249,20 @@ public final class Build {
     }
 
     /** pre-finalise.d, finalise.d in a chroot of the final tree, cleanup.d. */
-    private void finalise(Path target, Path hooksDir, Mounts mounts, Map<String, String> env, HookRunner runner,
+    private void finalise(
+            Path target,
+            Path hooksDir,
+            Mounts mounts,
+            Map<String, String> env,
+            HookRunner runner,
             HookRunner.Launcher outside) {
         phase(runner, Phase.PRE_FINALISE, env, outside);
         inChroot(target, hooksDir, mounts, env, runner, List.of(Phase.FINALISE));
         phase(runner, Phase.CLEANUP, env, outside);
     }
 
-    private void inChroot(Path root, Path hooksDir, Mounts mounts, Map<String, String> env, HookRunner runner,
-            List<Phase> phases) {
+    private void inChroot(
+            Path root, Path hooksDir, Mounts mounts, Map<String, String> env, HookRunner runner, List<Phase> phases) {
         if (phases.stream().noneMatch(p -> hasHooks(hooksDir, p))) {
             return;
         }
@@ -260,8 +293,9 @@ public final class Build {
 
     /** Debian trees share one apt archive cache across builds, kept under the image cache. */
     private Path aptCacheDir() {
-        return spec.imageCache().resolve("apt").resolve(spec.environment().getOrDefault("DIB_RELEASE", "bookworm")
-                + "-" + spec.arch());
+        return spec.imageCache()
+                .resolve("apt")
+                .resolve(spec.environment().getOrDefault("DIB_RELEASE", "bookworm") + "-" + spec.arch());
     }
 
     private void phase(HookRunner runner, Phase phase, Map<String, String> env, HookRunner.Launcher launcher) {
@@ -269,8 +303,8 @@ public final class Build {
     }
 
     /** Runs one phase; {@code chrootRoot} is the tree its hooks run in, null for outside phases. */
-    private void phase(HookRunner runner, Phase phase, Map<String, String> env, HookRunner.Launcher launcher,
-            Path chrootRoot) {
+    private void phase(
+            HookRunner runner, Phase phase, Map<String, String> env, HookRunner.Launcher launcher, Path chrootRoot) {
         breakpoint(BreakPoints.before(phase), env, chrootRoot);
         step(phase.dirName(), () -> {
             try {
@@ -329,9 +363,11 @@ public final class Build {
     private static boolean terminalAttached() {
         try {
             return new ProcessBuilder("sh", "-c", "test -t 0 && test -t 1")
-                    .redirectInput(ProcessBuilder.Redirect.INHERIT)
-                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                    .start().waitFor() == 0;
+                            .redirectInput(ProcessBuilder.Redirect.INHERIT)
+                            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                            .start()
+                            .waitFor()
+                    == 0;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -356,7 +392,9 @@ public final class Build {
         env.put("DIB_OFFLINE", spec.offline() ? "1" : "");
         env.put("DIB_DEBUG_TRACE", Integer.toString(spec.traceLevel()));
         env.put("INSTALL_PACKAGES", String.join(" ", spec.extraPackages()));
-        env.put("JDIB_IMAGE_TYPES", spec.types().stream().map(OutputType::id).collect(java.util.stream.Collectors.joining(" ")));
+        env.put(
+                "JDIB_IMAGE_TYPES",
+                spec.types().stream().map(OutputType::id).collect(java.util.stream.Collectors.joining(" ")));
         env.put("_LIB", spec.jdibHome().resolve("lib").toString());
         env.put("JDIB", selfLauncher(hooksDir).toString());
         env.put("JDIB_HOME", spec.jdibHome().toString());
@@ -374,10 +412,15 @@ public final class Build {
         if (env.getOrDefault("DIB_SHOW_IMAGE_USAGE", "0").trim().matches("0?")) {
             return;
         }
-        boolean full = !env.getOrDefault("DIB_SHOW_IMAGE_USAGE_FULL", "0").trim().matches("0?");
+        boolean full =
+                !env.getOrDefault("DIB_SHOW_IMAGE_USAGE_FULL", "0").trim().matches("0?");
         String filter = full ? "" : " | grep -E '^ *[0-9.]+ ?[GTP]iB|^ *[0-9]{2,}(\\.[0-9])? ?MiB'";
-        Exec.Result r = Exec.capture(Exec.Command.of("/bin/bash", "-c", "du -a -c -x \"$0\" | sort -nr"
-                + " | numfmt --to=iec-i --padding=7 --suffix=B --field=1 --from-unit=1024" + filter, root.toString()));
+        Exec.Result r = Exec.capture(Exec.Command.of(
+                "/bin/bash",
+                "-c",
+                "du -a -c -x \"$0\" | sort -nr"
+                        + " | numfmt --to=iec-i --padding=7 --suffix=B --field=1 --from-unit=1024" + filter,
+                root.toString()));
         events.info("image size report" + (full ? "" : " (entries of 10 MiB and more)") + ":");
         r.stdout().lines().forEach(line -> events.info("  " + line.replace(root.toString(), "")));
     }
@@ -407,14 +450,16 @@ public final class Build {
             Path runParts = spec.jdibHome().resolve("lib/dib-run-parts");
             for (Path target : List.of(bin.resolve("dib-run-parts"), hooksDir.resolve("dib-run-parts"))) {
                 Files.copy(runParts, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.setPosixFilePermissions(
+                        target, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             }
             if (onPath("sudo", spec.environment().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")) == null) {
                 Path sudo = bin.resolve("sudo");
                 try (var in = Build.class.getResourceAsStream("sudo")) {
                     Files.write(sudo, in.readAllBytes());
                 }
-                Files.setPosixFilePermissions(sudo, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.setPosixFilePermissions(
+                        sudo, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -443,14 +488,17 @@ public final class Build {
      */
     private Path blockDeviceParams(Path work, Map<String, String> env) {
         Path dir = work.resolve("block-device");
-        String label = spec.rootLabel() != null ? spec.rootLabel()
+        String label = spec.rootLabel() != null
+                ? spec.rootLabel()
                 : env.getOrDefault("DIB_ROOT_LABEL", env.getOrDefault("ROOT_LABEL", ""));
         try {
             Files.createDirectories(dir);
             Path params = dir.resolve("params.yaml");
-            Files.writeString(params, "config: " + dir.resolve("config.yaml") + "\nimage-dir: " + work
-                    + "\nroot-fs-type: " + env.getOrDefault("FS_TYPE", "ext4") + "\nroot-label: " + label
-                    + "\nmount-base: " + work.resolve("mnt") + "\nbuild-dir: " + work + "\n");
+            Files.writeString(
+                    params,
+                    "config: " + dir.resolve("config.yaml") + "\nimage-dir: " + work
+                            + "\nroot-fs-type: " + env.getOrDefault("FS_TYPE", "ext4") + "\nroot-label: " + label
+                            + "\nmount-base: " + work.resolve("mnt") + "\nbuild-dir: " + work + "\n");
             return params;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -477,9 +525,11 @@ public final class Build {
         Path script = hooksDir.resolve(HookTree.JDIB_DIR).resolve("jdib");
         try {
             Files.createDirectories(script.getParent());
-            Files.writeString(script, "#!/bin/sh\n# Written by jdib: runs the jdib that is building this image.\nexec '"
-                    + javaBin.replace("'", "'\\''") + "' -cp '" + classpath.replace("'", "'\\''")
-                    + "' io.jdib.cli.Main \"$@\"\n");
+            Files.writeString(
+                    script,
+                    "#!/bin/sh\n# Written by jdib: runs the jdib that is building this image.\nexec '"
+                            + javaBin.replace("'", "'\\''") + "' -cp '" + classpath.replace("'", "'\\''")
+                            + "' io.jdib.cli.Main \"$@\"\n");
             Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -489,13 +539,20 @@ public final class Build {
 
     /** tar, tgz, squashfs, docker, oci: made from the final tree ({@link TreeOutputs}). */
     private List<Path> treeOutputs(Path root, Path work, boolean oneFileSystem) {
-        List<OutputType> types = spec.types().stream().filter(OutputType::isTree).toList();
+        List<OutputType> types =
+                spec.types().stream().filter(OutputType::isTree).toList();
         if (types.isEmpty()) {
             return List.of();
         }
-        TreeOutputRequest request = new TreeOutputRequest(root, spec.imageName(), types, work, oneFileSystem,
+        TreeOutputRequest request = new TreeOutputRequest(
+                root,
+                spec.imageName(),
+                types,
+                work,
+                oneFileSystem,
                 spec.wantsContainer() ? spec.containerConfig() : null,
-                spec.environment().get(SquashfsOutput.COMPRESSION_VARIABLE), spec.disk().checksum(),
+                spec.environment().get(SquashfsOutput.COMPRESSION_VARIABLE),
+                spec.disk().checksum(),
                 spec.container().dockerImport());
         partialOutputs.addAll(TreeOutputs.partials(request));
         keepOldOutputs(request.types().stream().map(request::target).toList());
@@ -503,7 +560,10 @@ public final class Build {
     }
 
     private List<Path> diskOutputs(Path raw) {
-        List<DiskFormat> formats = spec.types().stream().filter(OutputType::isDisk).map(OutputType::diskFormat).toList();
+        List<DiskFormat> formats = spec.types().stream()
+                .filter(OutputType::isDisk)
+                .map(OutputType::diskFormat)
+                .toList();
         ConversionRequest request = ConversionRequest.of(raw, spec.imageName(), formats)
                 .withCompress(!spec.disk().uncompressed())
                 .withQemuImgOptions(spec.disk().qemuImgOptions())
@@ -511,8 +571,8 @@ public final class Build {
                 .withConsumeSource(true);
         formats.forEach(f -> partialOutputs.add(TarOutput.partial(request.target(f))));
         keepOldOutputs(formats.stream().map(request::target).toList());
-        return new DiskFormats(events, workspace.ledger()).convert(request).outputs().stream()
-                .map(ConvertedImage::path).toList();
+        return new DiskFormats(events, workspace.ledger())
+                .convert(request).outputs().stream().map(ConvertedImage::path).toList();
     }
 
     /**
@@ -520,11 +580,13 @@ public final class Build {
      * with its .md5 and .sha256) unless OVERWRITE_OLD_IMAGE is set to something other than 0.
      */
     private void keepOldOutputs(List<Path> targets) {
-        String overwrite = spec.environment().getOrDefault("OVERWRITE_OLD_IMAGE", "0").trim();
+        String overwrite =
+                spec.environment().getOrDefault("OVERWRITE_OLD_IMAGE", "0").trim();
         if (!overwrite.isEmpty() && !overwrite.equals("0")) {
             return;
         }
-        String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyy.MM.dd-HH.mm.ss"));
+        String stamp = java.time.LocalDateTime.now()
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyy.MM.dd-HH.mm.ss"));
         for (Path target : targets) {
             if (!Files.isRegularFile(target)) {
                 continue;
@@ -543,14 +605,16 @@ public final class Build {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            events.info("old image found: kept as " + target.resolveSibling(old) + " (set OVERWRITE_OLD_IMAGE=1 to replace it)");
+            events.info("old image found: kept as " + target.resolveSibling(old)
+                    + " (set OVERWRITE_OLD_IMAGE=1 to replace it)");
         }
     }
 
     private static void requirePopulated(Path root) {
         try (var list = Files.list(root)) {
             if (list.findAny().isEmpty()) {
-                throw new UserError("no root.d hook populated $TARGET_ROOT; include an operating-system element such as debian-minimal");
+                throw new UserError(
+                        "no root.d hook populated $TARGET_ROOT; include an operating-system element such as debian-minimal");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -37,8 +37,15 @@ public record BuildSpec(
         ContainerOptions container) {
 
     /** How the disk image is made, for builds with a disk type. Null fields mean DIB's default. */
-    public record DiskOptions(String imageSize, String imageExtraSize, String rootLabel, String mkfsOptions,
-            Integer mkfsJournalSize, String maxOnlineResize, String qemuImgOptions, boolean uncompressed,
+    public record DiskOptions(
+            String imageSize,
+            String imageExtraSize,
+            String rootLabel,
+            String mkfsOptions,
+            Integer mkfsJournalSize,
+            String maxOnlineResize,
+            String qemuImgOptions,
+            boolean uncompressed,
             boolean checksum) {
         public static DiskOptions defaults() {
             return new DiskOptions(null, null, null, null, null, null, null, false, false);
@@ -62,8 +69,24 @@ public record BuildSpec(
 
     /** This spec with another environment (DIB_RELEASE resolved to a codename, say). */
     public BuildSpec withEnvironment(Map<String, String> value) {
-        return new BuildSpec(imageName, types, arch, elements, withBase, extraPackages, offline, imageCache, useTmpfs,
-                minTmpfsGiB, traceLevel, jdibHome, workRoot, value, arguments, disk, container);
+        return new BuildSpec(
+                imageName,
+                types,
+                arch,
+                elements,
+                withBase,
+                extraPackages,
+                offline,
+                imageCache,
+                useTmpfs,
+                minTmpfsGiB,
+                traceLevel,
+                jdibHome,
+                workRoot,
+                value,
+                arguments,
+                disk,
+                container);
     }
 
     public boolean wantsDisk() {
@@ -72,7 +95,8 @@ public record BuildSpec(
 
     /** The name and tag of the docker and oci outputs. */
     public ImageReference dockerTarget() {
-        return container.dockerTarget() != null ? container.dockerTarget()
+        return container.dockerTarget() != null
+                ? container.dockerTarget()
                 : ImageReference.fromImageName(imageName.getFileName().toString());
     }
 
@@ -245,7 +269,8 @@ public record BuildSpec(
 
         public BuildSpec build() {
             if (elements.isEmpty()) {
-                throw new UserError("no elements given; name at least an operating-system element, e.g. debian-minimal");
+                throw new UserError(
+                        "no elements given; name at least an operating-system element, e.g. debian-minimal");
             }
             Set<OutputType> unique = new LinkedHashSet<>(types.isEmpty() ? List.of(OutputType.DEFAULT) : types);
             if (container.dockerImport() && !unique.contains(OutputType.DOCKER)) {
@@ -257,15 +282,31 @@ public record BuildSpec(
             if (jdibHome == null) {
                 throw new IllegalStateException("jdibHome not set");
             }
-            Path cache = imageCache != null ? imageCache
-                    : Path.of(environment.getOrDefault("DIB_IMAGE_CACHE",
-                            environment.getOrDefault("HOME", "/root") + "/.cache/image-create"));
-            Path work = workRoot != null ? workRoot
-                    : Path.of(environment.getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
+            Path cache = imageCache != null
+                    ? imageCache
+                    : Path.of(environment.getOrDefault(
+                            "DIB_IMAGE_CACHE", environment.getOrDefault("HOME", "/root") + "/.cache/image-create"));
+            Path work =
+                    workRoot != null ? workRoot : Path.of(environment.getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
             String debianArch = Architecture.parse(arch).debianName();
-            BuildSpec spec = new BuildSpec(imageName.toAbsolutePath().normalize(), List.copyOf(unique), debianArch, elements,
-                    withBase, extraPackages, offline, cache.toAbsolutePath(), useTmpfs, minTmpfsGiB, traceLevel, jdibHome,
-                    work.toAbsolutePath(), environment, arguments, disk, container);
+            BuildSpec spec = new BuildSpec(
+                    imageName.toAbsolutePath().normalize(),
+                    List.copyOf(unique),
+                    debianArch,
+                    elements,
+                    withBase,
+                    extraPackages,
+                    offline,
+                    cache.toAbsolutePath(),
+                    useTmpfs,
+                    minTmpfsGiB,
+                    traceLevel,
+                    jdibHome,
+                    work.toAbsolutePath(),
+                    environment,
+                    arguments,
+                    disk,
+                    container);
             if (spec.wantsContainer()) {
                 spec.containerConfig(); // a bad -a, DIB_CONTAINER_CMD or image name fails now, not after the build
             }

@@ -1,7 +1,7 @@
 package io.jdib.build;
 
-import io.jdib.image.OutputType;
 import io.jdib.element.ElementResolution;
+import io.jdib.image.OutputType;
 import io.jdib.sys.UserError;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +27,8 @@ public final class DibEnvironment {
      * options set), keeping any value already there. Invalid values the user can fix throw
      * {@link UserError}.
      */
-    public static void addDefaults(Map<String, String> env, BuildSpec spec, ElementResolution resolution,
-            String hostPython) {
+    public static void addDefaults(
+            Map<String, String> env, BuildSpec spec, ElementResolution resolution, String hostPython) {
         env.put("LC_ALL", "C");
         if (env.getOrDefault("DIB_DEFAULT_INSTALLTYPE", "").isEmpty()) {
             env.put("DIB_DEFAULT_INSTALLTYPE", "source");
@@ -39,14 +39,21 @@ public final class DibEnvironment {
         if (spec.imageSize() != null) {
             env.put("DIB_IMAGE_SIZE", spec.imageSize());
         }
-        env.put("DIB_IMAGE_EXTRA_SIZE", spec.imageExtraSize() == null ? env.getOrDefault("DIB_IMAGE_EXTRA_SIZE", "")
-                : spec.imageExtraSize());
+        env.put(
+                "DIB_IMAGE_EXTRA_SIZE",
+                spec.imageExtraSize() == null ? env.getOrDefault("DIB_IMAGE_EXTRA_SIZE", "") : spec.imageExtraSize());
         env.putIfAbsent("DIB_MANIFEST_IMAGE_DIR", "/etc/dib-manifests");
         env.putIfAbsent("DIB_MANIFEST_SAVE_DIR", spec.imageNameString() + ".d/");
         env.put("DIB_PYTHON_EXEC", env.getOrDefault("DIB_PYTHON_EXEC", hostPython));
         env.putIfAbsent("FS_TYPE", "ext4");
-        env.putIfAbsent("IMAGE_TYPE", spec.types().isEmpty() ? OutputType.DEFAULT.id() : spec.types().get(0).id());
-        env.put("IMAGE_TYPES", spec.types().stream().map(OutputType::id).collect(java.util.stream.Collectors.joining(" ")));
+        env.putIfAbsent(
+                "IMAGE_TYPE",
+                spec.types().isEmpty()
+                        ? OutputType.DEFAULT.id()
+                        : spec.types().get(0).id());
+        env.put(
+                "IMAGE_TYPES",
+                spec.types().stream().map(OutputType::id).collect(java.util.stream.Collectors.joining(" ")));
         env.put("DIB_ARGS", String.join(" ", spec.arguments()));
         env.put(ELEMENT_ARRAY_FUNCTION, elementArrayFunction(resolution));
         env.put("DIB_ENV", declare(env));
@@ -72,10 +79,18 @@ public final class DibEnvironment {
     static String elementArrayFunction(ElementResolution resolution) {
         StringBuilder pairs = new StringBuilder();
         for (ElementResolution.Resolved r : resolution.elements()) {
-            pairs.append('[').append(r.name()).append("]=").append(r.element().dir()).append(' ');
+            pairs.append('[')
+                    .append(r.name())
+                    .append("]=")
+                    .append(r.element().dir())
+                    .append(' ');
         }
-        return "() {  echo \"" + pairs.toString().replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$")
-                .replace("`", "\\`") + "\"\n}";
+        return "() {  echo \""
+                + pairs.toString()
+                        .replace("\\", "\\\\")
+                        .replace("\"", "\\\"")
+                        .replace("$", "\\$")
+                        .replace("`", "\\`") + "\"\n}";
     }
 
     /**
@@ -86,10 +101,17 @@ public final class DibEnvironment {
         StringBuilder out = new StringBuilder();
         for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
             String name = e.getKey();
-            if (!name.startsWith("DIB_") || name.equals("DIB_ENV") || NAME_PART.matcher(name).find() || isSecret(name)) {
+            if (!name.startsWith("DIB_")
+                    || name.equals("DIB_ENV")
+                    || NAME_PART.matcher(name).find()
+                    || isSecret(name)) {
                 continue;
             }
-            out.append("declare -x ").append(name).append("=\"").append(escape(e.getValue())).append("\"\n");
+            out.append("declare -x ")
+                    .append(name)
+                    .append("=\"")
+                    .append(escape(e.getValue()))
+                    .append("\"\n");
         }
         return out.toString().stripTrailing();
     }
@@ -100,6 +122,9 @@ public final class DibEnvironment {
     }
 
     private static String escape(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("$", "\\$").replace("`", "\\`");
+        return value.replace("\\", "\\\\")
+                .replace("\"", "\\\"")
+                .replace("$", "\\$")
+                .replace("`", "\\`");
     }
 }

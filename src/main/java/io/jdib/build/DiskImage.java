@@ -61,8 +61,12 @@ final class DiskImage implements AutoCloseable {
                 env.put("DIB_ROOT_LABEL", fs.label());
                 env.put("DIB_ROOT_FSTYPE", fs.type().keyword());
             });
-            graph.mounts().stream().filter(m -> m.mountPoint().equals("/boot")).findFirst()
-                    .flatMap(m -> graph.node(m.base())).filter(Mkfs.class::isInstance).map(Mkfs.class::cast)
+            graph.mounts().stream()
+                    .filter(m -> m.mountPoint().equals("/boot"))
+                    .findFirst()
+                    .flatMap(m -> graph.node(m.base()))
+                    .filter(Mkfs.class::isInstance)
+                    .map(Mkfs.class::cast)
                     .ifPresent(fs -> env.put("DIB_BOOT_LABEL", fs.label()));
         }
         return env;
@@ -73,7 +77,8 @@ final class DiskImage implements AutoCloseable {
         if (graph == null) {
             return "/";
         }
-        return String.join("|", graph.mounts().stream().map(m -> m.mountPoint()).sorted().toList());
+        return String.join(
+                "|", graph.mounts().stream().map(m -> m.mountPoint()).sorted().toList());
     }
 
     /** Which config applies: DIB_BLOCK_DEVICE_CONFIG, else an element's block-device-ARCH.yaml or -default.yaml, else DIB's default. */
@@ -88,8 +93,10 @@ final class DiskImage implements AutoCloseable {
             return BlockDeviceConfig.fromEnvironment(fromEnv, defaults);
         }
         for (String name : List.of("block-device-" + spec.arch() + ".yaml", "block-device-default.yaml")) {
-            List<Path> found = elements.elements().stream().map(r -> r.element().dir().resolve(name))
-                    .filter(Files::isRegularFile).toList();
+            List<Path> found = elements.elements().stream()
+                    .map(r -> r.element().dir().resolve(name))
+                    .filter(Files::isRegularFile)
+                    .toList();
             if (found.size() > 1) {
                 throw new UserError("elements ship more than one " + name + ": " + found
                         + "; use only one block-device element, or set DIB_BLOCK_DEVICE_CONFIG");
@@ -101,8 +108,8 @@ final class DiskImage implements AutoCloseable {
         return BlockDeviceConfig.defaultGraph(defaults);
     }
 
-    static DiskImage create(BuildSpec spec, BlockDeviceGraph graph, Path tree, Path work, Ledger ledger,
-            EventSink events) {
+    static DiskImage create(
+            BuildSpec spec, BlockDeviceGraph graph, Path tree, Path work, Ledger ledger, EventSink events) {
         FsType rootType = graph.rootMkfs().map(m -> m.type()).orElse(FsType.EXT4);
         long size;
         if (spec.imageSize() != null) {
@@ -111,7 +118,8 @@ final class DiskImage implements AutoCloseable {
             long extra = spec.imageExtraSize() == null ? 0 : ImageSize.parseExtraSize(spec.imageExtraSize());
             size = ImageSize.forTree(ImageSize.treeBytes(tree), rootType, extra);
         }
-        events.info("image size " + size / ImageSize.MIB + " MiB" + (spec.imageSize() == null ? " (from the tree)" : ""));
+        events.info(
+                "image size " + size / ImageSize.MIB + " MiB" + (spec.imageSize() == null ? " (from the tree)" : ""));
         BlockDevice.Options options = BlockDevice.Options.of(work.resolve("image"), work.resolve("mnt"), size);
         String mkfsOptions = spec.mkfsOptions();
         if (spec.maxOnlineResize() != null && rootType.keyword().startsWith("ext")) {
@@ -148,8 +156,13 @@ final class DiskImage implements AutoCloseable {
     /** GNU tar on both ends, so ownership, xattrs, ACLs and capabilities survive the copy. */
     private void copyTree(Path tree) {
         String flags = "--numeric-owner --xattrs --xattrs-include='*' --acls";
-        Exec.check("/bin/bash", "-c", "set -o pipefail; tar -C \"$0\" -cf - " + flags + " . | tar -C \"$1\" -xf - "
-                + flags + " --preserve-permissions", tree.toString(), disk.mountRoot().toString());
+        Exec.check(
+                "/bin/bash",
+                "-c",
+                "set -o pipefail; tar -C \"$0\" -cf - " + flags + " . | tar -C \"$1\" -xf - " + flags
+                        + " --preserve-permissions",
+                tree.toString(),
+                disk.mountRoot().toString());
     }
 
     /** What the bootloader and finalise hooks need to know about the disk. */
@@ -170,11 +183,15 @@ final class DiskImage implements AutoCloseable {
             env.put("JDIB_GRUB_LVM", "1");
         });
         // So does GRUB when /boot alone is on an LV.
-        graph.mounts().stream().filter(m -> m.mountPoint().equals("/boot"))
+        graph.mounts().stream()
+                .filter(m -> m.mountPoint().equals("/boot"))
                 .flatMap(m -> graph.node(m.base()).stream())
                 .filter(n -> n instanceof Mkfs fs && disk.bootDevice(fs.base()).isPresent())
-                .findFirst().ifPresent(n -> env.put("JDIB_GRUB_LVM", "1"));
-        disk.filesystems().stream().filter(fs -> fs.mountPoint().equals(Optional.of("/boot"))).findFirst()
+                .findFirst()
+                .ifPresent(n -> env.put("JDIB_GRUB_LVM", "1"));
+        disk.filesystems().stream()
+                .filter(fs -> fs.mountPoint().equals(Optional.of("/boot")))
+                .findFirst()
                 .ifPresent(fs -> env.put("DIB_BOOT_LABEL", fs.label()));
         List<Partitioning> tables = graph.nodes(Partitioning.class);
         boolean mbr = tables.stream().anyMatch(t -> t.label() == Partitioning.Label.MBR);
@@ -189,8 +206,12 @@ final class DiskImage implements AutoCloseable {
         env.put("DIB_IMAGE_SIZE", Long.toString(sizeBytes / 1024));
         StringBuilder devices = new StringBuilder();
         for (var node : graph.nodes()) {
-            disk.device(node.name()).ifPresent(dev -> devices.append(" [").append(node.name()).append("]=")
-                    .append(dev).append(' '));
+            disk.device(node.name())
+                    .ifPresent(dev -> devices.append(" [")
+                            .append(node.name())
+                            .append("]=")
+                            .append(dev)
+                            .append(' '));
         }
         env.put("IMAGE_BLOCK_DEVICES", devices.toString());
         return env;
@@ -198,11 +219,15 @@ final class DiskImage implements AutoCloseable {
 
     private Optional<String> espMountPoint() {
         List<String> espNames = graph.nodes(Partition.class).stream()
-                .filter(p -> p.type() != null && p.type().equalsIgnoreCase("EF00")).map(Partition::name).toList();
+                .filter(p -> p.type() != null && p.type().equalsIgnoreCase("EF00"))
+                .map(Partition::name)
+                .toList();
         return disk.vfatFilesystems().stream()
                 .filter(fs -> fs.mountPoint().isPresent())
-                .filter(fs -> espNames.isEmpty() || graph.node(fs.node()).map(n -> n.bases().stream()
-                        .anyMatch(espNames::contains)).orElse(false))
+                .filter(fs -> espNames.isEmpty()
+                        || graph.node(fs.node())
+                                .map(n -> n.bases().stream().anyMatch(espNames::contains))
+                                .orElse(false))
                 .map(fs -> fs.mountPoint().get())
                 .findFirst();
     }
@@ -232,8 +257,8 @@ final class DiskImage implements AutoCloseable {
         if (children.isEmpty()) {
             return;
         }
-        List<String> argv = new ArrayList<>(List.of(Tools.require("mcopy").toString(), "-i", fs.device(), "-s", "-p",
-                "-Q", "-o"));
+        List<String> argv =
+                new ArrayList<>(List.of(Tools.require("mcopy").toString(), "-i", fs.device(), "-s", "-p", "-Q", "-o"));
         children.forEach(c -> argv.add(c.toString()));
         argv.add("::/");
         Exec.check(Exec.Command.of(argv).withEnv(Map.of("MTOOLS_SKIP_CHECK", "1")));

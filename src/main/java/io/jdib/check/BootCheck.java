@@ -32,10 +32,18 @@ import java.util.UUID;
  */
 public final class BootCheck {
     /** Rule ids, in report order. */
-    public static final List<String> RULES = List.of("boot-login", "boot-ssh", "boot-datasource", "boot-hostname",
-            "boot-user-data", "boot-growroot", "boot-ssh-host-keys", "boot-serial-log");
+    public static final List<String> RULES = List.of(
+            "boot-login",
+            "boot-ssh",
+            "boot-datasource",
+            "boot-hostname",
+            "boot-user-data",
+            "boot-growroot",
+            "boot-ssh-host-keys",
+            "boot-serial-log");
     /** Added for the metadata-service data sources: what the guest asked 169.254.169.254 for. */
     public static final String METADATA_RULE = "boot-metadata";
+
     private static final long GROW_BYTES = 2L << 30;
     private static final String USER = "jdibcheck";
     private static final Duration SSH_WAIT = Duration.ofMinutes(4);
@@ -52,7 +60,11 @@ public final class BootCheck {
     }
 
     /** One boot with one data source: its rules, how long it took, and what the guest asked the metadata service. */
-    public record Run(Datasource datasource, List<RuleResult> results, double loginSeconds, double seconds,
+    public record Run(
+            Datasource datasource,
+            List<RuleResult> results,
+            double loginSeconds,
+            double seconds,
             List<MetadataServer.Request> requests) {
         public Run {
             results = List.copyOf(results);
@@ -68,8 +80,13 @@ public final class BootCheck {
      * Boots {@code image} once, handing the guest its instance data the way {@code datasource} does;
      * {@code arch} picks the emulator and firmware (null: this host's).
      */
-    public Run check(Path image, Datasource datasource, boolean uefi, io.jdib.sys.Architecture arch,
-            Duration bootTimeout, Path consoleLog) {
+    public Run check(
+            Path image,
+            Datasource datasource,
+            boolean uefi,
+            io.jdib.sys.Architecture arch,
+            Duration bootTimeout,
+            Path consoleLog) {
         for (String tool : List.of("ssh", "ssh-keygen", "ssh-keyscan", "qemu-img")) {
             Tools.require(tool);
         }
@@ -88,20 +105,27 @@ public final class BootCheck {
             int port = freePort();
             Provision provision = provision(datasource, instance, dir, port);
             try {
-                BootRequest request = BootRequest.ofImage(disk.overlay()).withUefi(uefi).withArch(arch)
+                BootRequest request = BootRequest.ofImage(disk.overlay())
+                        .withUefi(uefi)
+                        .withArch(arch)
                         .withTimeout(bootTimeout)
                         .withConsoleLog(consoleLog != null ? consoleLog : dir.resolve("console.log"))
                         .withExtraQemuArgs(provision.qemuArgs());
                 Map<String, String> facts = new HashMap<>();
                 List<Evidence> sshEvidence = new ArrayList<>();
-                BootResult booted = new QemuBoot(events, ledger).boot(request,
-                        up -> facts.putAll(probe(port, key, sshEvidence)));
-                List<MetadataServer.Request> requests = provision.server() == null ? List.of()
+                BootResult booted =
+                        new QemuBoot(events, ledger).boot(request, up -> facts.putAll(probe(port, key, sshEvidence)));
+                List<MetadataServer.Request> requests = provision.server() == null
+                        ? List.of()
                         : provision.server().requests();
-                List<RuleResult> results = rules(booted, facts, sshEvidence, hostname, marker, disk, datasource,
+                List<RuleResult> results =
+                        rules(booted, facts, sshEvidence, hostname, marker, disk, datasource, requests);
+                return new Run(
+                        datasource,
+                        results,
+                        booted.matched() ? booted.seconds() : -1,
+                        (System.nanoTime() - start) / 1e9,
                         requests);
-                return new Run(datasource, results, booted.matched() ? booted.seconds() : -1,
-                        (System.nanoTime() - start) / 1e9, requests);
             } finally {
                 if (provision.server() != null) {
                     provision.server().close();
@@ -115,11 +139,11 @@ public final class BootCheck {
     private static final String DEFAULT_MAC = "52:54:00:12:34:56";
     /** OpenNebula derives a card's address from its MAC: 02:00 then the IPv4 bytes (10.0.2.15, QEMU's first lease). */
     private static final String OPENNEBULA_MAC = "02:00:0a:00:02:0f";
+
     private static final String METADATA_NET = "169.254.0.0/16";
 
     /** What QEMU is given for one data source, and the metadata service when there is one. */
-    record Provision(List<String> qemuArgs, MetadataServer server) {
-    }
+    record Provision(List<String> qemuArgs, MetadataServer server) {}
 
     private Provision provision(Datasource datasource, Instance instance, Path dir, int sshPort) throws IOException {
         String nic = "user,model=virtio-net-pci,mac=" + instance.mac() + ",hostfwd=tcp:127.0.0.1:" + sshPort + "-:22";
@@ -140,8 +164,9 @@ public final class BootCheck {
                     args.addAll(List.of("-smbios", "type=1,manufacturer=OpenStack Foundation,product=OpenStack Nova"));
                 } else {
                     String uuid = "ec2" + instance.uuid().substring(3);
-                    args.addAll(List.of("-smbios", "type=1,manufacturer=Amazon EC2,product=t3.small,serial=" + uuid
-                            + ",uuid=" + uuid));
+                    args.addAll(List.of(
+                            "-smbios",
+                            "type=1,manufacturer=Amazon EC2,product=t3.small,serial=" + uuid + ",uuid=" + uuid));
                 }
             }
             default -> throw new IllegalStateException(datasource.id());
@@ -155,7 +180,8 @@ public final class BootCheck {
     }
 
     private static String userData(String publicKey, String marker) {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "#cloud-config",
                 "users:",
                 "  - default",
@@ -173,7 +199,8 @@ public final class BootCheck {
     private static Path noCloudSeed(Instance instance, Path dir) throws IOException {
         Tools.require("mkfs.vfat");
         Tools.require("mcopy");
-        Path metaData = Files.writeString(dir.resolve("meta-data"),
+        Path metaData = Files.writeString(
+                dir.resolve("meta-data"),
                 "instance-id: jdib-check-" + instance.id() + "\nlocal-hostname: " + instance.hostname() + "\n");
         Path userData = Files.writeString(dir.resolve("user-data"), instance.userData());
         Path seed = dir.resolve("seed.img");
@@ -200,24 +227,28 @@ public final class BootCheck {
         Path tree = Files.createDirectories(dir.resolve("context"));
         java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
         String startScript = "#!/bin/sh\necho " + instance.hostname() + " > /var/tmp/jdib-check-start-script\n";
-        Files.writeString(tree.resolve("context.sh"), String.join("\n",
-                "# Context variables generated by jdib check --boot",
-                "DISK_ID='1'",
-                "ETH0_MAC='" + instance.mac() + "'",
-                "NETWORK='YES'",
-                "SET_HOSTNAME='" + instance.hostname() + "'",
-                "SSH_PUBLIC_KEY='" + instance.publicKey() + "'",
-                "START_SCRIPT_BASE64='" + b64.encodeToString(startScript.getBytes(StandardCharsets.UTF_8)) + "'",
-                "USER_DATA='" + b64.encodeToString(instance.userData().getBytes(StandardCharsets.UTF_8)) + "'",
-                "USERDATA_ENCODING='base64'",
-                ""));
+        Files.writeString(
+                tree.resolve("context.sh"),
+                String.join(
+                        "\n",
+                        "# Context variables generated by jdib check --boot",
+                        "DISK_ID='1'",
+                        "ETH0_MAC='" + instance.mac() + "'",
+                        "NETWORK='YES'",
+                        "SET_HOSTNAME='" + instance.hostname() + "'",
+                        "SSH_PUBLIC_KEY='" + instance.publicKey() + "'",
+                        "START_SCRIPT_BASE64='" + b64.encodeToString(startScript.getBytes(StandardCharsets.UTF_8))
+                                + "'",
+                        "USER_DATA='" + b64.encodeToString(instance.userData().getBytes(StandardCharsets.UTF_8)) + "'",
+                        "USERDATA_ENCODING='base64'",
+                        ""));
         return iso(tree, "CONTEXT", dir.resolve("context.iso"));
     }
 
     private static Path iso(Path tree, String label, Path iso) {
         Tools.require("xorriso");
-        Exec.check("xorriso", "-as", "mkisofs", "-quiet", "-V", label, "-J", "-r", "-o", iso.toString(),
-                tree.toString());
+        Exec.check(
+                "xorriso", "-as", "mkisofs", "-quiet", "-V", label, "-J", "-r", "-o", iso.toString(), tree.toString());
         return iso;
     }
 
@@ -234,14 +265,25 @@ public final class BootCheck {
         String format = info.path("format").asText();
         long size = info.path("virtual-size").asLong();
         Path overlay = dir.resolve("overlay.qcow2");
-        Exec.check("qemu-img", "create", "-q", "-f", "qcow2", "-F", format, "-b",
-                image.toAbsolutePath().toString(), overlay.toString(), Long.toString(size + GROW_BYTES));
+        Exec.check(
+                "qemu-img",
+                "create",
+                "-q",
+                "-f",
+                "qcow2",
+                "-F",
+                format,
+                "-b",
+                image.toAbsolutePath().toString(),
+                overlay.toString(),
+                Long.toString(size + GROW_BYTES));
         return new Image(overlay, size, size + GROW_BYTES, format);
     }
 
     /** Waits for ssh with the seeded key, lets cloud-init finish, and reads what the rules need. */
     private Map<String, String> probe(int port, Path key, List<Evidence> evidence) {
-        String script = String.join("; ",
+        String script = String.join(
+                "; ",
                 "cloud-init status --wait >/dev/null 2>&1 || true",
                 "echo hostname=$(hostname)",
                 "echo marker=$(cat /var/tmp/jdib-check-marker 2>/dev/null)",
@@ -255,13 +297,31 @@ public final class BootCheck {
         long deadline = start + SSH_WAIT.toNanos();
         Exec.Result last = null;
         while (System.nanoTime() < deadline) {
-            last = Exec.capture(Exec.Command.of("ssh", "-i", key.toString(), "-p", Integer.toString(port),
-                    "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
-                    "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR", USER + "@127.0.0.1", script)
+            last = Exec.capture(Exec.Command.of(
+                            "ssh",
+                            "-i",
+                            key.toString(),
+                            "-p",
+                            Integer.toString(port),
+                            "-o",
+                            "StrictHostKeyChecking=no",
+                            "-o",
+                            "UserKnownHostsFile=/dev/null",
+                            "-o",
+                            "BatchMode=yes",
+                            "-o",
+                            "ConnectTimeout=10",
+                            "-o",
+                            "LogLevel=ERROR",
+                            USER + "@127.0.0.1",
+                            script)
                     .timeout(Duration.ofMinutes(3)));
             if (last.ok()) {
-                evidence.add(Evidence.of("ssh", String.format("logged in as %s with the key from user-data after %.0f s",
-                        USER, (System.nanoTime() - start) / 1e9)));
+                evidence.add(Evidence.of(
+                        "ssh",
+                        String.format(
+                                "logged in as %s with the key from user-data after %.0f s",
+                                USER, (System.nanoTime() - start) / 1e9)));
                 Map<String, String> facts = new HashMap<>();
                 for (String line : last.stdout().split("\n")) {
                     int eq = line.indexOf('=');
@@ -269,59 +329,94 @@ public final class BootCheck {
                         facts.put(line.substring(0, eq), line.substring(eq + 1).strip());
                     }
                 }
-                Exec.Result scan = Exec.capture(Exec.Command.of("ssh-keyscan", "-p", Integer.toString(port), "-t",
-                        "ed25519", "127.0.0.1"));
+                Exec.Result scan = Exec.capture(
+                        Exec.Command.of("ssh-keyscan", "-p", Integer.toString(port), "-t", "ed25519", "127.0.0.1"));
                 facts.put("keyscan", scan.stdout().strip());
                 facts.put("ssh", "ok");
                 return facts;
             }
             sleep();
         }
-        evidence.add(Evidence.of("ssh", "no login with the seeded key within " + SSH_WAIT.toSeconds() + " s"
-                + (last == null ? "" : ": " + String.join(" ", last.tail()))));
+        evidence.add(Evidence.of(
+                "ssh",
+                "no login with the seeded key within " + SSH_WAIT.toSeconds() + " s"
+                        + (last == null ? "" : ": " + String.join(" ", last.tail()))));
         return Map.of();
     }
 
-    private List<RuleResult> rules(BootResult booted, Map<String, String> facts, List<Evidence> sshEvidence,
-            String hostname, String marker, Image disk, Datasource datasource, List<MetadataServer.Request> requests)
+    private List<RuleResult> rules(
+            BootResult booted,
+            Map<String, String> facts,
+            List<Evidence> sshEvidence,
+            String hostname,
+            String marker,
+            Image disk,
+            Datasource datasource,
+            List<MetadataServer.Request> requests)
             throws IOException {
         String at = ":" + datasource.id();
         List<RuleResult> results = new ArrayList<>();
         String console = new String(Files.readAllBytes(booted.consoleLog()), StandardCharsets.ISO_8859_1);
-        results.add(rule("boot-login" + at, "boots to a login prompt", booted.matched(), List.of(Evidence.of(
-                "serial console", booted.matched() ? String.format("'%s' after %.1f s", booted.matchedLine().strip(),
-                        booted.seconds()) : booted.outcome() + "; last lines: " + String.join(" | ",
-                        booted.lastLines())))));
+        results.add(rule(
+                "boot-login" + at,
+                "boots to a login prompt",
+                booted.matched(),
+                List.of(Evidence.of(
+                        "serial console",
+                        booted.matched()
+                                ? String.format(
+                                        "'%s' after %.1f s",
+                                        booted.matchedLine().strip(), booted.seconds())
+                                : booted.outcome() + "; last lines: " + String.join(" | ", booted.lastLines())))));
         boolean ssh = "ok".equals(facts.get("ssh"));
         results.add(rule("boot-ssh" + at, "sshd accepts the key handed over by " + datasource.id(), ssh, sshEvidence));
         if (!ssh) {
-            for (String id : List.of("boot-datasource", "boot-hostname", "boot-user-data", "boot-growroot",
-                    "boot-ssh-host-keys")) {
-                results.add(new RuleResult(id + at, id, Outcome.FAIL, true,
-                        List.of(Evidence.of("ssh", "not checked: no ssh login"))));
+            for (String id : List.of(
+                    "boot-datasource", "boot-hostname", "boot-user-data", "boot-growroot", "boot-ssh-host-keys")) {
+                results.add(new RuleResult(
+                        id + at, id, Outcome.FAIL, true, List.of(Evidence.of("ssh", "not checked: no ssh login"))));
             }
         } else {
             String found = facts.getOrDefault("ds", "");
-            results.add(rule("boot-datasource" + at, "cloud-init read its data from " + datasource.cloudInitName(),
-                    found.startsWith("DataSource" + datasource.cloudInitName()), List.of(Evidence.of(
-                            "/run/cloud-init/result.json", "datasource '" + found + "', expected DataSource"
-                                    + datasource.cloudInitName()))));
-            results.add(rule("boot-hostname" + at, "hostname set from metadata", hostname.equals(facts.get("hostname")),
-                    List.of(Evidence.of("hostname", "'" + facts.get("hostname") + "', metadata said '" + hostname + "'"))));
-            List<Evidence> userData = new ArrayList<>(List.of(Evidence.of("/var/tmp/jdib-check-marker", "'"
-                    + facts.get("marker") + "', expected '" + marker + "'")));
+            results.add(rule(
+                    "boot-datasource" + at,
+                    "cloud-init read its data from " + datasource.cloudInitName(),
+                    found.startsWith("DataSource" + datasource.cloudInitName()),
+                    List.of(Evidence.of(
+                            "/run/cloud-init/result.json",
+                            "datasource '" + found + "', expected DataSource" + datasource.cloudInitName()))));
+            results.add(rule(
+                    "boot-hostname" + at,
+                    "hostname set from metadata",
+                    hostname.equals(facts.get("hostname")),
+                    List.of(Evidence.of(
+                            "hostname", "'" + facts.get("hostname") + "', metadata said '" + hostname + "'"))));
+            List<Evidence> userData = new ArrayList<>(List.of(Evidence.of(
+                    "/var/tmp/jdib-check-marker", "'" + facts.get("marker") + "', expected '" + marker + "'")));
             if (datasource == Datasource.OPENNEBULA) {
                 String start = facts.getOrDefault("startscript", "");
-                userData.add(Evidence.of("/var/tmp/jdib-check-start-script", start.isEmpty()
-                        ? "START_SCRIPT did not run (cloud-init reads USER_DATA; OpenNebula's one-context runs"
-                        + " START_SCRIPT)" : "START_SCRIPT ran: '" + start + "'"));
+                userData.add(Evidence.of(
+                        "/var/tmp/jdib-check-start-script",
+                        start.isEmpty()
+                                ? "START_SCRIPT did not run (cloud-init reads USER_DATA; OpenNebula's one-context runs"
+                                        + " START_SCRIPT)"
+                                : "START_SCRIPT ran: '" + start + "'"));
             }
-            results.add(rule("boot-user-data" + at, "user-data script ran", marker.equals(facts.get("marker")),
-                    userData));
+            results.add(
+                    rule("boot-user-data" + at, "user-data script ran", marker.equals(facts.get("marker")), userData));
             long root = parseLong(facts.get("rootsize"));
-            results.add(rule("boot-growroot" + at, "root filesystem grew to the larger disk", root > disk.originalBytes(),
-                    List.of(Evidence.of("df /", String.format("%s is %d MiB on a %d MiB disk; the image was %d MiB",
-                            facts.get("rootdev"), root >> 20, disk.overlayBytes() >> 20, disk.originalBytes() >> 20)))));
+            results.add(rule(
+                    "boot-growroot" + at,
+                    "root filesystem grew to the larger disk",
+                    root > disk.originalBytes(),
+                    List.of(Evidence.of(
+                            "df /",
+                            String.format(
+                                    "%s is %d MiB on a %d MiB disk; the image was %d MiB",
+                                    facts.get("rootdev"),
+                                    root >> 20,
+                                    disk.overlayBytes() >> 20,
+                                    disk.originalBytes() >> 20)))));
             long btime = parseLong(facts.get("btime"));
             List<Evidence> keyEvidence = new ArrayList<>();
             boolean fresh = !facts.getOrDefault("hostkeys", "").isBlank();
@@ -333,14 +428,24 @@ public final class BootCheck {
                     keyEvidence.add(Evidence.of(entry.substring(0, colon), "made " + (made - btime) + " s after boot"));
                 }
             }
-            keyEvidence.add(Evidence.of("ssh-keyscan", facts.getOrDefault("keyscan", "").replaceFirst("^\\S+ ", "")));
-            results.add(rule("boot-ssh-host-keys" + at, "ssh host keys made at this boot, so no two instances share"
-                    + " them", fresh, keyEvidence));
+            keyEvidence.add(
+                    Evidence.of("ssh-keyscan", facts.getOrDefault("keyscan", "").replaceFirst("^\\S+ ", "")));
+            results.add(rule(
+                    "boot-ssh-host-keys" + at,
+                    "ssh host keys made at this boot, so no two instances share" + " them",
+                    fresh,
+                    keyEvidence));
         }
         boolean kernelLog = console.contains("Linux version") && console.contains("Kernel command line");
-        results.add(rule("boot-serial-log" + at, "kernel boot messages on the serial console", kernelLog, List.of(
-                Evidence.of(booted.consoleLog().toString(), kernelLog ? "holds 'Linux version' and the kernel command line"
-                        : "no kernel messages: is console=ttyS0 on the kernel command line?"))));
+        results.add(rule(
+                "boot-serial-log" + at,
+                "kernel boot messages on the serial console",
+                kernelLog,
+                List.of(Evidence.of(
+                        booted.consoleLog().toString(),
+                        kernelLog
+                                ? "holds 'Linux version' and the kernel command line"
+                                : "no kernel messages: is console=ttyS0 on the kernel command line?"))));
         if (datasource == Datasource.OPENSTACK_METADATA || datasource == Datasource.EC2_METADATA) {
             results.add(metadataRule(at, datasource, requests));
         }
@@ -350,13 +455,21 @@ public final class BootCheck {
     /** The guest fetched its key and its user data from the metadata service; the evidence lists what it asked. */
     private static RuleResult metadataRule(String at, Datasource datasource, List<MetadataServer.Request> requests) {
         boolean openstack = datasource == Datasource.OPENSTACK_METADATA;
-        boolean key = requests.stream().anyMatch(r -> r.status() == 200 && (openstack
-                ? r.path().matches("/openstack/[^/]+/meta_data\\.json") : r.path().matches("/[^/]+/meta-data/public-keys/0/openssh-key")));
-        boolean user = requests.stream().anyMatch(r -> r.status() == 200 && (openstack
-                ? r.path().matches("/openstack/[^/]+/user_data") : r.path().matches("/[^/]+/user-data")));
+        boolean key = requests.stream()
+                .anyMatch(r -> r.status() == 200
+                        && (openstack
+                                ? r.path().matches("/openstack/[^/]+/meta_data\\.json")
+                                : r.path().matches("/[^/]+/meta-data/public-keys/0/openssh-key")));
+        boolean user = requests.stream()
+                .anyMatch(r -> r.status() == 200
+                        && (openstack
+                                ? r.path().matches("/openstack/[^/]+/user_data")
+                                : r.path().matches("/[^/]+/user-data")));
         List<Evidence> ev = new ArrayList<>();
-        ev.add(Evidence.of("metadata service", requests.size() + " requests; key " + (key ? "fetched" : "NOT fetched")
-                + ", user data " + (user ? "fetched" : "NOT fetched")));
+        ev.add(Evidence.of(
+                "metadata service",
+                requests.size() + " requests; key " + (key ? "fetched" : "NOT fetched") + ", user data "
+                        + (user ? "fetched" : "NOT fetched")));
         for (String line : summarize(requests)) {
             ev.add(Evidence.of("metadata service", line));
         }

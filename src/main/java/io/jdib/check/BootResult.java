@@ -14,11 +14,21 @@ import java.util.List;
  * @param qemuExitCode QEMU's exit code when it exited by itself, else -1
  * @param qemuMessages the last lines QEMU itself printed (its errors)
  */
-public record BootResult(Outcome outcome, double seconds, String matchedLine, Path consoleLog, List<String> lastLines,
-        int qemuExitCode, List<String> qemuMessages) {
+public record BootResult(
+        Outcome outcome,
+        double seconds,
+        String matchedLine,
+        Path consoleLog,
+        List<String> lastLines,
+        int qemuExitCode,
+        List<String> qemuMessages) {
 
     /** Why the wait ended. */
-    public enum Outcome { MATCHED, TIMED_OUT, QEMU_EXITED }
+    public enum Outcome {
+        MATCHED,
+        TIMED_OUT,
+        QEMU_EXITED
+    }
 
     public BootResult {
         lastLines = List.copyOf(lastLines);

@@ -44,8 +44,10 @@ public record CheckReport(Path image, String format, Profile profile, List<RuleR
 
     /** The ids of the advice rules that failed: printed, but the image still passes. */
     public List<String> warnings() {
-        return results.stream().filter(r -> !r.required() && r.outcome() == RuleResult.Outcome.FAIL)
-                .map(RuleResult::id).toList();
+        return results.stream()
+                .filter(r -> !r.required() && r.outcome() == RuleResult.Outcome.FAIL)
+                .map(RuleResult::id)
+                .toList();
     }
 
     /**

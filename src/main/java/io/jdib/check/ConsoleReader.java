@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
 final class ConsoleReader implements AutoCloseable {
     private static final int KEEP = 20;
     /** ECMA-48: CSI sequences ({@code ESC [ ... final}), nF ({@code ESC ( B}) and two-byte escapes ({@code ESC c}). */
-    private static final Pattern ESCAPES = Pattern.compile(
-            "\u001B(?:\\[[0-?]*[ -/]*[@-~]|[ -/]+[0-~]|[0-~])");
+    private static final Pattern ESCAPES = Pattern.compile("\u001B(?:\\[[0-?]*[ -/]*[@-~]|[ -/]+[0-~]|[0-~])");
+
     private static final Pattern CONTROLS = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]");
 
     private final FileChannel channel;
@@ -32,8 +32,10 @@ final class ConsoleReader implements AutoCloseable {
     private final Deque<String> tail = new ArrayDeque<>();
     private final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
     private final CharBuffer chars = CharBuffer.allocate(64 * 1024);
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
     private StringBuilder partial = new StringBuilder();
     private String matched;
 

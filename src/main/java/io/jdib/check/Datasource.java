@@ -14,16 +14,24 @@ public enum Datasource {
     /** A vfat seed labelled {@code CIDATA} (cloud-init's NoCloud). */
     NOCLOUD("nocloud", "NoCloud", "vfat volume labelled CIDATA with meta-data and user-data"),
     /** OpenStack's config drive: ISO 9660 labelled {@code config-2} with {@code openstack/latest/*}. */
-    CONFIGDRIVE("configdrive", "ConfigDrive",
+    CONFIGDRIVE(
+            "configdrive",
+            "ConfigDrive",
             "ISO 9660 volume labelled config-2 with openstack/latest/{meta_data.json,user_data,network_data.json}"),
     /** OpenStack's metadata service at 169.254.169.254 ({@code /openstack/latest/...}). */
-    OPENSTACK_METADATA("openstack-metadata", "OpenStack",
+    OPENSTACK_METADATA(
+            "openstack-metadata",
+            "OpenStack",
             "HTTP metadata service at 169.254.169.254 (/openstack/...), SMBIOS product 'OpenStack Nova'"),
     /** The EC2 instance metadata service at 169.254.169.254 ({@code /latest/meta-data/...}, IMDSv2 tokens). */
-    EC2_METADATA("ec2-metadata", "Ec2",
+    EC2_METADATA(
+            "ec2-metadata",
+            "Ec2",
             "HTTP metadata service at 169.254.169.254 (/latest/meta-data/..., IMDSv2), SMBIOS uuid and serial ec2..."),
     /** OpenNebula's context CD: ISO 9660 labelled {@code CONTEXT} with {@code context.sh}. */
-    OPENNEBULA("opennebula", "OpenNebula",
+    OPENNEBULA(
+            "opennebula",
+            "OpenNebula",
             "ISO 9660 volume labelled CONTEXT with context.sh (SSH_PUBLIC_KEY, SET_HOSTNAME, USER_DATA, START_SCRIPT)");
 
     private final String id;

@@ -19,16 +19,30 @@ import java.util.Optional;
  *     the 33 sectors of the backup table and header), or -1 when the table records none (MBR, no table)
  * @param rootFsBytes the root filesystem's own size (blocks times block size), or -1 when unknown
  */
-public record DiskFacts(String format, String tableLabel, List<Volume> volumes, String rootVolume,
-        Qcow2Clusters qcow2, long allocatedBytes, long usedBytes, long diskBytes, long tableDiskBytes,
+public record DiskFacts(
+        String format,
+        String tableLabel,
+        List<Volume> volumes,
+        String rootVolume,
+        Qcow2Clusters qcow2,
+        long allocatedBytes,
+        long usedBytes,
+        long diskBytes,
+        long tableDiskBytes,
         long rootFsBytes) {
     public DiskFacts {
         volumes = List.copyOf(volumes);
     }
 
     /** Facts without the sizes {@code root-fills-partition} needs (that rule is then not applicable). */
-    public DiskFacts(String format, String tableLabel, List<Volume> volumes, String rootVolume, Qcow2Clusters qcow2,
-            long allocatedBytes, long usedBytes) {
+    public DiskFacts(
+            String format,
+            String tableLabel,
+            List<Volume> volumes,
+            String rootVolume,
+            Qcow2Clusters qcow2,
+            long allocatedBytes,
+            long usedBytes) {
         this(format, tableLabel, volumes, rootVolume, qcow2, allocatedBytes, usedBytes, -1, -1, -1);
     }
 
@@ -40,13 +54,19 @@ public record DiskFacts(String format, String tableLabel, List<Volume> volumes, 
      * @param fsType blkid's TYPE (ext4, xfs, vfat, swap, LVM2_member...), or "" when nothing was found
      * @param mountPoint where the image's fstab mounts it, or "" when it does not
      */
-    public record Volume(String name, long offset, long size, String partType, String fsType, String label,
-            String uuid, String partUuid, String mountPoint) {
-    }
+    public record Volume(
+            String name,
+            long offset,
+            long size,
+            String partType,
+            String fsType,
+            String label,
+            String uuid,
+            String partUuid,
+            String mountPoint) {}
 
     /** Cluster counts of a qcow2 image. */
-    public record Qcow2Clusters(long total, long allocated, long compressed) {
-    }
+    public record Qcow2Clusters(long total, long allocated, long compressed) {}
 
     public Optional<Volume> root() {
         return volumes.stream().filter(v -> v.name().equals(rootVolume)).findFirst();

@@ -26,10 +26,11 @@ public record DiskImage(Path path, String format, long virtualSize, String conte
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new UserError("no image at " + file + "; give the path of a qcow2, raw, vhd or vmdk file");
         }
-        Exec.Result info = Exec.capture(Exec.Command.of(Tools.require("qemu-img").toString(), "info", "-U",
-                "--output=json", file.toString()));
+        Exec.Result info = Exec.capture(
+                Exec.Command.of(Tools.require("qemu-img").toString(), "info", "-U", "--output=json", file.toString()));
         if (!info.ok()) {
-            throw new UserError("qemu-img cannot read " + file + " as a disk image: " + String.join(" | ", info.tail()));
+            throw new UserError(
+                    "qemu-img cannot read " + file + " as a disk image: " + String.join(" | ", info.tail()));
         }
         String format;
         long size;
@@ -56,8 +57,8 @@ public record DiskImage(Path path, String format, long virtualSize, String conte
 
     /** {@code PTTYPE=...} or {@code TYPE=...} from {@code blkid -p}, or "" when it finds neither. */
     private static String rawContent(Path file) {
-        Exec.Result blkid = Exec.capture(Exec.Command.of(Tools.require("blkid").toString(), "-p", "-o", "export",
-                file.toString()));
+        Exec.Result blkid =
+                Exec.capture(Exec.Command.of(Tools.require("blkid").toString(), "-p", "-o", "export", file.toString()));
         if (!blkid.ok()) {
             return "";
         }

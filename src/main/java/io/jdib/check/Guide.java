@@ -2,8 +2,10 @@ package io.jdib.check;
 
 /** A published guide that asks images for something; each rule names the guides behind it. */
 public enum Guide {
-    OPENSTACK("openstack", "OpenStack Virtual Machine Image Guide, image requirements"
-            + " (docs.openstack.org/image-guide/openstack-images.html)"),
+    OPENSTACK(
+            "openstack",
+            "OpenStack Virtual Machine Image Guide, image requirements"
+                    + " (docs.openstack.org/image-guide/openstack-images.html)"),
     EGI("egi", "EGI Cloud Compute, virtual machine image best practices"),
     OPENNEBULA("opennebula", "OpenNebula, preparing images for contextualization"),
     DIB("dib", "diskimage-builder's cloud image elements (cloud-init-datasources, vm)");

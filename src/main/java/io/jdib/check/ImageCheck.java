@@ -9,7 +9,6 @@ import io.jdib.sys.Ledger;
 import io.jdib.sys.Mounts;
 import io.jdib.sys.UserError;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -64,8 +62,17 @@ public final class ImageCheck {
             DiskFacts.Qcow2Clusters clusters = format.equals("qcow2") ? qcow2Clusters(image) : null;
             long allocated = allocatedBytes(image, format);
             Opened opened = open(reader, image0);
-            DiskFacts disk = new DiskFacts(format, opened.tableLabel, opened.volumes, opened.rootVolume, clusters,
-                    allocated, opened.usedBytes, image0.rawBytes(), opened.tableDiskBytes, opened.rootFsBytes);
+            DiskFacts disk = new DiskFacts(
+                    format,
+                    opened.tableLabel,
+                    opened.volumes,
+                    opened.rootVolume,
+                    clusters,
+                    allocated,
+                    opened.usedBytes,
+                    image0.rawBytes(),
+                    opened.tableDiskBytes,
+                    opened.rootFsBytes);
             List<RuleResult> results = StaticChecks.run(new ImageTree(opened.root), disk);
             return new CheckReport(image, format, results, (System.nanoTime() - start) / 1e9);
         } finally {
@@ -73,9 +80,14 @@ public final class ImageCheck {
         }
     }
 
-    private record Opened(String tableLabel, List<Volume> volumes, String rootVolume, Path root, long usedBytes,
-            long tableDiskBytes, long rootFsBytes) {
-    }
+    private record Opened(
+            String tableLabel,
+            List<Volume> volumes,
+            String rootVolume,
+            Path root,
+            long usedBytes,
+            long tableDiskBytes,
+            long rootFsBytes) {}
 
     private Opened open(ImageReader reader, ImageReader.Opened image) {
         Mounts mounts = new Mounts(ledger);
@@ -89,9 +101,16 @@ public final class ImageCheck {
         for (int i = 0; i < parts.size(); i++) {
             ImageReader.Partition part = parts.get(i);
             Optional<ImageReader.Probed> found = reader.probe(image, part);
-            Volume p = new Volume(part.name(), part.offset(), part.size(), part.type(),
-                    found.map(ImageReader.Probed::fsType).orElse(""), found.map(ImageReader.Probed::label).orElse(""),
-                    found.map(ImageReader.Probed::uuid).orElse(""), part.partUuid(), "");
+            Volume p = new Volume(
+                    part.name(),
+                    part.offset(),
+                    part.size(),
+                    part.type(),
+                    found.map(ImageReader.Probed::fsType).orElse(""),
+                    found.map(ImageReader.Probed::label).orElse(""),
+                    found.map(ImageReader.Probed::uuid).orElse(""),
+                    part.partUuid(),
+                    "");
             probed.add(p);
             if (found.isPresent()) {
                 fsBytes.put(p.name(), filesystemBytes(found.get().device(), p.fsType()));
@@ -101,17 +120,24 @@ public final class ImageCheck {
                 parts.addAll(i + 1, reader.logicalVolumes(found.get()));
             }
             if (found.isPresent() && found.get().mountable()) {
-                mounted.put(p.name(), reader.mount(found.get(), scratch.resolve("fs").resolve(p.name())));
+                mounted.put(
+                        p.name(),
+                        reader.mount(found.get(), scratch.resolve("fs").resolve(p.name())));
             }
         }
         // Root: the filesystem with /etc/fstab, preferring DIB's root labels.
-        Volume root = probed.stream().filter(v -> mounted.containsKey(v.name()))
+        Volume root = probed.stream()
+                .filter(v -> mounted.containsKey(v.name()))
                 .filter(v -> Files.isRegularFile(mounted.get(v.name()).resolve("etc/fstab"))
                         || Files.isDirectory(mounted.get(v.name()).resolve("etc")))
-                .min(Comparator.comparingInt(v -> v.label().equals("cloudimg-rootfs") || v.label().equals("img-rootfs")
-                        ? 0 : Files.isRegularFile(mounted.get(v.name()).resolve("etc/fstab")) ? 1 : 2))
+                .min(Comparator.comparingInt(
+                        v -> v.label().equals("cloudimg-rootfs") || v.label().equals("img-rootfs")
+                                ? 0
+                                : Files.isRegularFile(mounted.get(v.name()).resolve("etc/fstab")) ? 1 : 2))
                 .orElseThrow(() -> new UserError("no Linux root filesystem found in the image (looked at "
-                        + probed.stream().map(v -> v.name() + ":" + (v.fsType().isEmpty() ? "?" : v.fsType())).toList()
+                        + probed.stream()
+                                .map(v -> v.name() + ":" + (v.fsType().isEmpty() ? "?" : v.fsType()))
+                                .toList()
                         + ")"));
         Path rootPath = mounted.get(root.name());
         Map<String, String> mountPoints = new HashMap<>();
@@ -128,7 +154,9 @@ public final class ImageCheck {
         fstab.sort(Comparator.comparingInt(f -> Path.of(f[1]).getNameCount()));
         for (String[] f : fstab) {
             Optional<Volume> v = probed.stream().filter(x -> matches(f[0], x)).findFirst();
-            if (v.isPresent() && mounted.containsKey(v.get().name()) && !mountPoints.containsKey(v.get().name())) {
+            if (v.isPresent()
+                    && mounted.containsKey(v.get().name())
+                    && !mountPoints.containsKey(v.get().name())) {
                 Path target = tree.resolve(f[1]);
                 if (Files.isDirectory(target) && target.startsWith(rootPath)) {
                     mounts.bind(mounted.get(v.get().name()), target, true);
@@ -141,13 +169,27 @@ public final class ImageCheck {
         List<Volume> result = new ArrayList<>();
         long used = 0;
         for (Volume v : probed) {
-            result.add(new Volume(v.name(), v.offset(), v.size(), v.partType(), v.fsType(), v.label(), v.uuid(),
-                    v.partUuid(), mountPoints.getOrDefault(v.name(), "")));
+            result.add(new Volume(
+                    v.name(),
+                    v.offset(),
+                    v.size(),
+                    v.partType(),
+                    v.fsType(),
+                    v.label(),
+                    v.uuid(),
+                    v.partUuid(),
+                    mountPoints.getOrDefault(v.name(), "")));
             if (mounted.containsKey(v.name())) {
                 used += usedBytes(mounted.get(v.name()));
             }
         }
-        return new Opened(tableLabel, result, root.name(), rootPath, used, tableDiskBytes,
+        return new Opened(
+                tableLabel,
+                result,
+                root.name(),
+                rootPath,
+                used,
+                tableDiskBytes,
                 fsBytes.getOrDefault(root.name(), -1L));
     }
 
@@ -160,8 +202,8 @@ public final class ImageCheck {
             return blocks > 0 && size > 0 ? blocks * size : -1;
         }
         if (fsType.equals("xfs")) {
-            Exec.Result r = Exec.capture(Exec.Command.of("xfs_db", "-r", "-c", "sb 0", "-c", "p dblocks blocksize",
-                    device));
+            Exec.Result r =
+                    Exec.capture(Exec.Command.of("xfs_db", "-r", "-c", "sb 0", "-c", "p dblocks blocksize", device));
             long blocks = field(r.stdout(), "dblocks =");
             long size = field(r.stdout(), "blocksize =");
             return blocks > 0 && size > 0 ? blocks * size : -1;
@@ -215,19 +257,21 @@ public final class ImageCheck {
 
     private DiskFacts.Qcow2Clusters qcow2Clusters(Path image) {
         // Exit codes 2 and 3 report corruption or leaks, still with the counts.
-        Exec.Result r = Exec.capture(Exec.Command.of("qemu-img", "check", "-U", "-f", "qcow2", "--output=json",
-                image.toString()));
+        Exec.Result r = Exec.capture(
+                Exec.Command.of("qemu-img", "check", "-U", "-f", "qcow2", "--output=json", image.toString()));
         if (r.stdout().isBlank()) {
             return null;
         }
         JsonNode n = readJson(r.stdout(), "qemu-img check");
-        return new DiskFacts.Qcow2Clusters(n.path("total-clusters").asLong(), n.path("allocated-clusters").asLong(),
+        return new DiskFacts.Qcow2Clusters(
+                n.path("total-clusters").asLong(),
+                n.path("allocated-clusters").asLong(),
                 n.path("compressed-clusters").asLong());
     }
 
     private long allocatedBytes(Path image, String format) {
-        Exec.Result r = Exec.capture(Exec.Command.of("qemu-img", "map", "-U", "-f", format, "--output=json",
-                image.toString()));
+        Exec.Result r =
+                Exec.capture(Exec.Command.of("qemu-img", "map", "-U", "-f", format, "--output=json", image.toString()));
         if (!r.ok()) {
             return -1;
         }
@@ -247,5 +291,4 @@ public final class ImageCheck {
             throw new UserError(what + " printed output jdib cannot read: " + e.getMessage());
         }
     }
-
 }

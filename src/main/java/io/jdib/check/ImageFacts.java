@@ -15,8 +15,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /** Questions the rules ask of an image's files: packages, systemd units, cloud-init and sshd settings. */
 final class ImageFacts {
     static final String DPKG_STATUS = "/var/lib/dpkg/status";
-    private static final List<String> UNIT_DIRS = List.of("/etc/systemd/system", "/lib/systemd/system",
-            "/usr/lib/systemd/system");
+    private static final List<String> UNIT_DIRS =
+            List.of("/etc/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system");
 
     private final ImageTree tree;
     private Map<String, Evidence> dpkg;
@@ -41,7 +41,9 @@ final class ImageFacts {
                 if (line.startsWith("Package: ")) {
                     name = line.substring(9).trim();
                     nameLine = i + 1;
-                } else if (line.startsWith("Status: ") && name != null && line.endsWith(" installed")
+                } else if (line.startsWith("Status: ")
+                        && name != null
+                        && line.endsWith(" installed")
                         && line.contains(" ok ")) {
                     dpkg.put(name, Evidence.at(DPKG_STATUS, nameLine, "package " + name + " is installed"));
                 } else if (line.isEmpty()) {
@@ -69,7 +71,8 @@ final class ImageFacts {
     /** Whether {@code unit} is masked (linked to /dev/null in /etc/systemd/system). */
     Optional<Evidence> masked(String unit) {
         String path = "/etc/systemd/system/" + unit;
-        return tree.linkTarget(path).filter(t -> t.equals("/dev/null"))
+        return tree.linkTarget(path)
+                .filter(t -> t.equals("/dev/null"))
                 .map(t -> Evidence.of(path, "-> /dev/null (masked)"));
     }
 
@@ -189,7 +192,8 @@ final class ImageFacts {
         for (int i = 0; i < lines.size(); i++) {
             Matcher m = p.matcher(lines.get(i));
             if (m.matches()) {
-                found.put(m.group(1), new Setting(file, i + 1, unquote(m.group(2).strip())));
+                found.put(
+                        m.group(1), new Setting(file, i + 1, unquote(m.group(2).strip())));
             }
         }
         return found;

@@ -158,7 +158,11 @@ public final class ImageTree {
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
         String prefix = dir.endsWith("/") ? dir : dir + "/";
         try (Stream<Path> entries = Files.list(host)) {
-            return entries.map(Path::getFileName).filter(matcher::matches).map(n -> prefix + n).sorted().toList();
+            return entries.map(Path::getFileName)
+                    .filter(matcher::matches)
+                    .map(n -> prefix + n)
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir + " in the image", e);
         }

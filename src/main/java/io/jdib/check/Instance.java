@@ -33,8 +33,16 @@ public record Instance(String id, String hostname, String publicKey, String user
     public String openStackNetworkData() {
         return json(Map.of(
                 "links", List.of(Map.of("id", "tap0", "type", "phy", "ethernet_mac_address", mac, "mtu", 1500)),
-                "networks", List.of(Map.of("id", "network0", "type", "ipv4_dhcp", "link", "tap0",
-                        "network_id", "00000000-0000-4000-8000-000000000001")),
+                "networks",
+                        List.of(Map.of(
+                                "id",
+                                "network0",
+                                "type",
+                                "ipv4_dhcp",
+                                "link",
+                                "tap0",
+                                "network_id",
+                                "00000000-0000-4000-8000-000000000001")),
                 "services", List.of()));
     }
 

@@ -29,10 +29,18 @@ public final class MetadataServer implements AutoCloseable {
         }
     }
 
-    private static final List<String> OPENSTACK_VERSIONS = List.of("2012-08-10", "2013-04-04", "2013-10-17",
-            "2015-10-15", "2016-06-30", "2016-10-06", "2017-02-22", "2018-08-27", "latest");
-    private static final List<String> EC2_VERSIONS = List.of("1.0", "2009-04-04", "2016-09-02", "2018-09-24",
-            "2021-03-23", "latest");
+    private static final List<String> OPENSTACK_VERSIONS = List.of(
+            "2012-08-10",
+            "2013-04-04",
+            "2013-10-17",
+            "2015-10-15",
+            "2016-06-30",
+            "2016-10-06",
+            "2017-02-22",
+            "2018-08-27",
+            "latest");
+    private static final List<String> EC2_VERSIONS =
+            List.of("1.0", "2009-04-04", "2016-09-02", "2018-09-24", "2021-03-23", "latest");
     private static final Pattern EC2 = Pattern.compile("^/(latest|1\\.0|\\d{4}-\\d{2}-\\d{2})(/.*)?$");
     private static final Pattern OPENSTACK_FILE = Pattern.compile("^/openstack/([^/]+)/([^/]+)$");
     private static final String TOKEN = "jdib-check-imds-token";
@@ -152,7 +160,8 @@ public final class MetadataServer implements AutoCloseable {
                 return walk(ec2MetaData, rest.substring("/meta-data".length()));
             }
             if (rest.startsWith("/dynamic")) {
-                return walk(Map.of("instance-identity", Map.of("document", identityDocument())),
+                return walk(
+                        Map.of("instance-identity", Map.of("document", identityDocument())),
                         rest.substring("/dynamic".length()));
             }
         }
@@ -176,8 +185,10 @@ public final class MetadataServer implements AutoCloseable {
             for (Map.Entry<?, ?> e : dir.entrySet()) {
                 String name = e.getKey().toString();
                 // EC2 lists public keys as index=name, and each index is a directory.
-                names.add(tree.get("public-keys") == dir ? name + "=jdib-check"
-                        : e.getValue() instanceof Map ? name + "/" : name);
+                names.add(
+                        tree.get("public-keys") == dir
+                                ? name + "=jdib-check"
+                                : e.getValue() instanceof Map ? name + "/" : name);
             }
             return Response.text(String.join("\n", names));
         }

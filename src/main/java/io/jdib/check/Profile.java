@@ -25,8 +25,7 @@ public enum Profile {
     GENERIC("what any cloud needs (growable root, sshd, cloud-init, no shared secrets); the rest is advice");
 
     /** Which guides ask for a rule, and the profiles under which it is only advice. */
-    public record Rule(String id, List<Guide> guides, Set<Profile> adviceIn) {
-    }
+    public record Rule(String id, List<Guide> guides, Set<Profile> adviceIn) {}
 
     private static final Set<Profile> NONE = Set.of();
     private static final Map<String, Rule> RULES = table(

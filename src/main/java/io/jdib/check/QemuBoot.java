@@ -1,10 +1,8 @@
 package io.jdib.check;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jdib.event.EventSink;
 import io.jdib.sys.Architecture;
-import io.jdib.sys.Exec;
 import io.jdib.sys.Ledger;
 import io.jdib.sys.MissingToolError;
 import io.jdib.sys.ProcessGroups;
@@ -94,31 +92,42 @@ public final class QemuBoot {
     }
 
     /** QEMU's command line for {@code request} (without setsid). */
-    public static List<String> qemuArgs(Path qemu, BootRequest request, Path console, Path varsCopy,
-            String imageFormat) {
+    public static List<String> qemuArgs(
+            Path qemu, BootRequest request, Path console, Path varsCopy, String imageFormat) {
         List<String> argv = new ArrayList<>(List.of(qemu.toString(), "-accel", "tcg"));
         argv.addAll(request.arch().machineArgs());
         argv.addAll(List.of(
-                "-m", Integer.toString(request.memoryMiB()),
+                "-m",
+                Integer.toString(request.memoryMiB()),
                 "-nographic", // firmware (SeaBIOS, OVMF) writes to the serial port too
-                "-monitor", "none",
-                "-chardev", "file,id=console,path=" + escape(console.toString()),
-                "-serial", "chardev:console",
+                "-monitor",
+                "none",
+                "-chardev",
+                "file,id=console,path=" + escape(console.toString()),
+                "-serial",
+                "chardev:console",
                 "-no-reboot"));
         // Extra arguments that bring their own network card replace the default one.
         if (!request.extraQemuArgs().contains("-nic")) {
-            argv.addAll(List.of("-nic", "user,model=virtio-net-pci" + (request.sshForwardPort() > 0
-                    ? ",hostfwd=tcp:127.0.0.1:" + request.sshForwardPort() + "-:22" : "")));
+            argv.addAll(List.of(
+                    "-nic",
+                    "user,model=virtio-net-pci"
+                            + (request.sshForwardPort() > 0
+                                    ? ",hostfwd=tcp:127.0.0.1:" + request.sshForwardPort() + "-:22"
+                                    : "")));
         }
         if (request.bootsUefi()) {
             argv.addAll(List.of(
-                    "-drive", "if=pflash,format=raw,unit=0,readonly=on,file="
-                            + escape(codeImage(request.arch()).toString()),
+                    "-drive",
+                            "if=pflash,format=raw,unit=0,readonly=on,file="
+                                    + escape(codeImage(request.arch()).toString()),
                     "-drive", "if=pflash,format=raw,unit=1,file=" + escape(varsCopy.toString())));
         }
         if (request.image() != null) {
-            argv.addAll(List.of("-drive", "file=" + escape(request.image().toString()) + ",format=" + imageFormat
-                    + ",if=virtio,snapshot=on"));
+            argv.addAll(List.of(
+                    "-drive",
+                    "file=" + escape(request.image().toString()) + ",format=" + imageFormat
+                            + ",if=virtio,snapshot=on"));
         } else {
             argv.addAll(List.of("-kernel", request.kernel().toString()));
             if (request.initrd() != null) {
@@ -134,20 +143,24 @@ public final class QemuBoot {
         return run(argv, request, console, null);
     }
 
-    private BootResult run(List<String> argv, BootRequest request, Path console,
-            java.util.function.Consumer<BootResult> whileUp) {
+    private BootResult run(
+            List<String> argv, BootRequest request, Path console, java.util.function.Consumer<BootResult> whileUp) {
         events.info("booting " + (request.image() != null ? request.image() : request.kernel())
-                + " (" + request.arch() + (request.bootsUefi() ? ", UEFI" : ", BIOS") + "), waiting up to " + request.timeout().toSeconds()
+                + " (" + request.arch() + (request.bootsUefi() ? ", UEFI" : ", BIOS") + "), waiting up to "
+                + request.timeout().toSeconds()
                 + " s for /" + request.expect().pattern() + "/; console: " + console);
         events.debug("running " + String.join(" ", argv));
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(argv)
+                .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         AtomicLong pgid = new AtomicLong(-1);
-        Thread hook = new Thread(() -> {
-            if (pgid.get() > 0) {
-                ProcessGroups.kill(pgid.get());
-            }
-        }, "jdib-qemu-stop");
+        Thread hook = new Thread(
+                () -> {
+                    if (pgid.get() > 0) {
+                        ProcessGroups.kill(pgid.get());
+                    }
+                },
+                "jdib-qemu-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         Process process = null;
         Ledger.Entry recorded = null;
@@ -164,10 +177,17 @@ public final class QemuBoot {
                     String line = screen.poll();
                     double seconds = (System.nanoTime() - start) / 1e9;
                     if (line != null) {
-                        events.debug(String.format("matched /%s/ after %.1f s: %s", request.expect().pattern(),
-                                seconds, line));
-                        BootResult matched = new BootResult(BootResult.Outcome.MATCHED, seconds, line, console,
-                                screen.lastLines(), -1, tail(qemuOutput));
+                        events.debug(String.format(
+                                "matched /%s/ after %.1f s: %s",
+                                request.expect().pattern(), seconds, line));
+                        BootResult matched = new BootResult(
+                                BootResult.Outcome.MATCHED,
+                                seconds,
+                                line,
+                                console,
+                                screen.lastLines(),
+                                -1,
+                                tail(qemuOutput));
                         if (whileUp != null) {
                             whileUp.accept(matched); // QEMU keeps running until this returns
                         }
@@ -177,19 +197,39 @@ public final class QemuBoot {
                         line = screen.poll(); // what QEMU wrote just before it ended
                         output.join(1000);
                         if (line != null) {
-                            return new BootResult(BootResult.Outcome.MATCHED, seconds, line, console,
-                                    screen.lastLines(), -1, tail(qemuOutput));
+                            return new BootResult(
+                                    BootResult.Outcome.MATCHED,
+                                    seconds,
+                                    line,
+                                    console,
+                                    screen.lastLines(),
+                                    -1,
+                                    tail(qemuOutput));
                         }
-                        events.debug(String.format("QEMU exited with code %d after %.1f s before /%s/ appeared",
+                        events.debug(String.format(
+                                "QEMU exited with code %d after %.1f s before /%s/ appeared",
                                 process.exitValue(), seconds, request.expect().pattern()));
-                        return new BootResult(BootResult.Outcome.QEMU_EXITED, seconds, null, console,
-                                screen.lastLines(), process.exitValue(), tail(qemuOutput));
+                        return new BootResult(
+                                BootResult.Outcome.QEMU_EXITED,
+                                seconds,
+                                null,
+                                console,
+                                screen.lastLines(),
+                                process.exitValue(),
+                                tail(qemuOutput));
                     }
                     if (System.nanoTime() >= deadline) {
-                        events.debug(String.format("/%s/ did not appear within %d s", request.expect().pattern(),
-                                request.timeout().toSeconds()));
-                        return new BootResult(BootResult.Outcome.TIMED_OUT, seconds, null, console,
-                                screen.lastLines(), -1, tail(qemuOutput));
+                        events.debug(String.format(
+                                "/%s/ did not appear within %d s",
+                                request.expect().pattern(), request.timeout().toSeconds()));
+                        return new BootResult(
+                                BootResult.Outcome.TIMED_OUT,
+                                seconds,
+                                null,
+                                console,
+                                screen.lastLines(),
+                                -1,
+                                tail(qemuOutput));
                     }
                     Thread.sleep(POLL_MILLIS);
                 }
@@ -217,22 +257,24 @@ public final class QemuBoot {
     }
 
     private static Thread readQemuOutput(Process process, Deque<String> lines) {
-        Thread thread = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    synchronized (lines) {
-                        lines.addLast(ConsoleReader.clean(line));
-                        if (lines.size() > QEMU_TAIL) {
-                            lines.removeFirst();
+        Thread thread = new Thread(
+                () -> {
+                    try (BufferedReader in = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            synchronized (lines) {
+                                lines.addLast(ConsoleReader.clean(line));
+                                if (lines.size() > QEMU_TAIL) {
+                                    lines.removeFirst();
+                                }
+                            }
                         }
+                    } catch (IOException e) {
+                        // QEMU closed its output
                     }
-                }
-            } catch (IOException e) {
-                // QEMU closed its output
-            }
-        }, "qemu-output");
+                },
+                "qemu-output");
         thread.setDaemon(true);
         thread.start();
         return thread;
@@ -246,7 +288,8 @@ public final class QemuBoot {
 
     private static void checkInputs(BootRequest request) {
         for (Path file : Stream.of(request.image(), request.kernel(), request.initrd())
-                .filter(p -> p != null).toList()) {
+                .filter(p -> p != null)
+                .toList()) {
             if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
                 throw new BootError(file + " does not exist or is not a readable file");
             }

@@ -6,8 +6,8 @@ import java.util.List;
  * The outcome of one rule on one image: pass, fail or not applicable, with the evidence that
  * decided it (a file of the image and a line of it, or a tool's output).
  */
-public record RuleResult(String id, String title, Outcome outcome, Severity severity, List<Guide> guides,
-        List<Evidence> evidence) {
+public record RuleResult(
+        String id, String title, Outcome outcome, Severity severity, List<Guide> guides, List<Evidence> evidence) {
     public RuleResult {
         evidence = List.copyOf(evidence);
         guides = List.copyOf(guides);
@@ -28,7 +28,11 @@ public record RuleResult(String id, String title, Outcome outcome, Severity seve
     }
 
     /** What a rule concluded. */
-    public enum Outcome { PASS, FAIL, NOT_APPLICABLE }
+    public enum Outcome {
+        PASS,
+        FAIL,
+        NOT_APPLICABLE
+    }
 
     /**
      * One fact behind a result. {@code file} is a path inside the image (e.g. {@code /etc/fstab}) or

@@ -20,20 +20,36 @@ import java.util.regex.Pattern;
 public final class StaticChecks {
     /** Rule ids, in report order; the number is the requirement of issue 4 they prove. */
     public static final List<String> RULES = List.of(
-            "root-filesystem", "root-fills-partition", "no-swap", "growroot", // 1
-            "no-persistent-net-rules", "no-hwaddr", "dhcp-all-interfaces",    // 2
-            "sshd-enabled", "no-ssh-host-keys", "no-virtual-consoles",        // 3
-            "no-firewall",                                                    // 4
-            "cloud-init-installed", "ssh-password-auth-off", "root-locked", "default-user", // 5
-            "cloud-init-services",                                            // 6
-            "serial-console",                                                 // 7
-            "compressed-image", "trimmed",                                    // 8
-            "datasource-list");                                               // 9
+            "root-filesystem",
+            "root-fills-partition",
+            "no-swap",
+            "growroot", // 1
+            "no-persistent-net-rules",
+            "no-hwaddr",
+            "dhcp-all-interfaces", // 2
+            "sshd-enabled",
+            "no-ssh-host-keys",
+            "no-virtual-consoles", // 3
+            "no-firewall", // 4
+            "cloud-init-installed",
+            "ssh-password-auth-off",
+            "root-locked",
+            "default-user", // 5
+            "cloud-init-services", // 6
+            "serial-console", // 7
+            "compressed-image",
+            "trimmed", // 8
+            "datasource-list"); // 9
 
-    private static final List<String> FIREWALLS = List.of("ufw.service", "firewalld.service", "nftables.service",
-            "netfilter-persistent.service", "iptables.service", "ip6tables.service");
-    private static final List<String> CLOUD_INIT_UNITS = List.of("cloud-init-local.service", "cloud-init.service",
-            "cloud-config.service", "cloud-final.service");
+    private static final List<String> FIREWALLS = List.of(
+            "ufw.service",
+            "firewalld.service",
+            "nftables.service",
+            "netfilter-persistent.service",
+            "iptables.service",
+            "ip6tables.service");
+    private static final List<String> CLOUD_INIT_UNITS =
+            List.of("cloud-init-local.service", "cloud-init.service", "cloud-config.service", "cloud-final.service");
     private static final Pattern CONSOLE = Pattern.compile("(?<![\\w-])console=ttyS0\\b[^\\s\"]*");
 
     private final ImageFacts facts;
@@ -49,10 +65,27 @@ public final class StaticChecks {
     /** Every static rule on one image, in {@link #RULES} order. */
     public static List<RuleResult> run(ImageTree tree, DiskFacts disk) {
         StaticChecks c = new StaticChecks(tree, disk);
-        return List.of(c.rootFilesystem(), c.rootFillsPartition(), c.noSwap(), c.growroot(), c.noPersistentNetRules(), c.noHwaddr(),
-                c.dhcpAllInterfaces(), c.sshdEnabled(), c.noSshHostKeys(), c.noVirtualConsoles(), c.noFirewall(), c.cloudInitInstalled(),
-                c.sshPasswordAuthOff(), c.rootLocked(), c.defaultUser(), c.cloudInitServices(), c.serialConsole(),
-                c.compressedImage(), c.trimmed(), c.datasourceList());
+        return List.of(
+                c.rootFilesystem(),
+                c.rootFillsPartition(),
+                c.noSwap(),
+                c.growroot(),
+                c.noPersistentNetRules(),
+                c.noHwaddr(),
+                c.dhcpAllInterfaces(),
+                c.sshdEnabled(),
+                c.noSshHostKeys(),
+                c.noVirtualConsoles(),
+                c.noFirewall(),
+                c.cloudInitInstalled(),
+                c.sshPasswordAuthOff(),
+                c.rootLocked(),
+                c.defaultUser(),
+                c.cloudInitServices(),
+                c.serialConsole(),
+                c.compressedImage(),
+                c.trimmed(),
+                c.datasourceList());
     }
 
     private static RuleResult pass(String id, String title, List<Evidence> evidence) {
@@ -80,8 +113,9 @@ public final class StaticChecks {
         boolean ok = true;
         for (Volume v : disk.volumes()) {
             if (v.fsType().equals("LVM2_member")) {
-                ev.add(Evidence.of("partition " + v.name(), "LVM physical volume: the root is on LVM, which growroot"
-                        + " cannot grow"));
+                ev.add(Evidence.of(
+                        "partition " + v.name(),
+                        "LVM physical volume: the root is on LVM, which growroot" + " cannot grow"));
                 ok = false;
             }
         }
@@ -95,7 +129,10 @@ public final class StaticChecks {
         ev.add(Evidence.of(where, r.fsType() + (r.label().isEmpty() ? "" : " LABEL=" + r.label()) + " mounted at /"));
         int fstabLine = facts.lineOf("/etc/fstab", "^\\s*\\S+\\s+/\\s");
         if (fstabLine > 0) {
-            ev.add(Evidence.at("/etc/fstab", fstabLine, tree.lines("/etc/fstab").get(fstabLine - 1).strip()));
+            ev.add(Evidence.at(
+                    "/etc/fstab",
+                    fstabLine,
+                    tree.lines("/etc/fstab").get(fstabLine - 1).strip()));
         }
         if (!r.fsType().equals("ext4") && !r.fsType().equals("xfs")) {
             ev.add(Evidence.of(where, "root is " + r.fsType() + ", not ext4 or xfs"));
@@ -105,10 +142,13 @@ public final class StaticChecks {
             ev.add(Evidence.of(where, "a disk without a partition table cannot boot from GRUB or grow a partition"));
             ok = false;
         } else {
-            Volume last = disk.volumes().stream().max((a, b) -> Long.compare(a.offset(), b.offset())).orElseThrow();
+            Volume last = disk.volumes().stream()
+                    .max((a, b) -> Long.compare(a.offset(), b.offset()))
+                    .orElseThrow();
             if (last != r) {
-                ev.add(Evidence.of("partition " + last.name(), "comes after the root partition, so growpart cannot grow"
-                        + " root into the rest of the disk"));
+                ev.add(Evidence.of(
+                        "partition " + last.name(),
+                        "comes after the root partition, so growpart cannot grow" + " root into the rest of the disk"));
                 ok = false;
             }
         }
@@ -129,22 +169,40 @@ public final class StaticChecks {
         // A filesystem is a whole number of blocks: allow the partition's tail that is less than 1% or 4 MiB.
         long slack = Math.max(r.size() / 100, 4L << 20);
         boolean fills = disk.rootFsBytes() + slack >= r.size();
-        ev.add(Evidence.of(where, String.format("%s of %d MiB in a %d MiB %s", r.fsType(), disk.rootFsBytes() >> 20,
-                r.size() >> 20, disk.tableLabel() == null ? "disk" : "partition")
-                + (fills ? "" : ": the filesystem stops short, and growroot grows only the partition it fills")));
+        ev.add(Evidence.of(
+                where,
+                String.format(
+                                "%s of %d MiB in a %d MiB %s",
+                                r.fsType(),
+                                disk.rootFsBytes() >> 20,
+                                r.size() >> 20,
+                                disk.tableLabel() == null ? "disk" : "partition")
+                        + (fills
+                                ? ""
+                                : ": the filesystem stops short, and growroot grows only the partition it fills")));
         ok &= fills;
         for (Volume v : disk.volumes()) {
             if (v.offset() + v.size() > disk.diskBytes()) {
-                ev.add(Evidence.of("partition " + v.name(), String.format("ends at %d MiB, past the end of the %d MiB"
-                        + " disk", (v.offset() + v.size()) >> 20, disk.diskBytes() >> 20)));
+                ev.add(Evidence.of(
+                        "partition " + v.name(),
+                        String.format(
+                                "ends at %d MiB, past the end of the %d MiB" + " disk",
+                                (v.offset() + v.size()) >> 20, disk.diskBytes() >> 20)));
                 ok = false;
             }
         }
         if (disk.tableDiskBytes() >= 0) {
             boolean same = disk.tableDiskBytes() == disk.diskBytes();
-            ev.add(Evidence.of(disk.tableLabel() + " partition table", String.format("written for a disk of %d bytes;"
-                    + " the image is %d bytes%s", disk.tableDiskBytes(), disk.diskBytes(), same ? ""
-                    : ": its backup header is not at the end, so growpart and sgdisk cannot trust it")));
+            ev.add(
+                    Evidence.of(
+                            disk.tableLabel() + " partition table",
+                            String.format(
+                                    "written for a disk of %d bytes;" + " the image is %d bytes%s",
+                                    disk.tableDiskBytes(),
+                                    disk.diskBytes(),
+                                    same
+                                            ? ""
+                                            : ": its backup header is not at the end, so growpart and sgdisk cannot trust it")));
             ok &= same;
         }
         return of(ok, id, title, ev);
@@ -177,15 +235,16 @@ public final class StaticChecks {
         String title = "root grows to the disk at boot (growroot or cloud-init growpart)";
         List<Evidence> ev = new ArrayList<>();
         Optional<Evidence> growpart = facts.installed("cloud-guest-utils", "/usr/bin/growpart", "/usr/sbin/growpart");
-        Optional<Evidence> initramfs = facts.installed("cloud-initramfs-growroot",
-                "/usr/share/initramfs-tools/scripts/local-bottom/growroot");
+        Optional<Evidence> initramfs =
+                facts.installed("cloud-initramfs-growroot", "/usr/share/initramfs-tools/scripts/local-bottom/growroot");
         if (growpart.isPresent() && initramfs.isPresent()) {
             ev.add(initramfs.get());
             ev.add(growpart.get());
             return pass(id, title, ev);
         }
         Optional<Evidence> systemdUnit = tree.isFile("/usr/local/sbin/growroot")
-                ? Optional.of(Evidence.of("/usr/local/sbin/growroot", "present")) : Optional.empty();
+                ? Optional.of(Evidence.of("/usr/local/sbin/growroot", "present"))
+                : Optional.empty();
         if (growpart.isPresent() && systemdUnit.isPresent()) {
             ev.add(systemdUnit.get());
             ev.add(growpart.get());
@@ -195,8 +254,9 @@ public final class StaticChecks {
         if (cloudInit.isPresent() && growpart.isPresent()) {
             Optional<Evidence> module = cloudModule("growpart");
             Optional<Setting> mode = facts.cloudSetting("growpart");
-            boolean off = mode.map(s -> s.value() instanceof Map<?, ?> m && m.get("mode") != null
-                    && (ImageFacts.yamlFalse(m.get("mode")) || "off".equals(String.valueOf(m.get("mode")))))
+            boolean off = mode.map(s -> s.value() instanceof Map<?, ?> m
+                            && m.get("mode") != null
+                            && (ImageFacts.yamlFalse(m.get("mode")) || "off".equals(String.valueOf(m.get("mode")))))
                     .orElse(false);
             if (module.isPresent() && !off) {
                 ev.add(module.get());
@@ -226,8 +286,8 @@ public final class StaticChecks {
                     Object name = item instanceof List<?> l && !l.isEmpty() ? l.get(0) : item;
                     if (module.equals(String.valueOf(name))) {
                         int line = facts.lineOf(s.get().file(), "^\\s*-\\s*\\[?\\s*" + Pattern.quote(module) + "\\b");
-                        return Optional.of(Evidence.at(s.get().file(), line, "cloud-init module " + module + " in "
-                                + list));
+                        return Optional.of(
+                                Evidence.at(s.get().file(), line, "cloud-init module " + module + " in " + list));
                     }
                 }
             }
@@ -249,7 +309,8 @@ public final class StaticChecks {
                 ev.add(Evidence.of(rules, "empty"));
             } else {
                 List<String> lines = tree.lines(rules);
-                ev.add(Evidence.at(rules, lines.indexOf(bad.get(0)) + 1, bad.get(0).strip()));
+                ev.add(Evidence.at(
+                        rules, lines.indexOf(bad.get(0)) + 1, bad.get(0).strip()));
                 ok = false;
             }
         } else {
@@ -268,22 +329,27 @@ public final class StaticChecks {
                 ev.add(Evidence.of(generator, "empty: masks udev's generator"));
             } else {
                 List<String> bad = meaningful(generator);
-                ev.add(Evidence.at(generator, tree.lines(generator).indexOf(bad.get(0)) + 1,
+                ev.add(Evidence.at(
+                        generator,
+                        tree.lines(generator).indexOf(bad.get(0)) + 1,
                         "generator rule is active: " + bad.get(0).strip()));
                 ok = false;
             }
         } else if (shipped.isEmpty()) {
             ev.add(Evidence.of(generator, "absent, and udev ships no generator (/lib/udev/rules.d)"));
         } else {
-            ev.add(Evidence.of(shipped.get(0), "udev's persistent-net generator is active and not masked by an empty "
-                    + generator));
+            ev.add(Evidence.of(
+                    shipped.get(0),
+                    "udev's persistent-net generator is active and not masked by an empty " + generator));
             ok = false;
         }
         return of(ok, id, title, ev);
     }
 
     private List<String> meaningful(String file) {
-        return tree.lines(file).stream().filter(l -> !l.isBlank() && !l.strip().startsWith("#")).toList();
+        return tree.lines(file).stream()
+                .filter(l -> !l.isBlank() && !l.strip().startsWith("#"))
+                .toList();
     }
 
     RuleResult noHwaddr() {
@@ -300,8 +366,14 @@ public final class StaticChecks {
         if (!bad.isEmpty()) {
             return fail(id, title, bad);
         }
-        return pass(id, title, List.of(Evidence.of(scanned.isEmpty() ? "/etc" : String.join(", ", scanned),
-                scanned.isEmpty() ? "no ifcfg, networkd, netplan or ifupdown files" : "no HWADDR/MACAddress/macaddress")));
+        return pass(
+                id,
+                title,
+                List.of(Evidence.of(
+                        scanned.isEmpty() ? "/etc" : String.join(", ", scanned),
+                        scanned.isEmpty()
+                                ? "no ifcfg, networkd, netplan or ifupdown files"
+                                : "no HWADDR/MACAddress/macaddress")));
     }
 
     private void scan(List<String> scanned, List<Evidence> bad, List<String> files, String regex) {
@@ -338,28 +410,43 @@ public final class StaticChecks {
             int match = facts.lineOf(file, "name:\\s*[\"']?(\\*|e\\*|en\\*)[\"']?\\s*$");
             int dhcp = facts.lineOf(file, "dhcp4:\\s*(true|yes)");
             if (match > 0 && dhcp > 0) {
-                return pass(id, title, List.of(Evidence.at(file, match, tree.lines(file).get(match - 1).strip()),
-                        Evidence.at(file, dhcp, tree.lines(file).get(dhcp - 1).strip())));
+                return pass(
+                        id,
+                        title,
+                        List.of(
+                                Evidence.at(
+                                        file,
+                                        match,
+                                        tree.lines(file).get(match - 1).strip()),
+                                Evidence.at(
+                                        file,
+                                        dhcp,
+                                        tree.lines(file).get(dhcp - 1).strip())));
             }
         }
         // DIB's udev-driven dhcp-all-interfaces (ifupdown).
         String udev = "/etc/udev/rules.d/99-dhcp-all-interfaces.rules";
         if (tree.isFile(udev)) {
-            return pass(id, title, List.of(Evidence.of(udev, "every interface gets a DHCP ifupdown stanza when it appears")));
+            return pass(
+                    id,
+                    title,
+                    List.of(Evidence.of(udev, "every interface gets a DHCP ifupdown stanza when it appears")));
         }
         // NetworkManager brings up every wired interface with DHCP by default.
         List<Evidence> nm = facts.enabledBy("NetworkManager.service");
         if (!nm.isEmpty()) {
-            return pass(id, title, List.of(nm.get(0).withText("NetworkManager enabled: DHCP on every wired interface")));
+            return pass(
+                    id, title, List.of(nm.get(0).withText("NetworkManager enabled: DHCP on every wired interface")));
         }
         if (ev.isEmpty()) {
             ev.add(Evidence.of("/etc/systemd/network", "no .network file matching every interface with DHCP"));
             ev.add(Evidence.of("/etc/netplan", "no match-all dhcp4 configuration"));
             List<String> eni = tree.lines("/etc/network/interfaces");
             for (int i = 0; i < eni.size(); i++) {
-                if (eni.get(i).matches("^\\s*iface\\s+\\S+\\s+inet\\s+dhcp.*") && !eni.get(i).contains(" lo ")) {
-                    ev.add(Evidence.at("/etc/network/interfaces", i + 1, eni.get(i).strip()
-                            + " (one named interface only)"));
+                if (eni.get(i).matches("^\\s*iface\\s+\\S+\\s+inet\\s+dhcp.*")
+                        && !eni.get(i).contains(" lo ")) {
+                    ev.add(Evidence.at(
+                            "/etc/network/interfaces", i + 1, eni.get(i).strip() + " (one named interface only)"));
                 }
             }
         }
@@ -404,7 +491,8 @@ public final class StaticChecks {
                     }
                     default -> restricted = true; // MACAddress, Path, Driver, Host...: a particular interface
                 }
-            } else if (section.equals("[Network]") && key.equals("DHCP")
+            } else if (section.equals("[Network]")
+                    && key.equals("DHCP")
                     && List.of("yes", "true", "ipv4", "on", "1").contains(value.toLowerCase(Locale.ROOT))) {
                 dhcpLine = i + 1;
             }
@@ -412,7 +500,9 @@ public final class StaticChecks {
         if (restricted || dhcpLine == 0) {
             return Optional.empty();
         }
-        return Optional.of(Evidence.at(file, matchLine > 0 ? matchLine : dhcpLine,
+        return Optional.of(Evidence.at(
+                file,
+                matchLine > 0 ? matchLine : dhcpLine,
                 "matches every interface; " + lines.get(dhcpLine - 1).strip()));
     }
 
@@ -445,18 +535,23 @@ public final class StaticChecks {
         if (keys.isEmpty()) {
             return pass(id, title, List.of(Evidence.of("/etc/ssh", "no ssh_host_*key files")));
         }
-        return fail(id, title, keys.stream().map(k -> Evidence.of(k, "host key shipped in the image: every instance"
-                + " would share it")).toList());
+        return fail(
+                id,
+                title,
+                keys.stream()
+                        .map(k -> Evidence.of(k, "host key shipped in the image: every instance" + " would share it"))
+                        .toList());
     }
 
     RuleResult noVirtualConsoles() {
         String id = "no-virtual-consoles";
         String title = "no login prompts on virtual consoles (an ssh-only image needs none)";
         List<Evidence> bad = new ArrayList<>();
-        for (String wants : List.of("/etc/systemd/system/getty.target.wants", "/etc/systemd/system/multi-user.target.wants")) {
+        for (String wants :
+                List.of("/etc/systemd/system/getty.target.wants", "/etc/systemd/system/multi-user.target.wants")) {
             for (String unit : tree.list(wants, "getty@tty*.service")) {
-                bad.add(Evidence.of(unit, "a getty on " + unit.replaceAll(".*getty@(tty\\w+)\\.service$", "$1")
-                        + " is enabled"));
+                bad.add(Evidence.of(
+                        unit, "a getty on " + unit.replaceAll(".*getty@(tty\\w+)\\.service$", "$1") + " is enabled"));
             }
         }
         Setting autoVts = null;
@@ -469,15 +564,23 @@ public final class StaticChecks {
             }
         }
         if (autoVts == null || !autoVts.value().toString().equals("0")) {
-            bad.add(autoVts != null ? autoVts.evidence("NAutoVTs=" + autoVts.value() + ": logind starts gettys on"
-                    + " virtual consoles") : Evidence.of("/etc/systemd/logind.conf", "NAutoVTs not set: logind starts"
-                    + " up to 6 gettys on virtual consoles"));
+            bad.add(
+                    autoVts != null
+                            ? autoVts.evidence(
+                                    "NAutoVTs=" + autoVts.value() + ": logind starts gettys on" + " virtual consoles")
+                            : Evidence.of(
+                                    "/etc/systemd/logind.conf",
+                                    "NAutoVTs not set: logind starts" + " up to 6 gettys on virtual consoles"));
         }
         if (!bad.isEmpty()) {
             return fail(id, title, bad);
         }
-        return pass(id, title, List.of(autoVts.evidence("NAutoVTs=0"), Evidence.of(
-                "/etc/systemd/system/getty.target.wants", "no getty@tty*.service enabled")));
+        return pass(
+                id,
+                title,
+                List.of(
+                        autoVts.evidence("NAutoVTs=0"),
+                        Evidence.of("/etc/systemd/system/getty.target.wants", "no getty@tty*.service enabled")));
     }
 
     // ---- 4: no firewall
@@ -493,15 +596,19 @@ public final class StaticChecks {
         }
         Map<String, Setting> ufw = facts.shellAssignments("/etc/ufw/ufw.conf");
         Setting enabled = ufw.get("ENABLED");
-        if (enabled != null && enabled.value().equals("yes") && facts.masked("ufw.service").isEmpty()
+        if (enabled != null
+                && enabled.value().equals("yes")
+                && facts.masked("ufw.service").isEmpty()
                 && !facts.enabledBy("ufw.service").isEmpty()) {
             bad.add(enabled.evidence("ENABLED=yes"));
         }
         if (!bad.isEmpty()) {
             return fail(id, title, bad);
         }
-        return pass(id, title, List.of(Evidence.of("/etc/systemd/system", "none of "
-                + String.join(", ", FIREWALLS) + " is enabled")));
+        return pass(
+                id,
+                title,
+                List.of(Evidence.of("/etc/systemd/system", "none of " + String.join(", ", FIREWALLS) + " is enabled")));
     }
 
     // ---- 5: cloud-init, keys only, root locked, a default user
@@ -511,8 +618,8 @@ public final class StaticChecks {
         String title = "cloud-init installed";
         return facts.installed("cloud-init", "/usr/bin/cloud-init")
                 .map(e -> pass(id, title, List.of(e)))
-                .orElseGet(() -> fail(id, title, List.of(Evidence.of(ImageFacts.DPKG_STATUS,
-                        "cloud-init is not installed"))));
+                .orElseGet(() ->
+                        fail(id, title, List.of(Evidence.of(ImageFacts.DPKG_STATUS, "cloud-init is not installed"))));
     }
 
     RuleResult sshPasswordAuthOff() {
@@ -525,11 +632,17 @@ public final class StaticChecks {
         if (sshd.isPresent() && sshd.get().value().toString().equalsIgnoreCase("no")) {
             return pass(id, title, List.of(sshd.get().evidence("PasswordAuthentication no")));
         }
-        Optional<Setting> pwauth = facts.installed("cloud-init", "/usr/bin/cloud-init").isPresent()
-                ? facts.cloudSetting("ssh_pwauth") : Optional.empty();
+        Optional<Setting> pwauth =
+                facts.installed("cloud-init", "/usr/bin/cloud-init").isPresent()
+                        ? facts.cloudSetting("ssh_pwauth")
+                        : Optional.empty();
         if (pwauth.isPresent() && ImageFacts.yamlFalse(pwauth.get().value())) {
-            return pass(id, title, List.of(pwauth.get().evidence("ssh_pwauth: " + pwauth.get().value()
-                    + " (cloud-init sets PasswordAuthentication no at first boot)")));
+            return pass(
+                    id,
+                    title,
+                    List.of(pwauth.get()
+                            .evidence("ssh_pwauth: " + pwauth.get().value()
+                                    + " (cloud-init sets PasswordAuthentication no at first boot)")));
         }
         List<Evidence> ev = new ArrayList<>();
         ev.add(sshd.map(s -> s.evidence("PasswordAuthentication " + s.value()))
@@ -547,11 +660,21 @@ public final class StaticChecks {
             if (f[0].equals("root") && f.length > 1) {
                 String pw = f[1];
                 if (pw.startsWith("*") || pw.startsWith("!")) {
-                    return pass(id, title, List.of(Evidence.at("/etc/shadow", i + 1, "root:" + (pw.length() <= 2 ? pw
-                            : pw.substring(0, 1) + "...") + ": (locked)")));
+                    return pass(
+                            id,
+                            title,
+                            List.of(Evidence.at(
+                                    "/etc/shadow",
+                                    i + 1,
+                                    "root:" + (pw.length() <= 2 ? pw : pw.substring(0, 1) + "...") + ": (locked)")));
                 }
-                return fail(id, title, List.of(Evidence.at("/etc/shadow", i + 1, pw.isEmpty()
-                        ? "root has an empty password" : "root has a usable password hash")));
+                return fail(
+                        id,
+                        title,
+                        List.of(Evidence.at(
+                                "/etc/shadow",
+                                i + 1,
+                                pw.isEmpty() ? "root has an empty password" : "root has a usable password hash")));
             }
         }
         return fail(id, title, List.of(Evidence.of("/etc/shadow", "no root entry")));
@@ -561,8 +684,12 @@ public final class StaticChecks {
         String id = "default-user";
         String title = "a default user is configured for the instance's keys";
         if (facts.installed("cloud-init", "/usr/bin/cloud-init").isEmpty()) {
-            return fail(id, title, List.of(Evidence.of(ImageFacts.DPKG_STATUS,
-                    "cloud-init is not installed: nothing gives a user the instance's keys")));
+            return fail(
+                    id,
+                    title,
+                    List.of(Evidence.of(
+                            ImageFacts.DPKG_STATUS,
+                            "cloud-init is not installed: nothing gives a user the instance's keys")));
         }
         List<Evidence> ev = new ArrayList<>();
         Optional<Setting> users = facts.cloudSetting("users");
@@ -571,9 +698,15 @@ public final class StaticChecks {
         }
         Setting found = null;
         for (String file : facts.cloudConfigFiles()) {
-            if (facts.yaml(file).get("system_info") instanceof Map<?, ?> si && si.get("default_user") instanceof Map<?, ?> du
+            if (facts.yaml(file).get("system_info") instanceof Map<?, ?> si
+                    && si.get("default_user") instanceof Map<?, ?> du
                     && du.get("name") != null) {
-                found = new Setting(file, facts.lineOf(file, "^\\s+name\\s*:\\s*" + Pattern.quote(du.get("name").toString())),
+                found = new Setting(
+                        file,
+                        facts.lineOf(
+                                file,
+                                "^\\s+name\\s*:\\s*"
+                                        + Pattern.quote(du.get("name").toString())),
                         du.get("name"));
             }
         }
@@ -637,8 +770,9 @@ public final class StaticChecks {
         if (cfg != null) {
             ev.add(cfg);
         } else {
-            ev.add(Evidence.of(grubCfg != null ? grubCfg : "/boot/grub/grub.cfg", grubCfg == null ? "absent"
-                    : "no kernel line with console=ttyS0"));
+            ev.add(Evidence.of(
+                    grubCfg != null ? grubCfg : "/boot/grub/grub.cfg",
+                    grubCfg == null ? "absent" : "no kernel line with console=ttyS0"));
         }
         Evidence source = null;
         List<String> defaults = new ArrayList<>(List.of("/etc/default/grub"));
@@ -656,8 +790,9 @@ public final class StaticChecks {
         if (source != null) {
             ev.add(source);
         } else {
-            ev.add(Evidence.of("/etc/default/grub", "no GRUB_CMDLINE_LINUX with console=ttyS0 (here or in grub.d):"
-                    + " grub-mkconfig would drop it"));
+            ev.add(Evidence.of(
+                    "/etc/default/grub",
+                    "no GRUB_CMDLINE_LINUX with console=ttyS0 (here or in grub.d):" + " grub-mkconfig would drop it"));
         }
         return of(cfg != null && source != null, id, title, ev);
     }
@@ -676,16 +811,29 @@ public final class StaticChecks {
                 }
                 String text = c.compressed() + " of " + c.allocated() + " allocated clusters compressed";
                 // qemu-img convert -c leaves clusters that do not shrink uncompressed; most must be compressed.
-                return of(c.allocated() == 0 || c.compressed() * 2 >= c.allocated(), id, title,
+                return of(
+                        c.allocated() == 0 || c.compressed() * 2 >= c.allocated(),
+                        id,
+                        title,
                         List.of(Evidence.of(tool, text)));
             }
             case "raw" -> {
-                return fail(id, title, List.of(Evidence.of("qemu-img info", "format raw: neither copy-on-write nor"
-                        + " compressed; convert with qemu-img convert -c -O qcow2")));
+                return fail(
+                        id,
+                        title,
+                        List.of(Evidence.of(
+                                "qemu-img info",
+                                "format raw: neither copy-on-write nor"
+                                        + " compressed; convert with qemu-img convert -c -O qcow2")));
             }
             default -> {
-                return notApplicable(id, title, List.of(Evidence.of("qemu-img info", "format " + disk.format()
-                        + ": made for a particular hypervisor, whose format rules apply")));
+                return notApplicable(
+                        id,
+                        title,
+                        List.of(Evidence.of(
+                                "qemu-img info",
+                                "format " + disk.format()
+                                        + ": made for a particular hypervisor, whose format rules apply")));
             }
         }
     }
@@ -697,10 +845,14 @@ public final class StaticChecks {
             return notApplicable(id, title, List.of(Evidence.of("qemu-img map", "allocation unknown")));
         }
         long slack = disk.usedBytes() / 10 + 64L * 1024 * 1024;
-        String text = String.format("%d MiB of data allocated; filesystems use %d MiB",
+        String text = String.format(
+                "%d MiB of data allocated; filesystems use %d MiB",
                 disk.allocatedBytes() >> 20, disk.usedBytes() >> 20);
-        return of(disk.allocatedBytes() <= disk.usedBytes() + slack, id, title, List.of(Evidence.of("qemu-img map",
-                text)));
+        return of(
+                disk.allocatedBytes() <= disk.usedBytes() + slack,
+                id,
+                title,
+                List.of(Evidence.of("qemu-img map", text)));
     }
 
     // ---- 9: datasource_list
@@ -719,8 +871,12 @@ public final class StaticChecks {
             }
         }
         if (found == null) {
-            return fail(id, title, List.of(Evidence.of("/etc/cloud/cloud.cfg.d", "no datasource_list: cloud-init"
-                    + " probes every data source at first boot")));
+            return fail(
+                    id,
+                    title,
+                    List.of(Evidence.of(
+                            "/etc/cloud/cloud.cfg.d",
+                            "no datasource_list: cloud-init" + " probes every data source at first boot")));
         }
         if (!(found.value() instanceof List<?> l) || l.isEmpty()) {
             return fail(id, title, List.of(found.evidence("datasource_list is empty or not a list")));

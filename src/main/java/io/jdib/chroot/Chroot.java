@@ -2,10 +2,10 @@ package io.jdib.chroot;
 
 import io.jdib.hook.Hook;
 import io.jdib.hook.HookRunner;
+import io.jdib.sys.EnvironmentError;
 import io.jdib.sys.Exec;
 import io.jdib.sys.Ledger;
 import io.jdib.sys.Mounts;
-import io.jdib.sys.EnvironmentError;
 import io.jdib.sys.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +28,7 @@ public final class Chroot implements AutoCloseable {
     public static final String IN_TARGET = "/tmp/in_target.d";
     /** DIB's name: a hook that writes /etc/resolv.conf.ORIG sets the resolv.conf the image keeps. */
     private static final String RESOLV_BACKUP = "etc/resolv.conf.ORIG";
+
     private static final String POLICY = "usr/sbin/policy-rc.d";
     private static final String POLICY_BACKUP = "usr/sbin/policy-rc.d.jdib-orig";
 
@@ -46,7 +47,8 @@ public final class Chroot implements AutoCloseable {
     public static Chroot enter(Path root, Path hookTree, List<Bind> binds, Mounts mountOwner) {
         if (!Files.isDirectory(root.resolve("bin"), LinkOption.NOFOLLOW_LINKS)
                 && !Files.isSymbolicLink(root.resolve("bin"))) {
-            throw new UserError(root + " does not look like a root filesystem (no /bin); did root.d populate $TARGET_ROOT?");
+            throw new UserError(
+                    root + " does not look like a root filesystem (no /bin); did root.d populate $TARGET_ROOT?");
         }
         Chroot chroot = new Chroot(root);
         try {
@@ -118,7 +120,9 @@ public final class Chroot implements AutoCloseable {
                 Files.move(policy, root.resolve(POLICY_BACKUP), StandardCopyOption.REPLACE_EXISTING);
             }
             policyWritten = true;
-            Files.writeString(policy, "#!/bin/sh\n# Written by jdib while building: no services start in the chroot.\nexit 101\n");
+            Files.writeString(
+                    policy,
+                    "#!/bin/sh\n# Written by jdib while building: no services start in the chroot.\nexit 101\n");
             Files.setPosixFilePermissions(policy, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -177,7 +181,8 @@ public final class Chroot implements AutoCloseable {
             }
         }
         mounts.clear();
-        if (!Mounts.mountedUnder(root.resolve("proc")).isEmpty() || !Mounts.mountedUnder(root.resolve("dev")).isEmpty()) {
+        if (!Mounts.mountedUnder(root.resolve("proc")).isEmpty()
+                || !Mounts.mountedUnder(root.resolve("dev")).isEmpty()) {
             throw new EnvironmentError("could not unmount everything under " + root + "; see findmnt");
         }
         try {

@@ -20,8 +20,11 @@ import picocli.CommandLine.Parameters;
  * what both do with them: the build environment, the common BuildSpec fields, and running the build.
  */
 final class BuildOptions {
-    @Option(names = "-a", paramLabel = "ARCH", description = "Architecture (default: this host's): amd64 (x86_64),"
-            + " arm64 (aarch64), i386, armhf, ppc64el (ppc64le), s390x.")
+    @Option(
+            names = "-a",
+            paramLabel = "ARCH",
+            description = "Architecture (default: this host's): amd64 (x86_64),"
+                    + " arm64 (aarch64), i386, armhf, ppc64el (ppc64le), s390x.")
     String arch;
 
     @Option(names = "-o", paramLabel = "NAME", description = "Output name without extension (default: image).")
@@ -30,19 +33,31 @@ final class BuildOptions {
     @Option(names = "-x", description = "Trace: show debug output and run hooks with bash -x (sets DIB_DEBUG_TRACE).")
     boolean[] trace = new boolean[0];
 
-    @Option(names = "-c", description = "Clear the environment before the build (keeps PATH, HOME, ELEMENTS_PATH, DIB_*).")
+    @Option(
+            names = "-c",
+            description = "Clear the environment before the build (keeps PATH, HOME, ELEMENTS_PATH, DIB_*).")
     boolean clearEnv;
 
     @Option(names = "-n", description = "Skip the implicit base element.")
     boolean skipBase;
 
-    @Option(names = "-p", paramLabel = "PACKAGES", split = ",", description = "Extra packages to install, comma separated.")
+    @Option(
+            names = "-p",
+            paramLabel = "PACKAGES",
+            split = ",",
+            description = "Extra packages to install, comma separated.")
     List<String> packages = new ArrayList<>();
 
-    @Option(names = "--image-cache", paramLabel = "DIR", description = "Cache directory (default ~/.cache/image-create).")
+    @Option(
+            names = "--image-cache",
+            paramLabel = "DIR",
+            description = "Cache directory (default ~/.cache/image-create).")
     Path imageCache;
 
-    @Option(names = "--min-tmpfs", paramLabel = "GiB", description = "Use tmpfs only with this much memory free (default 2; DIB_MIN_TMPFS).")
+    @Option(
+            names = "--min-tmpfs",
+            paramLabel = "GiB",
+            description = "Use tmpfs only with this much memory free (default 2; DIB_MIN_TMPFS).")
     Integer minTmpfs;
 
     @Option(names = "--no-tmpfs", description = "Do not build on tmpfs.")
@@ -67,8 +82,10 @@ final class BuildOptions {
         }
         Map<String, String> env = new LinkedHashMap<>();
         System.getenv().forEach((k, v) -> {
-            if (!clearEnv || k.startsWith("DIB_")
-                    || List.of("PATH", "HOME", "ELEMENTS_PATH", "JDIB_WORK_DIR", "LANG").contains(k)) {
+            if (!clearEnv
+                    || k.startsWith("DIB_")
+                    || List.of("PATH", "HOME", "ELEMENTS_PATH", "JDIB_WORK_DIR", "LANG")
+                            .contains(k)) {
                 env.put(k, v);
             }
         });
@@ -94,7 +111,8 @@ final class BuildOptions {
                 .extraPackages(packages)
                 .offline(offline || !env.getOrDefault("DIB_OFFLINE", "").isEmpty())
                 .imageCache(imageCache)
-                .useTmpfs(!noTmpfs && !"1".equals(env.getOrDefault("DIB_NO_TMPFS", "0").trim()))
+                .useTmpfs(!noTmpfs
+                        && !"1".equals(env.getOrDefault("DIB_NO_TMPFS", "0").trim()))
                 .minTmpfsGiB(minTmpfs != null ? minTmpfs : minTmpfsFromEnv(env))
                 .traceLevel(traceLevel(env))
                 .jdibHome(Home.locate())
@@ -113,7 +131,8 @@ final class BuildOptions {
 
     /** DIB_ARGS holds the arguments only, not the command's name that the jdib launcher passes first. */
     static List<String> argumentsOnly(List<String> originalArgs) {
-        if (!originalArgs.isEmpty() && List.of("disk-image-create", "ramdisk-image-create").contains(originalArgs.get(0))) {
+        if (!originalArgs.isEmpty()
+                && List.of("disk-image-create", "ramdisk-image-create").contains(originalArgs.get(0))) {
             return originalArgs.subList(1, originalArgs.size());
         }
         return originalArgs;

@@ -23,16 +23,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+        name = "check",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
         description = {
             "Check that a disk image is cloud-ready, without booting it: one root partition that grows, no MAC"
                     + " addresses, DHCP everywhere, sshd without host keys or passwords, no firewall, cloud-init"
                     + " with a data source list and a default user, a serial console, a compressed trimmed image.",
             "The image is opened read-only (a non-raw image is converted to a temporary raw copy); what jdib"
-                    + " attaches and mounts is undone before it exits."},
+                    + " attaches and mounts is undone before it exits."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every required rule passed", "1:a required rule failed, or the image could not be read",
-            "2:bad usage"})
+        exitCodeList = {
+            "0:every required rule passed",
+            "1:a required rule failed, or the image could not be read",
+            "2:bad usage"
+        })
 final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -43,24 +50,34 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON instead of a table.")
     boolean json;
 
-    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "openstack",
+    @Option(
+            names = "--profile",
+            paramLabel = "NAME",
+            defaultValue = "openstack",
             description = "Whose requirements decide the exit code: openstack (default), egi, opennebula or generic."
                     + " A failed rule the profile calls advice is printed but does not fail the check.")
     String profileName;
 
-    @Option(names = "--work-dir", paramLabel = "DIR",
+    @Option(
+            names = "--work-dir",
+            paramLabel = "DIR",
             description = "Where the scratch directory goes (default: $JDIB_WORK_DIR or /var/tmp/jdib).")
     Path workDir;
 
     @Option(names = "-x", description = "Trace: show progress and stack traces.")
     boolean trace;
 
-    @Option(names = "--boot", description = "Also boot a copy on a larger disk under QEMU, hand it a hostname, an ssh"
-            + " key jdib just made and user data the way --datasource says, log in over ssh, and check the data"
-            + " source, hostname, user-data, growroot, fresh host keys and the serial log.")
+    @Option(
+            names = "--boot",
+            description = "Also boot a copy on a larger disk under QEMU, hand it a hostname, an ssh"
+                    + " key jdib just made and user data the way --datasource says, log in over ssh, and check the data"
+                    + " source, hostname, user-data, growroot, fresh host keys and the serial log.")
     boolean boot;
 
-    @Option(names = "--datasource", paramLabel = "NAME", defaultValue = "nocloud",
+    @Option(
+            names = "--datasource",
+            paramLabel = "NAME",
+            defaultValue = "nocloud",
             description = "With --boot: how the guest gets its key, hostname and user data: nocloud (default),"
                     + " configdrive, openstack-metadata, ec2-metadata, opennebula, or all (one boot each).")
     String datasourceName;
@@ -68,25 +85,32 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--uefi", description = "With --boot: boot with UEFI (OVMF) instead of BIOS.")
     boolean uefi;
 
-    @Option(names = {"-a", "--arch"}, paramLabel = "ARCH",
+    @Option(
+            names = {"-a", "--arch"},
+            paramLabel = "ARCH",
             description = "With --boot: the image's architecture, which picks the emulator and firmware (default: this"
                     + " host's; arm64 boots qemu-system-aarch64 -M virt with AAVMF).")
     String arch;
 
-    @Option(names = "--boot-timeout", paramLabel = "SECONDS", defaultValue = "420",
+    @Option(
+            names = "--boot-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "420",
             description = "With --boot: how long to wait for the login prompt (default: ${DEFAULT-VALUE}).")
     int bootTimeout;
 
-    @Option(names = "--console-log", paramLabel = "FILE",
-            description = "With --boot: keep the guest's serial console in FILE (default: discarded with the scratch files).")
+    @Option(
+            names = "--console-log",
+            paramLabel = "FILE",
+            description =
+                    "With --boot: keep the guest's serial console in FILE (default: discarded with the scratch files).")
     Path consoleLog;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path root = workDir != null ? workDir
-                : Path.of(System.getenv().getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
+        Path root = workDir != null ? workDir : Path.of(System.getenv().getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
         Profile profile;
         List<Datasource> datasources;
         try {
@@ -100,11 +124,13 @@ final class CheckCommand implements Callable<Integer> {
         CheckReport report;
         try (Workspace workspace = Workspace.open(root, "check", err::println)) {
             report = new ImageCheck(workspace.work(), workspace.ledger(), line -> {
-                if (trace) {
-                    err.println("  " + line);
-                    err.flush();
-                }
-            }).check(image).withProfile(profile);
+                        if (trace) {
+                            err.println("  " + line);
+                            err.flush();
+                        }
+                    })
+                    .check(image)
+                    .withProfile(profile);
         }
         List<BootCheck.Run> runs = new ArrayList<>();
         if (boot) {
@@ -125,7 +151,9 @@ final class CheckCommand implements Callable<Integer> {
                 }
                 doc.put("boots", boots);
             }
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+            out.println(new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(doc));
         } else {
             printTable(out, report);
             if (boot) {
@@ -136,8 +164,8 @@ final class CheckCommand implements Callable<Integer> {
         return report.passed() ? 0 : 1;
     }
 
-    private CheckReport withBootChecks(CheckReport report, Path root, PrintWriter err, List<Datasource> datasources,
-            List<BootCheck.Run> runs) {
+    private CheckReport withBootChecks(
+            CheckReport report, Path root, PrintWriter err, List<Datasource> datasources, List<BootCheck.Run> runs) {
         long start = System.nanoTime();
         io.jdib.event.EventSink progress = event -> {
             if (event instanceof io.jdib.event.BuildEvent.Info info) {
@@ -154,15 +182,22 @@ final class CheckCommand implements Callable<Integer> {
             for (Datasource datasource : datasources) {
                 err.println("boot check with " + datasource.id() + ": " + datasource.how());
                 err.flush();
-                Path log = consoleLog == null ? null : datasources.size() == 1 ? consoleLog
-                        : consoleLog.resolveSibling(consoleLog.getFileName() + "." + datasource.id());
-                BootCheck.Run run = boot.check(image, datasource, uefi, guest, java.time.Duration.ofSeconds(bootTimeout),
-                        log);
+                Path log = consoleLog == null
+                        ? null
+                        : datasources.size() == 1
+                                ? consoleLog
+                                : consoleLog.resolveSibling(consoleLog.getFileName() + "." + datasource.id());
+                BootCheck.Run run =
+                        boot.check(image, datasource, uefi, guest, java.time.Duration.ofSeconds(bootTimeout), log);
                 runs.add(run);
                 results.addAll(run.results());
             }
         }
-        return new CheckReport(report.image(), report.format(), report.profile(), results,
+        return new CheckReport(
+                report.image(),
+                report.format(),
+                report.profile(),
+                results,
                 report.seconds() + (System.nanoTime() - start) / 1e9);
     }
 
@@ -176,22 +211,32 @@ final class CheckCommand implements Callable<Integer> {
         out.println();
         out.println(header.append("  METADATA REQUESTS"));
         for (BootCheck.Run run : runs) {
-            StringBuilder row = new StringBuilder(String.format("%-18s  %6.0fs  %6.0fs", run.datasource().id(),
-                    run.loginSeconds(), run.seconds()));
+            StringBuilder row = new StringBuilder(
+                    String.format("%-18s  %6.0fs  %6.0fs", run.datasource().id(), run.loginSeconds(), run.seconds()));
             for (String c : columns) {
-                String result = run.results().stream().filter(r -> r.id().equals(c + ":" + run.datasource().id()))
-                        .map(r -> r.outcome() == RuleResult.Outcome.PASS ? "pass" : "FAIL").findFirst().orElse("-");
+                String result = run.results().stream()
+                        .filter(r -> r.id().equals(c + ":" + run.datasource().id()))
+                        .map(r -> r.outcome() == RuleResult.Outcome.PASS ? "pass" : "FAIL")
+                        .findFirst()
+                        .orElse("-");
                 row.append("  ").append(String.format("%-" + (c.length() - "boot-".length()) + "s", result));
             }
-            row.append("  ").append(run.requests().isEmpty() ? "-" : run.requests().size() + "");
+            row.append("  ")
+                    .append(run.requests().isEmpty() ? "-" : run.requests().size() + "");
             out.println(row);
         }
     }
 
     private static void printTable(PrintWriter out, CheckReport report) {
-        int width = Math.max("RULE".length(), report.results().stream().mapToInt(r -> r.id().length()).max().orElse(4));
-        int guideWidth = Math.max("GUIDES".length(), report.results().stream().mapToInt(r -> guides(r).length())
-                .max().orElse(6));
+        int width = Math.max(
+                "RULE".length(),
+                report.results().stream().mapToInt(r -> r.id().length()).max().orElse(4));
+        int guideWidth = Math.max(
+                "GUIDES".length(),
+                report.results().stream()
+                        .mapToInt(r -> guides(r).length())
+                        .max()
+                        .orElse(6));
         String format = "%-" + width + "s  %-8s  %-6s  %-" + guideWidth + "s  %s%n";
         out.printf("profile: %s (%s)%n", report.profile().id(), report.profile().summary());
         out.printf(format, "RULE", "SEVERITY", "RESULT", "GUIDES", "EVIDENCE");
@@ -202,7 +247,12 @@ final class CheckCommand implements Callable<Integer> {
                 case NOT_APPLICABLE -> "n/a";
             };
             List<Evidence> evidence = r.evidence();
-            out.printf(format, r.id(), r.severity().label(), result, guides(r),
+            out.printf(
+                    format,
+                    r.id(),
+                    r.severity().label(),
+                    result,
+                    guides(r),
                     evidence.isEmpty() ? "" : evidence.get(0).render());
             for (int i = 1; i < evidence.size(); i++) {
                 out.printf(format, "", "", "", "", evidence.get(i).render());
@@ -210,11 +260,14 @@ final class CheckCommand implements Callable<Integer> {
         }
         out.println();
         if (!report.warnings().isEmpty()) {
-            out.printf("advice (not required by %s): %s%n", report.profile().id(),
-                    String.join(", ", report.warnings()));
+            out.printf(
+                    "advice (not required by %s): %s%n", report.profile().id(), String.join(", ", report.warnings()));
         }
-        out.printf("%s: %s under %s (%.1f s)%n", report.image(), report.passed() ? "cloud-ready"
-                : "not cloud-ready; failed: " + String.join(", ", report.failed()), report.profile().id(),
+        out.printf(
+                "%s: %s under %s (%.1f s)%n",
+                report.image(),
+                report.passed() ? "cloud-ready" : "not cloud-ready; failed: " + String.join(", ", report.failed()),
+                report.profile().id(),
                 report.seconds());
     }
 

@@ -5,11 +5,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "cleanup", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+        name = "cleanup",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
         description = "Undo what killed builds left behind: their processes, mounts and loop devices.")
 final class CleanupCommand implements Callable<Integer> {
     @Spec
@@ -20,12 +23,13 @@ final class CleanupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path root = workDir != null ? workDir
-                : Path.of(System.getenv().getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
+        Path root = workDir != null ? workDir : Path.of(System.getenv().getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
         var out = spec.commandLine().getOut();
         List<Path> cleaned = Workspace.cleanStale(root, line -> out.println("  " + line));
-        out.println(cleaned.isEmpty() ? "nothing to clean up under " + root
-                : "cleaned up " + cleaned.size() + " unfinished build(s) under " + root);
+        out.println(
+                cleaned.isEmpty()
+                        ? "nothing to clean up under " + root
+                        : "cleaned up " + cleaned.size() + " unfinished build(s) under " + root);
         out.flush();
         return 0;
     }

@@ -3,18 +3,21 @@ package io.jdib.cli;
 import io.jdib.build.BuildSpec;
 import io.jdib.sys.UserError;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** DIB's disk-image-create, with its option names and meanings. */
-@Command(name = "disk-image-create", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+@Command(
+        name = "disk-image-create",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        sortOptions = false,
         description = "Build an image from the given elements.")
 final class DiskImageCreateCommand implements Callable<Integer> {
     @Spec
@@ -23,7 +26,10 @@ final class DiskImageCreateCommand implements Callable<Integer> {
     @Mixin
     BuildOptions build = new BuildOptions();
 
-    @Option(names = "-t", paramLabel = "TYPES", split = ",",
+    @Option(
+            names = "-t",
+            paramLabel = "TYPES",
+            split = ",",
             description = "Output types, comma separated: qcow2 (default), raw, vhd, vmdk, vhdx (disks); tar, tgz,"
                     + " squashfs (NAME.squash), docker (NAME.docker.tar, a docker archive), oci (NAME.oci.tar, an OCI"
                     + " image layout).")
@@ -35,13 +41,22 @@ final class DiskImageCreateCommand implements Callable<Integer> {
     @Option(names = "--checksum", description = "Write .sha256 and .md5 of each output.")
     boolean checksum;
 
-    @Option(names = "--image-size", paramLabel = "SIZE", description = "Image size in GiB (fractions and units like 800MiB allowed; default: from the tree).")
+    @Option(
+            names = "--image-size",
+            paramLabel = "SIZE",
+            description = "Image size in GiB (fractions and units like 800MiB allowed; default: from the tree).")
     String imageSize;
 
-    @Option(names = "--image-extra-size", paramLabel = "SIZE", description = "GiB to add to the size computed from the tree.")
+    @Option(
+            names = "--image-extra-size",
+            paramLabel = "SIZE",
+            description = "GiB to add to the size computed from the tree.")
     String imageExtraSize;
 
-    @Option(names = "--max-online-resize", paramLabel = "BLOCKS", description = "ext root: blocks the filesystem can grow to online (mkfs -E resize=).")
+    @Option(
+            names = "--max-online-resize",
+            paramLabel = "BLOCKS",
+            description = "ext root: blocks the filesystem can grow to online (mkfs -E resize=).")
     String maxOnlineResize;
 
     @Option(names = "--mkfs-journal-size", paramLabel = "MiB", description = "ext3/ext4 root journal size.")
@@ -50,22 +65,35 @@ final class DiskImageCreateCommand implements Callable<Integer> {
     @Option(names = "--mkfs-options", paramLabel = "OPTS", description = "Extra mkfs options for the root filesystem.")
     String mkfsOptions;
 
-    @Option(names = "--qemu-img-options", paramLabel = "OPTS", description = "qemu-img -o options for the disk outputs.")
+    @Option(
+            names = "--qemu-img-options",
+            paramLabel = "OPTS",
+            description = "qemu-img -o options for the disk outputs.")
     String qemuImgOptions;
 
-    @Option(names = "--root-label", paramLabel = "LABEL", description = "Root filesystem label (default cloudimg-rootfs; xfs: img-rootfs).")
+    @Option(
+            names = "--root-label",
+            paramLabel = "LABEL",
+            description = "Root filesystem label (default cloudimg-rootfs; xfs: img-rootfs).")
     String rootLabel;
 
-    @Option(names = "--ramdisk-element", paramLabel = "ELEMENT",
-            description = "Accepted as DIB does (exported as RAMDISK_ELEMENT); it matters only to ramdisk-image-create.")
+    @Option(
+            names = "--ramdisk-element",
+            paramLabel = "ELEMENT",
+            description =
+                    "Accepted as DIB does (exported as RAMDISK_ELEMENT); it matters only to ramdisk-image-create.")
     String ramdiskElement;
 
-    @Option(names = "--docker-target", paramLabel = "NAME[:TAG]",
+    @Option(
+            names = "--docker-target",
+            paramLabel = "NAME[:TAG]",
             description = "Name and tag of the docker and oci outputs (default: the -o file name, tag latest).")
     String dockerTarget;
 
-    @Option(names = "--docker-import", description = "Load the docker output into the local docker engine (skipped,"
-            + " with a warning, when none is running).")
+    @Option(
+            names = "--docker-import",
+            description = "Load the docker output into the local docker engine (skipped,"
+                    + " with a warning, when none is running).")
     boolean dockerImport;
 
     @Override
@@ -80,18 +108,27 @@ final class DiskImageCreateCommand implements Callable<Integer> {
         String journal = mkfsJournalSize != null ? mkfsJournalSize : blankToNull(env.get("DIB_JOURNAL_SIZE"));
         String checksumEnv = env.getOrDefault("DIB_CHECKSUM", "0").trim();
         boolean wantChecksum = checksum || !(checksumEnv.isEmpty() || checksumEnv.equals("0"));
-        BuildSpec buildSpec = build.spec(env, build.elements, spec.commandLine().getParseResult().originalArgs())
+        BuildSpec buildSpec = build.spec(
+                        env, build.elements, spec.commandLine().getParseResult().originalArgs())
                 .imageName(withoutTypeExtension(build.imageName, types.isEmpty() ? List.of("qcow2") : types))
                 .types(types)
-                .disk(new BuildSpec.DiskOptions(size, extra, rootLabel, mkfsOptions,
-                        journal == null ? null : parseMib(journal), maxOnlineResize, qemuImgOptions,
-                        uncompressed, wantChecksum))
+                .disk(new BuildSpec.DiskOptions(
+                        size,
+                        extra,
+                        rootLabel,
+                        mkfsOptions,
+                        journal == null ? null : parseMib(journal),
+                        maxOnlineResize,
+                        qemuImgOptions,
+                        uncompressed,
+                        wantChecksum))
                 .container(new BuildSpec.ContainerOptions(
                         dockerTarget == null ? null : io.jdib.image.ImageReference.parse(dockerTarget), dockerImport))
                 .build();
         build.run(buildSpec, spec.commandLine().getOut(), printer -> {
             if (dockerTarget != null && !buildSpec.wantsContainer()) {
-                printer.warn("--docker-target names the docker and oci outputs, and -t asks for neither; it is ignored");
+                printer.warn(
+                        "--docker-target names the docker and oci outputs, and -t asks for neither; it is ignored");
             }
         });
         return 0;
@@ -121,5 +158,4 @@ final class DiskImageCreateCommand implements Callable<Integer> {
             throw new UserError("--mkfs-journal-size takes a whole number of MiB, not '" + s + "'");
         }
     }
-
 }

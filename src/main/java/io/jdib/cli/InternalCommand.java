@@ -7,23 +7,30 @@ import io.jdib.element.SvcMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Helpers that element hooks call back into; not for users. */
-@Command(name = "internal", hidden = true, subcommands = {InternalCommand.Squash.class, InternalCommand.InstallPkgMaps.class,
-        InternalCommand.MergeSvcMaps.class})
+@Command(
+        name = "internal",
+        hidden = true,
+        subcommands = {
+            InternalCommand.Squash.class,
+            InternalCommand.InstallPkgMaps.class,
+            InternalCommand.MergeSvcMaps.class
+        })
 final class InternalCommand {
 
-    @Command(name = "package-installs-squash",
+    @Command(
+            name = "package-installs-squash",
             description = "Squash every element's package-installs.yaml and pkg-map for the in-chroot hooks.")
     static final class Squash implements Callable<Integer> {
         @Spec
@@ -35,21 +42,27 @@ final class InternalCommand {
         @Override
         public Integer call() {
             Map<String, String> env = System.getenv();
-            List<String> extra = Arrays.stream(env.getOrDefault("INSTALL_PACKAGES", "").split("[,\\s]+"))
-                    .filter(s -> !s.isEmpty()).toList();
+            List<String> extra = Arrays.stream(
+                            env.getOrDefault("INSTALL_PACKAGES", "").split("[,\\s]+"))
+                    .filter(s -> !s.isEmpty())
+                    .toList();
             List<PackageInstalls.Op> ops = PackagePlan.write(
                     PackagePlan.parseImageElementYaml(env.getOrDefault("IMAGE_ELEMENT_YAML", "{}")), env, extra, hooks);
             for (PackageInstalls.Op op : ops) {
-                spec.commandLine().getOut().println(op.phase() + ": " + (op.uninstall() ? "uninstall " : "install ")
-                        + op.pkg() + " (" + op.element() + ")");
+                spec.commandLine()
+                        .getOut()
+                        .println(op.phase() + ": " + (op.uninstall() ? "uninstall " : "install ") + op.pkg() + " ("
+                                + op.element() + ")");
             }
             spec.commandLine().getOut().flush();
             return 0;
         }
     }
 
-    @Command(name = "pkg-map-install",
-            description = "Copy every element's pkg-map to ROOT/usr/share/pkg-map/ELEMENT, with the table pkg-map reads.")
+    @Command(
+            name = "pkg-map-install",
+            description =
+                    "Copy every element's pkg-map to ROOT/usr/share/pkg-map/ELEMENT, with the table pkg-map reads.")
     static final class InstallPkgMaps implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -59,8 +72,8 @@ final class InternalCommand {
 
         @Override
         public Integer call() {
-            Map<String, Path> elements = PackagePlan.parseImageElementYaml(
-                    System.getenv().getOrDefault("IMAGE_ELEMENT_YAML", "{}"));
+            Map<String, Path> elements =
+                    PackagePlan.parseImageElementYaml(System.getenv().getOrDefault("IMAGE_ELEMENT_YAML", "{}"));
             Path dir = root.resolve("usr/share/pkg-map");
             try {
                 Files.createDirectories(dir.resolve(".tsv"));
@@ -82,7 +95,8 @@ final class InternalCommand {
         }
     }
 
-    @Command(name = "svc-map-merge",
+    @Command(
+            name = "svc-map-merge",
             description = "Merge every element's svc-map for DISTRO_NAME into ROOT/usr/share/svc-map/services.")
     static final class MergeSvcMaps implements Callable<Integer> {
         @Spec

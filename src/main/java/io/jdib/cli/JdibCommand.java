@@ -2,7 +2,10 @@ package io.jdib.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "jdib", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+        name = "jdib",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
         description = "Builds operating-system images from diskimage-builder elements.",
         subcommands = {
             DiskImageCreateCommand.class,

@@ -9,8 +9,7 @@ import picocli.CommandLine;
  * {@code element-info}, ...) as the first argument, so one jar serves every command.
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -26,8 +25,8 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            boolean trace = parseResult.subcommand() != null
-                    && parseResult.subcommand().hasMatchedOption("-x");
+            boolean trace =
+                    parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("-x");
             return report(ex, trace, commandLine.getErr());
         });
         return cli;
@@ -43,8 +42,9 @@ public final class Main {
         switch (kind) {
             case USER, ENVIRONMENT -> e.println("error: " + ex.getMessage());
             case INTERRUPTED -> e.println("interrupted: " + ex.getMessage() + "; what was done is undone");
-            case INTERNAL -> e.println("internal error: " + ex + " (a bug in jdib: please report it with the"
-                    + " stack trace below)");
+            case INTERNAL ->
+                e.println(
+                        "internal error: " + ex + " (a bug in jdib: please report it with the" + " stack trace below)");
         }
         if (trace || kind == JdibError.Kind.INTERNAL) {
             ex.printStackTrace(e);

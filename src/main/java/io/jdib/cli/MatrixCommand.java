@@ -31,18 +31,28 @@ import picocli.CommandLine.Spec;
  * disk-image-create process with its own log, at most {@code -j} at a time, optionally boots each
  * disk image, and ends with a table of results.
  */
-@Command(name = "matrix", mixinStandardHelpOptions = true,
-        description = {"Build the same elements for every release x architecture, at most -j at once, and print a"
-                + " table: result, build time, size and (with --boot) seconds to the login prompt."})
+@Command(
+        name = "matrix",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Build the same elements for every release x architecture, at most -j at once, and print a"
+                    + " table: result, build time, size and (with --boot) seconds to the login prompt."
+        })
 final class MatrixCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--release", paramLabel = "RELEASE", split = ",",
+    @Option(
+            names = "--release",
+            paramLabel = "RELEASE",
+            split = ",",
             description = "DIB_RELEASE values, comma separated (default: $DIB_RELEASE, else stable).")
     List<String> releases = new ArrayList<>();
 
-    @Option(names = "-a", paramLabel = "ARCH", split = ",",
+    @Option(
+            names = "-a",
+            paramLabel = "ARCH",
+            split = ",",
             description = "Architectures, comma separated (default: this host's).")
     List<String> archs = new ArrayList<>();
 
@@ -58,7 +68,10 @@ final class MatrixCommand implements Callable<Integer> {
     @Option(names = "--boot", description = "Boot each qcow2 under QEMU (TCG) and wait for the login prompt.")
     boolean boot;
 
-    @Option(names = "--boot-timeout", paramLabel = "SECONDS", defaultValue = "900",
+    @Option(
+            names = "--boot-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "900",
             description = "With --boot: seconds to wait for the login prompt (default: ${DEFAULT-VALUE}).")
     long bootTimeout;
 
@@ -95,8 +108,8 @@ final class MatrixCommand implements Callable<Integer> {
         if (parallel < 1) {
             throw new UserError("-j must be at least 1, not " + parallel);
         }
-        List<String> rels = releases.isEmpty()
-                ? List.of(System.getenv().getOrDefault("DIB_RELEASE", "stable")) : releases;
+        List<String> rels =
+                releases.isEmpty() ? List.of(System.getenv().getOrDefault("DIB_RELEASE", "stable")) : releases;
         List<String> arches = archs.isEmpty() ? List.of(Architecture.host().debianName()) : archs;
         List<Target> targets = targets(rels, arches);
         Files.createDirectories(outDir);
@@ -123,12 +136,23 @@ final class MatrixCommand implements Callable<Integer> {
     private Outcome run(Target t, PrintWriter out) {
         Path image = outDir.toAbsolutePath().resolve(t.name());
         Path log = outDir.toAbsolutePath().resolve(t.name() + ".log");
-        List<String> argv = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "disk-image-create",
-                "-a", t.arch().debianName(), "-t", types, "-o", image.toString()));
+        List<String> argv = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "disk-image-create",
+                "-a",
+                t.arch().debianName(),
+                "-t",
+                types,
+                "-o",
+                image.toString()));
         argv.addAll(elements);
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder builder = new ProcessBuilder(argv)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().put("DIB_RELEASE", t.release());
         synchronized (out) {
             out.println("building " + t.name() + " (log: " + log + ")");
@@ -149,14 +173,21 @@ final class MatrixCommand implements Callable<Integer> {
         long size = code == 0 && Files.isRegularFile(qcow2) ? size(qcow2) : -1;
         String booted = "-";
         if (boot && size >= 0) {
-            BootResult r = new QemuBoot(EventSink.NONE).boot(BootRequest.ofImage(qcow2).withArch(t.arch())
-                    .withTimeout(Duration.ofSeconds(bootTimeout))
-                    .withConsoleLog(image.resolveSibling(t.name() + ".console")));
-            booted = r.matched() ? String.format(Locale.ROOT, "%.0f s", r.seconds())
+            BootResult r = new QemuBoot(EventSink.NONE)
+                    .boot(BootRequest.ofImage(qcow2)
+                            .withArch(t.arch())
+                            .withTimeout(Duration.ofSeconds(bootTimeout))
+                            .withConsoleLog(image.resolveSibling(t.name() + ".console")));
+            booted = r.matched()
+                    ? String.format(Locale.ROOT, "%.0f s", r.seconds())
                     : "FAIL (" + r.outcome().name().toLowerCase(Locale.ROOT) + ")";
         }
         synchronized (out) {
-            out.printf(Locale.ROOT, "%s: %s after %.0f s%n", t.name(), code == 0 ? "built" : "FAILED (exit " + code + ")",
+            out.printf(
+                    Locale.ROOT,
+                    "%s: %s after %.0f s%n",
+                    t.name(),
+                    code == 0 ? "built" : "FAILED (exit " + code + ")",
                     seconds);
             out.flush();
         }
@@ -173,11 +204,16 @@ final class MatrixCommand implements Callable<Integer> {
 
     static String table(List<Outcome> outcomes) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "%-12s %-8s %-10s %8s %10s  %s%n", "release", "arch", "result", "build",
-                "qcow2", "boot"));
+        s.append(String.format(
+                Locale.ROOT, "%-12s %-8s %-10s %8s %10s  %s%n", "release", "arch", "result", "build", "qcow2", "boot"));
         for (Outcome o : outcomes) {
-            s.append(String.format(Locale.ROOT, "%-12s %-8s %-10s %7.0fs %10s  %s%n", o.target().release(),
-                    o.target().arch().debianName(), o.exitCode() == 0 ? "ok" : "FAILED", o.buildSeconds(),
+            s.append(String.format(
+                    Locale.ROOT,
+                    "%-12s %-8s %-10s %7.0fs %10s  %s%n",
+                    o.target().release(),
+                    o.target().arch().debianName(),
+                    o.exitCode() == 0 ? "ok" : "FAILED",
+                    o.buildSeconds(),
                     o.qcow2Bytes() < 0 ? "-" : String.format(Locale.ROOT, "%.1f MiB", o.qcow2Bytes() / 1048576.0),
                     o.boot()));
         }

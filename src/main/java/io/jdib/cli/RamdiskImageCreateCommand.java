@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -19,10 +19,16 @@ import picocli.CommandLine.Spec;
  * DIB's ramdisk-image-create: builds a tree from the elements (with the ramdisk element first) and
  * writes {@code NAME.kernel} and {@code NAME.initramfs}.
  */
-@Command(name = "ramdisk-image-create", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
-        description = {"Build a kernel and initramfs pair (NAME.kernel, NAME.initramfs) from the given elements.",
+@Command(
+        name = "ramdisk-image-create",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        sortOptions = false,
+        description = {
+            "Build a kernel and initramfs pair (NAME.kernel, NAME.initramfs) from the given elements.",
             "The initramfs holds only the executables of the elements' binary-deps.d files with their libraries,"
-                    + " kernel modules for common disks and network cards, udev rules and /init."})
+                    + " kernel modules for common disks and network cards, udev rules and /init."
+        })
 final class RamdiskImageCreateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -30,12 +36,18 @@ final class RamdiskImageCreateCommand implements Callable<Integer> {
     @Mixin
     BuildOptions build = new BuildOptions();
 
-    @Option(names = "--ramdisk-element", paramLabel = "ELEMENT", defaultValue = "ramdisk",
+    @Option(
+            names = "--ramdisk-element",
+            paramLabel = "ELEMENT",
+            defaultValue = "ramdisk",
             description = "The element that makes the tree a ramdisk (default: ${DEFAULT-VALUE}).")
     String ramdiskElement;
 
-    @Option(names = "--compression", paramLabel = "KIND",
-            description = "initramfs compression: gzip (default), xz (CRC32 check), zstd, none. Also DIB_RAMDISK_COMPRESSION.")
+    @Option(
+            names = "--compression",
+            paramLabel = "KIND",
+            description =
+                    "initramfs compression: gzip (default), xz (CRC32 check), zstd, none. Also DIB_RAMDISK_COMPRESSION.")
     String compression;
 
     @Override
@@ -53,10 +65,11 @@ final class RamdiskImageCreateCommand implements Callable<Integer> {
         List<String> all = new ArrayList<>();
         all.add(ramdiskElement);
         build.elements.stream().filter(e -> !e.equals(ramdiskElement)).forEach(all::add);
-        BuildSpec buildSpec = build.spec(env, all, spec.commandLine().getParseResult().originalArgs())
+        BuildSpec buildSpec = build.spec(
+                        env, all, spec.commandLine().getParseResult().originalArgs())
                 .outputTypes(List.of(OutputType.RAMDISK))
                 .build();
-        build.run(buildSpec, spec.commandLine().getOut(), printer -> { });
+        build.run(buildSpec, spec.commandLine().getOut(), printer -> {});
         return 0;
     }
 }

@@ -30,8 +30,8 @@ public final class ElementPath {
                 String name = elementDir.getFileName().toString();
                 Element existing = byName.get(name);
                 if (existing != null) {
-                    warnings.accept("element " + name + " in " + existing.dir().getParent() + " overrides the one in "
-                            + dir);
+                    warnings.accept(
+                            "element " + name + " in " + existing.dir().getParent() + " overrides the one in " + dir);
                     continue;
                 }
                 byName.put(name, load(name, elementDir));
@@ -47,7 +47,8 @@ public final class ElementPath {
                 if (!part.isBlank()) {
                     Path dir = Path.of(part).toAbsolutePath().normalize();
                     if (!Files.isDirectory(dir)) {
-                        throw new ElementError("ELEMENTS_PATH entry " + part + " is not a directory; fix ELEMENTS_PATH");
+                        throw new ElementError(
+                                "ELEMENTS_PATH entry " + part + " is not a directory; fix ELEMENTS_PATH");
                     }
                     dirs.add(dir);
                 }
@@ -73,7 +74,9 @@ public final class ElementPath {
 
     private static List<Path> children(Path dir) {
         try (Stream<Path> list = Files.list(dir)) {
-            return list.filter(Files::isDirectory).sorted(Comparator.comparing(Path::toString)).toList();
+            return list.filter(Files::isDirectory)
+                    .sorted(Comparator.comparing(Path::toString))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list elements in " + dir, e);
         }

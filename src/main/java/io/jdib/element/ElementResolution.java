@@ -36,7 +36,8 @@ public record ElementResolution(List<Resolved> elements, Map<String, String> pro
 
     /** DIB's {@code IMAGE_ELEMENT_YAML}: a flow mapping of name to directory. */
     public String imageElementYaml() {
-        return elements.stream().map(r -> r.name() + ": " + r.element().dir())
+        return elements.stream()
+                .map(r -> r.name() + ": " + r.element().dir())
                 .collect(Collectors.joining(", ", "{", "}"));
     }
 }

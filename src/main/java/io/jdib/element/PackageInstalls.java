@@ -20,14 +20,13 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 public final class PackageInstalls {
     public static final String DEFAULT_PHASE = "install.d";
     private static final Set<String> PHASES = Set.of("pre-install.d", "install.d", "post-install.d");
-    private static final Set<String> KEYS = Set.of("phase", "uninstall", "installtype", "arch", "not-arch", "when",
-            "build-only", "dib_python_version");
+    private static final Set<String> KEYS =
+            Set.of("phase", "uninstall", "installtype", "arch", "not-arch", "when", "build-only", "dib_python_version");
 
     /** One package operation in one phase. */
     public record Op(String phase, boolean uninstall, String pkg, String element) {}
 
-    private PackageInstalls() {
-    }
+    private PackageInstalls() {}
 
     /**
      * The operations {@code element} asks for, with names mapped through its pkg-map and entries whose
@@ -44,10 +43,12 @@ public final class PackageInstalls {
         }
         Object doc;
         try {
-            doc = new Load(LoadSettings.builder().setLabel(file.toString()).build()).loadFromString(Files.readString(file));
+            doc = new Load(LoadSettings.builder().setLabel(file.toString()).build())
+                    .loadFromString(Files.readString(file));
         } catch (MarkedYamlEngineException e) {
-            throw new ElementError(file + ":" + (e.getProblemMark().map(m -> m.getLine() + 1).orElse(0)) + ": "
-                    + e.getProblem() + "; fix the YAML syntax");
+            throw new ElementError(
+                    file + ":" + (e.getProblemMark().map(m -> m.getLine() + 1).orElse(0)) + ": " + e.getProblem()
+                            + "; fix the YAML syntax");
         } catch (YamlEngineException | IOException e) {
             throw new ElementError(file + ": " + e.getMessage());
         }
@@ -55,13 +56,15 @@ public final class PackageInstalls {
             return List.of();
         }
         if (!(doc instanceof Map<?, ?> packages)) {
-            throw new ElementError(file + ": expected a mapping of package name to options; see DIB's package-installs docs");
+            throw new ElementError(
+                    file + ": expected a mapping of package name to options; see DIB's package-installs docs");
         }
         List<Op> ops = new ArrayList<>();
         for (Map.Entry<?, ?> entry : packages.entrySet()) {
             String name = String.valueOf(entry.getKey());
             Object value = entry.getValue();
-            List<Object> variants = value instanceof List<?> list ? new ArrayList<>(list) : java.util.Collections.singletonList(value);
+            List<Object> variants =
+                    value instanceof List<?> list ? new ArrayList<>(list) : java.util.Collections.singletonList(value);
             for (Object variant : variants) {
                 Map<String, Object> opts = options(file, name, variant);
                 if (!applies(file, name, opts, env, element.name())) {
@@ -103,8 +106,8 @@ public final class PackageInstalls {
         return opts;
     }
 
-    private static boolean applies(Path file, String name, Map<String, Object> opts, Map<String, String> env,
-            String element) {
+    private static boolean applies(
+            Path file, String name, Map<String, Object> opts, Map<String, String> env, String element) {
         String arch = normalizeArch(env.getOrDefault("ARCH", "amd64"));
         if (opts.containsKey("arch") && !archList(opts.get("arch")).contains(arch)) {
             return false;
@@ -114,7 +117,8 @@ public final class PackageInstalls {
         }
         // An entry for one Python version applies only when DIB_PYTHON_VERSION (dib-python) is that version.
         Object pythonVersion = opts.get("dib_python_version");
-        if (pythonVersion != null && !String.valueOf(pythonVersion).equals(env.getOrDefault("DIB_PYTHON_VERSION", ""))) {
+        if (pythonVersion != null
+                && !String.valueOf(pythonVersion).equals(env.getOrDefault("DIB_PYTHON_VERSION", ""))) {
             return false;
         }
         Object installType = opts.get("installtype");
@@ -140,7 +144,8 @@ public final class PackageInstalls {
     /** A {@code when:} condition: {@code VAR = value} or {@code VAR != value}; an unset VAR is "". */
     record Condition(String variable, boolean equal, String value) {
         static Condition parse(Path file, String pkg, String text) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(!=|=)\\s*(.*?)\\s*")
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                            "\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(!=|=)\\s*(.*?)\\s*")
                     .matcher(text);
             if (!m.matches()) {
                 throw new ElementError(file + ": package " + pkg + " has when: '" + text

@@ -18,10 +18,10 @@ import java.util.Map;
 public final class PackagePlan {
     /** Where the plan goes in the hook tree: jdib's own corner, so no element file can collide. */
     public static final String PLAN_DIR = ".jdib/package-installs";
+
     public static final String PKG_MAP_DIR = ".jdib/pkg-map";
 
-    private PackagePlan() {
-    }
+    private PackagePlan() {}
 
     /** Parses DIB's IMAGE_ELEMENT_YAML flow mapping ({@code {name: /dir, ...}}). */
     public static Map<String, Path> parseImageElementYaml(String yaml) {
@@ -33,15 +33,17 @@ public final class PackagePlan {
         for (String pair : body.split(",")) {
             int colon = pair.indexOf(':');
             if (colon > 0) {
-                elements.put(pair.substring(0, colon).strip(), Path.of(pair.substring(colon + 1).strip()));
+                elements.put(
+                        pair.substring(0, colon).strip(),
+                        Path.of(pair.substring(colon + 1).strip()));
             }
         }
         return elements;
     }
 
     /** Writes the squashed plan under {@code hooksDir}; {@code extraPackages} (-p) go to install.d. */
-    public static List<PackageInstalls.Op> write(Map<String, Path> elements, Map<String, String> env,
-            List<String> extraPackages, Path hooksDir) {
+    public static List<PackageInstalls.Op> write(
+            Map<String, Path> elements, Map<String, String> env, List<String> extraPackages, Path hooksDir) {
         PkgMap.Target target = PkgMap.Target.fromEnv(env);
         List<PackageInstalls.Op> ops = new ArrayList<>();
         Path mapDir = hooksDir.resolve(PKG_MAP_DIR);
@@ -68,8 +70,8 @@ public final class PackagePlan {
                 byPhase.put(phase, new ArrayList<>());
             }
             for (PackageInstalls.Op op : ops) {
-                byPhase.get(op.phase()).add((op.uninstall() ? "uninstall" : "install") + " " + op.pkg() + " "
-                        + op.element());
+                byPhase.get(op.phase())
+                        .add((op.uninstall() ? "uninstall" : "install") + " " + op.pkg() + " " + op.element());
             }
             for (Map.Entry<String, List<String>> e : byPhase.entrySet()) {
                 Files.write(planDir.resolve(e.getKey()), e.getValue());

@@ -79,18 +79,25 @@ public record PkgMap(Path source, Map<String, String> table) {
         List<String> lines = new java.util.ArrayList<>();
         flattenSection(lines, root.path("default"), "default\t-\t-", file);
         for (String scope : List.of("family", "distro")) {
-            root.path(scope).fields().forEachRemaining(e ->
-                    flattenSection(lines, e.getValue(), scope + "\t" + e.getKey() + "\t-", file));
+            root.path(scope)
+                    .fields()
+                    .forEachRemaining(
+                            e -> flattenSection(lines, e.getValue(), scope + "\t" + e.getKey() + "\t-", file));
         }
-        root.path("release").fields().forEachRemaining(d -> d.getValue().fields().forEachRemaining(r ->
-                flattenSection(lines, r.getValue(), "release\t" + d.getKey() + "\t" + r.getKey(), file)));
+        root.path("release")
+                .fields()
+                .forEachRemaining(d -> d.getValue()
+                        .fields()
+                        .forEachRemaining(r -> flattenSection(
+                                lines, r.getValue(), "release\t" + d.getKey() + "\t" + r.getKey(), file)));
         return lines;
     }
 
     private static void flattenSection(List<String> lines, JsonNode section, String prefix, Path file) {
         Map<String, String> table = new LinkedHashMap<>();
         put(table, section, file);
-        table.forEach((name, pkgs) -> lines.add(prefix + "\t" + name + "\t" + pkgs.replace('\t', ' ').replace('\n', ' ')));
+        table.forEach((name, pkgs) ->
+                lines.add(prefix + "\t" + name + "\t" + pkgs.replace('\t', ' ').replace('\n', ' ')));
     }
 
     private static void put(Map<String, String> table, JsonNode section, Path file) {
@@ -100,13 +107,16 @@ public record PkgMap(Path source, Map<String, String> table) {
         if (!section.isObject()) {
             throw new ElementError(file + ": a pkg-map section must map package names to names, not " + section);
         }
-        section.fields().forEachRemaining(e -> table.put(e.getKey(), e.getValue().asText()));
+        section.fields()
+                .forEachRemaining(e -> table.put(e.getKey(), e.getValue().asText()));
     }
 
     /** The distribution packages for a generic name: usually one, none when mapped to "". */
     public List<String> map(String name) {
         String mapped = table.getOrDefault(name, name);
-        return Arrays.stream(mapped.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(mapped.trim().split("\\s+"))
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     private static String firstLine(String s) {

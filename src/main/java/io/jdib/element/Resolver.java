@@ -59,8 +59,8 @@ public final class Resolver {
             for (String p : element.provides()) {
                 String other = provided.putIfAbsent(p, name);
                 if (other != null && !other.equals(name)) {
-                    throw new ElementError("elements " + other + " and " + name + " both provide " + p
-                            + "; use only one of them");
+                    throw new ElementError(
+                            "elements " + other + " and " + name + " both provide " + p + "; use only one of them");
                 }
             }
             for (String dep : element.deps()) {
@@ -77,13 +77,14 @@ public final class Resolver {
         }
         for (Map.Entry<String, String> p : provided.entrySet()) {
             if (chosen.containsKey(p.getKey()) && !p.getKey().equals(p.getValue())) {
-                throw new ElementError("element " + p.getKey() + " is in the set, and " + p.getValue()
-                        + " provides " + p.getKey() + " too; remove one of them");
+                throw new ElementError("element " + p.getKey() + " is in the set, and " + p.getValue() + " provides "
+                        + p.getKey() + " too; remove one of them");
             }
         }
         if (requireOperatingSystem && !provided.containsKey(OPERATING_SYSTEM)) {
             List<String> candidates = path.names().stream()
-                    .filter(n -> path.find(n).orElseThrow().provides().contains(OPERATING_SYSTEM)).toList();
+                    .filter(n -> path.find(n).orElseThrow().provides().contains(OPERATING_SYSTEM))
+                    .toList();
             throw new ElementError("no element provides " + OPERATING_SYSTEM + "; add one of: "
                     + (candidates.isEmpty() ? "(none found on the element path)" : String.join(", ", candidates)));
         }
@@ -109,8 +110,8 @@ public final class Resolver {
         return out;
     }
 
-    private static void visit(String name, Map<String, Element> chosen, Set<String> done, List<String> stack,
-            List<Element> out) {
+    private static void visit(
+            String name, Map<String, Element> chosen, Set<String> done, List<String> stack, List<Element> out) {
         Element element = chosen.get(name);
         if (element == null || done.contains(name)) {
             return; // a provided name, or already placed
@@ -139,8 +140,11 @@ public final class Resolver {
         if (wantedBy != null && !wantedBy.isEmpty()) {
             message.append(" (needed by ").append(wantedBy).append(")");
         }
-        message.append(" in ").append(path.dirs().stream().map(Object::toString).reduce((a, b) -> a + ":" + b)
-                .orElse("(empty element path)"));
+        message.append(" in ")
+                .append(path.dirs().stream()
+                        .map(Object::toString)
+                        .reduce((a, b) -> a + ":" + b)
+                        .orElse("(empty element path)"));
         if (!near.isEmpty()) {
             message.append("; did you mean ").append(String.join(", ", near)).append("?");
         } else {

@@ -36,12 +36,14 @@ public final class SvcMap {
                             + owner.get(name) + "; map each service in one element only");
                 }
                 if (!(service.getValue() instanceof Map<?, ?> choices)) {
-                    throw new ElementError(file + ": service " + name
-                            + " must map distro, family or default to a service name");
+                    throw new ElementError(
+                            file + ": service " + name + " must map distro, family or default to a service name");
                 }
-                Object chosen = choices.containsKey(distro) ? choices.get(distro)
-                        : choices.containsKey(family) ? choices.get(family)
-                        : choices.containsKey("default") ? choices.get("default") : name;
+                Object chosen = choices.containsKey(distro)
+                        ? choices.get(distro)
+                        : choices.containsKey(family)
+                                ? choices.get(family)
+                                : choices.containsKey("default") ? choices.get("default") : name;
                 merged.put(name, String.valueOf(chosen));
                 owner.put(name, e.getKey());
             }
@@ -59,11 +61,13 @@ public final class SvcMap {
     private static Map<?, ?> read(Path file) {
         Object doc;
         try {
-            doc = new Load(LoadSettings.builder().setLabel(file.toString()).build()).loadFromString(Files.readString(file));
+            doc = new Load(LoadSettings.builder().setLabel(file.toString()).build())
+                    .loadFromString(Files.readString(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (YamlEngineException e) {
-            throw new ElementError(file + ": not valid YAML (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            throw new ElementError(file + ": not valid YAML ("
+                    + e.getMessage().lines().findFirst().orElse("") + ")");
         }
         if (doc == null) {
             return Map.of();

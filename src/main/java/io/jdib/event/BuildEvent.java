@@ -16,7 +16,8 @@ public sealed interface BuildEvent {
     record OutputLine(String source, String line) implements BuildEvent {}
 
     /** A hook ended. */
-    record HookFinished(String phase, String element, String script, Duration took, int exitCode) implements BuildEvent {}
+    record HookFinished(String phase, String element, String script, Duration took, int exitCode)
+            implements BuildEvent {}
 
     /** Per-script timings for one phase, printed as a table after the phase. */
     record PhaseTimings(String phase, List<ScriptTiming> scripts) implements BuildEvent {

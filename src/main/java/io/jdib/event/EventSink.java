@@ -5,7 +5,7 @@ package io.jdib.event;
 public interface EventSink {
     void emit(BuildEvent event);
 
-    EventSink NONE = event -> { };
+    EventSink NONE = event -> {};
 
     default void info(String message) {
         emit(new BuildEvent.Info(message));

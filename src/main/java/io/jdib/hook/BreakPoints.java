@@ -49,7 +49,11 @@ public record BreakPoints(Set<String> points) {
             }
             if (!known.contains(point)) {
                 throw new UserError("break=" + value + ": there is no break point '" + point + "'; use "
-                        + String.join(",", known.stream().filter(p -> p.startsWith("before-")).toList()) + ", the same with after-, or "
+                        + String.join(
+                                ",",
+                                known.stream()
+                                        .filter(p -> p.startsWith("before-"))
+                                        .toList()) + ", the same with after-, or "
                         + AFTER_ERROR);
             }
             points.add(point);

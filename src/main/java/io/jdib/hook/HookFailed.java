@@ -15,8 +15,8 @@ public final class HookFailed extends UserError {
     }
 
     private static String message(Hook hook, int exitCode, List<String> lastLines) {
-        StringBuilder b = new StringBuilder("hook failed: element " + hook.element() + ", phase " + hook.phase().dirName()
-                + ", script " + hook.script() + " exited with code " + exitCode);
+        StringBuilder b = new StringBuilder("hook failed: element " + hook.element() + ", phase "
+                + hook.phase().dirName() + ", script " + hook.script() + " exited with code " + exitCode);
         if (!lastLines.isEmpty()) {
             b.append("; its last lines:");
             for (String line : lastLines.subList(Math.max(0, lastLines.size() - 10), lastLines.size())) {

@@ -62,11 +62,11 @@ public final class HookRunner {
         for (Hook hook : hooks) {
             String source = hook.element() + "/" + hook.script();
             long start = System.nanoTime();
-            Exec.Result result = Exec.stream(launcher.command(hook, env), ledger,
-                    line -> events.emit(new BuildEvent.OutputLine(source, line)));
+            Exec.Result result = Exec.stream(
+                    launcher.command(hook, env), ledger, line -> events.emit(new BuildEvent.OutputLine(source, line)));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            events.emit(new BuildEvent.HookFinished(phase.dirName(), hook.element(), hook.script(), took,
-                    result.exitCode()));
+            events.emit(new BuildEvent.HookFinished(
+                    phase.dirName(), hook.element(), hook.script(), took, result.exitCode()));
             timings.add(new BuildEvent.ScriptTiming(hook.element(), hook.script(), took));
             if (!result.ok()) {
                 events.emit(new BuildEvent.PhaseTimings(phase.dirName(), timings));

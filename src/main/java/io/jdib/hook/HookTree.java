@@ -48,7 +48,8 @@ public final class HookTree {
                                     + rel + "; rename one of the files");
                         }
                         if (rel.contains("/")) { // top-level files are element metadata (element-deps, README...)
-                            warnings.accept(rel + " of element " + source.element() + " replaces the one of " + previous);
+                            warnings.accept(
+                                    rel + " of element " + source.element() + " replaces the one of " + previous);
                         }
                     }
                 }
@@ -92,7 +93,8 @@ public final class HookTree {
                 continue; // install-types keeps *-package-install/ and *-source-install/ directories here
             }
             if (!RunPartsOrder.VALID_NAME.matcher(name).matches()) {
-                notes.accept("skipping " + phase.dirName() + "/" + name + ": hook names may only hold letters, digits, _ and -");
+                notes.accept("skipping " + phase.dirName() + "/" + name
+                        + ": hook names may only hold letters, digits, _ and -");
                 continue;
             }
             if (!Files.isExecutable(path)) {
@@ -113,7 +115,8 @@ public final class HookTree {
         }
         try {
             if (Files.isSymbolicLink(path)) {
-                Path target = path.getParent().resolve(Files.readSymbolicLink(path)).normalize();
+                Path target =
+                        path.getParent().resolve(Files.readSymbolicLink(path)).normalize();
                 return owner(root.relativize(target).toString());
             }
         } catch (IOException e) {
@@ -134,7 +137,9 @@ public final class HookTree {
             return List.of();
         }
         try (Stream<Path> list = Files.list(dir)) {
-            return list.map(p -> p.getFileName().toString()).sorted(RunPartsOrder.INSTANCE).toList();
+            return list.map(p -> p.getFileName().toString())
+                    .sorted(RunPartsOrder.INSTANCE)
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

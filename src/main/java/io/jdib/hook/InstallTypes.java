@@ -35,7 +35,9 @@ public final class InstallTypes {
             for (Path dir : list.filter(Files::isDirectory).toList()) {
                 Matcher m = DIR.matcher(dir.getFileName().toString());
                 if (m.matches()) {
-                    typesByPrefix.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(m.group(2));
+                    typesByPrefix
+                            .computeIfAbsent(m.group(1), k -> new TreeSet<>())
+                            .add(m.group(2));
                 }
             }
         } catch (IOException e) {
@@ -50,7 +52,8 @@ public final class InstallTypes {
                 from = "DIB_DEFAULT_INSTALLTYPE";
             }
             if (!types.contains(wanted)) {
-                List<String> dirs = types.stream().map(t -> prefix + "-" + t + "-install").toList();
+                List<String> dirs =
+                        types.stream().map(t -> prefix + "-" + t + "-install").toList();
                 String anyDir = Phase.INSTALL.dirName() + "/" + dirs.get(0);
                 String element = tree.owner(anyDir + "/" + firstFile(installD.resolve(dirs.get(0))));
                 throw new UserError("element " + element + ": " + from + "=" + wanted + " but its "
@@ -62,7 +65,10 @@ public final class InstallTypes {
 
     private static String firstFile(Path dir) {
         try (Stream<Path> list = Files.list(dir)) {
-            return list.map(p -> p.getFileName().toString()).sorted().findFirst().orElse("");
+            return list.map(p -> p.getFileName().toString())
+                    .sorted()
+                    .findFirst()
+                    .orElse("");
         } catch (IOException e) {
             return "";
         }

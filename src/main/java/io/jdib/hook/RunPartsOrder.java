@@ -14,8 +14,7 @@ public final class RunPartsOrder implements Comparator<String> {
     /** dib-run-parts runs only names made of these characters: no dots, so no backups or .orig files. */
     public static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
-    private RunPartsOrder() {
-    }
+    private RunPartsOrder() {}
 
     @Override
     public int compare(String a, String b) {

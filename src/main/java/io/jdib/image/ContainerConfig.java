@@ -20,8 +20,14 @@ import java.util.Objects;
  * @param env          {@code KEY=value} entries; a standard {@code PATH}
  * @param created      creation time written to the config ({@code SOURCE_DATE_EPOCH} when set), or null for none
  */
-public record ContainerConfig(ImageReference reference, String architecture, String variant, List<String> entrypoint,
-        List<String> cmd, List<String> env, Instant created) {
+public record ContainerConfig(
+        ImageReference reference,
+        String architecture,
+        String variant,
+        List<String> entrypoint,
+        List<String> cmd,
+        List<String> env,
+        Instant created) {
     public static final String ENTRYPOINT_VARIABLE = "DIB_CONTAINER_ENTRYPOINT";
     public static final String CMD_VARIABLE = "DIB_CONTAINER_CMD";
     public static final List<String> DEFAULT_CMD = List.of("/bin/bash");
@@ -39,11 +45,13 @@ public record ContainerConfig(ImageReference reference, String architecture, Str
      * The config for a build: architecture from {@code debianArch} ({@code -a}), command and
      * entrypoint from the environment, created at {@code SOURCE_DATE_EPOCH} when set, else now (to the second).
      */
-    public static ContainerConfig forBuild(ImageReference reference, String debianArch, Map<String, String> environment) {
+    public static ContainerConfig forBuild(
+            ImageReference reference, String debianArch, Map<String, String> environment) {
         String epoch = environment.getOrDefault("SOURCE_DATE_EPOCH", "").trim();
         Instant created;
         try {
-            created = epoch.isEmpty() ? Instant.now().truncatedTo(ChronoUnit.SECONDS)
+            created = epoch.isEmpty()
+                    ? Instant.now().truncatedTo(ChronoUnit.SECONDS)
                     : Instant.ofEpochSecond(Long.parseLong(epoch));
         } catch (NumberFormatException e) {
             throw new UserError("SOURCE_DATE_EPOCH must be seconds since 1970, not '" + epoch + "'");
@@ -52,7 +60,8 @@ public record ContainerConfig(ImageReference reference, String architecture, Str
         List<String> entrypoint = words(ENTRYPOINT_VARIABLE, environment.getOrDefault(ENTRYPOINT_VARIABLE, ""));
         String cmdText = environment.get(CMD_VARIABLE);
         List<String> cmd = cmdText == null ? DEFAULT_CMD : words(CMD_VARIABLE, cmdText);
-        return new ContainerConfig(reference, platform[0], platform[1], entrypoint, cmd, List.of(DEFAULT_PATH), created);
+        return new ContainerConfig(
+                reference, platform[0], platform[1], entrypoint, cmd, List.of(DEFAULT_PATH), created);
     }
 
     /** Debian's architecture name (or DIB's kernel spelling) as the OCI architecture and variant. */
@@ -66,8 +75,10 @@ public record ContainerConfig(ImageReference reference, String architecture, Str
             case "ppc64el", "ppc64le" -> new String[] {"ppc64le", null};
             case "s390x", "riscv64" -> new String[] {debianArch, null};
             case "mips64el" -> new String[] {"mips64le", null};
-            default -> throw new UserError("no container architecture is known for -a " + debianArch
-                    + "; container outputs support amd64, arm64, armhf, armel, i386, ppc64el, s390x, riscv64, mips64el");
+            default ->
+                throw new UserError(
+                        "no container architecture is known for -a " + debianArch
+                                + "; container outputs support amd64, arm64, armhf, armel, i386, ppc64el, s390x, riscv64, mips64el");
         };
     }
 

@@ -18,8 +18,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * layers and configs give equal bytes.
  */
 public final class ContainerImage {
-    private ContainerImage() {
-    }
+    private ContainerImage() {}
 
     /** What was written and the digests that identify it. */
     public record Written(Path path, Descriptor manifest, Descriptor config, Descriptor layer, String diffId) {
@@ -29,11 +28,24 @@ public final class ContainerImage {
             text.append("image ").append(path.getFileName()).append('\n');
             text.append("reference ").append(reference).append('\n');
             if (manifest != null) {
-                text.append("manifest ").append(manifest.digest()).append(' ').append(manifest.size()).append('\n');
+                text.append("manifest ")
+                        .append(manifest.digest())
+                        .append(' ')
+                        .append(manifest.size())
+                        .append('\n');
             }
-            text.append("config ").append(config.digest()).append(' ').append(config.size()).append('\n');
-            text.append("layer ").append(layer.digest()).append(' ').append(layer.size()).append(' ')
-                    .append(layer.mediaType()).append('\n');
+            text.append("config ")
+                    .append(config.digest())
+                    .append(' ')
+                    .append(config.size())
+                    .append('\n');
+            text.append("layer ")
+                    .append(layer.digest())
+                    .append(' ')
+                    .append(layer.size())
+                    .append(' ')
+                    .append(layer.mediaType())
+                    .append('\n');
             text.append("diff_id ").append(diffId).append('\n');
             return text.toString();
         }
@@ -52,7 +64,8 @@ public final class ContainerImage {
         Descriptor layerDesc = ImageJson.describe(ImageJson.OCI_LAYER_GZIP, layerGzip);
         byte[] manifest = ImageJson.ociManifest(configDesc, layerDesc);
         Descriptor manifestDesc = ImageJson.describe(ImageJson.OCI_MANIFEST, manifest);
-        byte[] index = ImageJson.ociIndex(manifestDesc, config, config.reference().toString());
+        byte[] index =
+                ImageJson.ociIndex(manifestDesc, config, config.reference().toString());
         write(target, out -> {
             file(out, "oci-layout", ImageJson.ociLayout());
             file(out, "index.json", index);
@@ -84,8 +97,8 @@ public final class ContainerImage {
         Descriptor configDesc = ImageJson.describe(ImageJson.OCI_CONFIG, configJson);
         String layerPath = layerDesc.hex() + "/layer.tar";
         String configPath = configDesc.hex() + ".json";
-        byte[] manifest = ImageJson.dockerManifest(configPath, List.of(config.reference().toString()),
-                List.of(layerPath));
+        byte[] manifest =
+                ImageJson.dockerManifest(configPath, List.of(config.reference().toString()), List.of(layerPath));
         write(target, out -> {
             directory(out, layerDesc.hex() + "/");
             file(out, layerPath, layerTar);
@@ -103,8 +116,8 @@ public final class ContainerImage {
     private static void write(Path target, Body body) {
         Path partial = TarOutput.partial(target);
         try (OutputStream file = Files.newOutputStream(partial);
-                TarArchiveOutputStream out = new TarArchiveOutputStream(new java.io.BufferedOutputStream(file, 1 << 20),
-                        "UTF-8")) {
+                TarArchiveOutputStream out =
+                        new TarArchiveOutputStream(new java.io.BufferedOutputStream(file, 1 << 20), "UTF-8")) {
             out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             body.write(out);
@@ -114,7 +127,10 @@ public final class ContainerImage {
             throw new DiskFormatError("writing " + target + " failed: " + e.getMessage(), e);
         }
         try {
-            Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    partial,
+                    target,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             TarOutput.deleteQuietly(partial);

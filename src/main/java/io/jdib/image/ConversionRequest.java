@@ -20,8 +20,15 @@ import java.util.Objects;
  * @param parallelWrites let qemu-img write qcow2 clusters out of order ({@code -W}): faster on several
  *                      cores, but the file's bytes (not its content) differ from run to run
  */
-public record ConversionRequest(Path rawImage, Path name, List<DiskFormat> formats, boolean compress,
-        String qemuImgOptions, boolean checksum, boolean consumeSource, boolean parallelWrites) {
+public record ConversionRequest(
+        Path rawImage,
+        Path name,
+        List<DiskFormat> formats,
+        boolean compress,
+        String qemuImgOptions,
+        boolean checksum,
+        boolean consumeSource,
+        boolean parallelWrites) {
 
     public ConversionRequest {
         Objects.requireNonNull(rawImage, "rawImage");
@@ -53,28 +60,26 @@ public record ConversionRequest(Path rawImage, Path name, List<DiskFormat> forma
     }
 
     public ConversionRequest withCompress(boolean value) {
-        return new ConversionRequest(rawImage, name, formats, value, qemuImgOptions, checksum, consumeSource,
-                parallelWrites);
+        return new ConversionRequest(
+                rawImage, name, formats, value, qemuImgOptions, checksum, consumeSource, parallelWrites);
     }
 
     public ConversionRequest withQemuImgOptions(String value) {
-        return new ConversionRequest(rawImage, name, formats, compress, value, checksum, consumeSource,
-                parallelWrites);
+        return new ConversionRequest(rawImage, name, formats, compress, value, checksum, consumeSource, parallelWrites);
     }
 
     public ConversionRequest withChecksum(boolean value) {
-        return new ConversionRequest(rawImage, name, formats, compress, qemuImgOptions, value, consumeSource,
-                parallelWrites);
+        return new ConversionRequest(
+                rawImage, name, formats, compress, qemuImgOptions, value, consumeSource, parallelWrites);
     }
 
     public ConversionRequest withConsumeSource(boolean value) {
-        return new ConversionRequest(rawImage, name, formats, compress, qemuImgOptions, checksum, value,
-                parallelWrites);
+        return new ConversionRequest(
+                rawImage, name, formats, compress, qemuImgOptions, checksum, value, parallelWrites);
     }
 
     public ConversionRequest withParallelWrites(boolean value) {
-        return new ConversionRequest(rawImage, name, formats, compress, qemuImgOptions, checksum, consumeSource,
-                value);
+        return new ConversionRequest(rawImage, name, formats, compress, qemuImgOptions, checksum, consumeSource, value);
     }
 
     /** Where the output of {@code format} goes: {@code NAME.ext}. */

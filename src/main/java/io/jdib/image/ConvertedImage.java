@@ -14,8 +14,8 @@ import java.util.List;
  * @param took      how long writing it took
  * @param checksums the {@code .sha256} and {@code .md5} files written for it (empty without --checksum)
  */
-public record ConvertedImage(DiskFormat format, Path path, long bytes, long virtualSize, Duration took,
-        List<Path> checksums) {
+public record ConvertedImage(
+        DiskFormat format, Path path, long bytes, long virtualSize, Duration took, List<Path> checksums) {
     public ConvertedImage {
         checksums = List.copyOf(checksums);
     }

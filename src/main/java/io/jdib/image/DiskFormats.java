@@ -84,8 +84,10 @@ public final class DiskFormats {
             long bytes = size(target);
             events.emit(new BuildEvent.OutputWritten(format.extension(), target.toString(), bytes));
             List<Path> sums = request.checksum() ? writeChecksums(target) : List.of();
-            done.put(format, new ConvertedImage(format, target, bytes, virtualSize,
-                    Duration.ofNanos(System.nanoTime() - start), sums));
+            done.put(
+                    format,
+                    new ConvertedImage(
+                            format, target, bytes, virtualSize, Duration.ofNanos(System.nanoTime() - start), sums));
         }
         return new ConversionResult(request.formats().stream().map(done::get).toList());
     }
@@ -95,8 +97,8 @@ public final class DiskFormats {
         if (format == DiskFormat.RAW) {
             throw new IllegalArgumentException("raw is copied, not converted");
         }
-        List<String> argv = new ArrayList<>(List.of(Tools.require("qemu-img").toString(), "convert", "-p",
-                "-f", "raw", "-O", format.qemuFormat()));
+        List<String> argv = new ArrayList<>(
+                List.of(Tools.require("qemu-img").toString(), "convert", "-p", "-f", "raw", "-O", format.qemuFormat()));
         List<String> options = new ArrayList<>();
         switch (format) {
             case QCOW2 -> {
@@ -110,7 +112,7 @@ public final class DiskFormats {
                 options.add("compat=1.1");
             }
             case VHD -> options.add("subformat=dynamic,force_size=on");
-            default -> { }
+            default -> {}
         }
         // DIB makes vhd with vhd-util, which never sees --qemu-img-options; options such as
         // compat=0.10 are meant for qcow2 and would make qemu-img's vpc driver fail.
@@ -152,11 +154,13 @@ public final class DiskFormats {
         }
         if (!result.ok()) {
             deleteQuietly(partial);
-            List<String> messages = result.tail().stream().filter(l -> !l.isBlank() && !PROGRESS.matcher(l).find())
+            List<String> messages = result.tail().stream()
+                    .filter(l -> !l.isBlank() && !PROGRESS.matcher(l).find())
                     .toList();
             throw new DiskFormatError("writing " + target + " failed: qemu-img exited " + result.exitCode()
                     + (messages.isEmpty() ? "" : ": " + String.join(" | ", messages))
-                    + (request.qemuImgOptions() == null ? ""
+                    + (request.qemuImgOptions() == null
+                            ? ""
                             : " (check --qemu-img-options '" + request.qemuImgOptions() + "' against"
                                     + " 'qemu-img create -f " + format.qemuFormat() + " -o help')"));
         }
@@ -180,12 +184,12 @@ public final class DiskFormats {
         }
         Path partial = TarOutput.partial(target);
         deleteQuietly(partial);
-        Exec.Result result = Exec.capture(Exec.Command.of(Tools.require("cp").toString(), "--sparse=always",
-                source.toString(), partial.toString()));
+        Exec.Result result = Exec.capture(Exec.Command.of(
+                Tools.require("cp").toString(), "--sparse=always", source.toString(), partial.toString()));
         if (!result.ok()) {
             deleteQuietly(partial);
-            throw new DiskFormatError("copying " + source + " to " + target + " failed: "
-                    + String.join(" | ", result.tail()));
+            throw new DiskFormatError(
+                    "copying " + source + " to " + target + " failed: " + String.join(" | ", result.tail()));
         }
         publish(partial, target);
     }

@@ -30,8 +30,7 @@ public final class ImageJson {
     /** Trees built here keep insertion order, which the methods below fix. */
     static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
 
-    private ImageJson() {
-    }
+    private ImageJson() {}
 
     /**
      * The image config (OCI image-spec config, which Docker reads too): platform, the container's

@@ -32,6 +32,7 @@ public final class ImageReader {
     public static final Set<String> LINUX_FILESYSTEMS = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs");
     /** Extended MBR partitions hold other partitions, not a filesystem. */
     private static final Set<String> CONTAINER_TYPES = Set.of("5", "f", "85");
+
     private static final String BIOS_BOOT = "21686148-6449-6e6f-744e-656564454649";
     private static final long SMALLEST_FILESYSTEM = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,7 +57,12 @@ public final class ImageReader {
      * An image opened for reading: its format, the raw bytes to read, its partition table, and the
      * disk size a GPT was written for (from its last usable sector; -1 without a GPT).
      */
-    public record Opened(Path image, String format, Path raw, Optional<String> tableLabel, List<Partition> partitions,
+    public record Opened(
+            Path image,
+            String format,
+            Path raw,
+            Optional<String> tableLabel,
+            List<Partition> partitions,
             long tableDiskBytes) {
         /** The size of the raw disk. */
         public long rawBytes() {
@@ -92,8 +98,8 @@ public final class ImageReader {
             raw = scratch.resolve("image.raw");
             mkdirs(scratch);
             progress.accept("converting " + format + " image to a temporary raw file");
-            Exec.Result convert = Exec.capture(Exec.Command.of("qemu-img", "convert", "-U", "-f", format, "-O", "raw",
-                    image.toString(), raw.toString()));
+            Exec.Result convert = Exec.capture(Exec.Command.of(
+                    "qemu-img", "convert", "-U", "-f", format, "-O", "raw", image.toString(), raw.toString()));
             if (!convert.ok()) {
                 throw new UserError("qemu-img convert of " + image + " failed: " + String.join(" ", convert.tail()));
             }
@@ -101,15 +107,17 @@ public final class ImageReader {
         long size = size(raw);
         Exec.Result sfdisk = Exec.capture(Exec.Command.of("sfdisk", "--json", raw.toString()));
         if (!sfdisk.ok() || sfdisk.stdout().isBlank()) {
-            return new Opened(image, format, raw, Optional.empty(),
-                    List.of(new Partition("disk", 0, 0, size, "", "")), -1);
+            return new Opened(
+                    image, format, raw, Optional.empty(), List.of(new Partition("disk", 0, 0, size, "", "")), -1);
         }
         JsonNode table = readJson(sfdisk.stdout(), "sfdisk --json").path("partitiontable");
         // GPT: the last usable sector, then 32 sectors of backup entries and the backup header.
         long tableDiskBytes = table.has("lastlba")
-                ? (table.path("lastlba").asLong() + 34) * table.path("sectorsize").asLong(512) : -1;
-        return new Opened(image, format, raw, Optional.of(table.path("label").asText()), partitions(table, size),
-                tableDiskBytes);
+                ? (table.path("lastlba").asLong() + 34)
+                        * table.path("sectorsize").asLong(512)
+                : -1;
+        return new Opened(
+                image, format, raw, Optional.of(table.path("label").asText()), partitions(table, size), tableDiskBytes);
     }
 
     /** The partitions of {@code sfdisk --json}'s table that lie inside the image, or the whole image. */
@@ -128,9 +136,11 @@ public final class ImageReader {
             String digits = node.replaceFirst("^.*?(\\d+)$", "$1");
             int number = digits.equals(node) ? partitions.size() + 1 : Integer.parseInt(digits);
             // MBR partitions have no UUID of their own; Linux names them DISKID-NN (PARTUUID=).
-            String partUuid = p.has("uuid") ? p.path("uuid").asText()
+            String partUuid = p.has("uuid")
+                    ? p.path("uuid").asText()
                     : diskId.isEmpty() ? "" : diskId + "-" + String.format("%02x", number);
-            partitions.add(new Partition("p" + number, number, offset, length, type, partUuid.toLowerCase(Locale.ROOT)));
+            partitions.add(
+                    new Partition("p" + number, number, offset, length, type, partUuid.toLowerCase(Locale.ROOT)));
         }
         if (partitions.isEmpty()) {
             partitions.add(new Partition("disk", 0, 0, imageSize, "", ""));
@@ -150,7 +160,11 @@ public final class ImageReader {
         }
         Loops.Loop loop = new Loops(ledger).attachReadOnly(opened.raw(), partition.offset(), partition.size());
         Map<String, String> id = blkid(loop.device());
-        return Optional.of(new Probed(partition, loop.device(), id.getOrDefault("TYPE", ""), id.getOrDefault("LABEL", ""),
+        return Optional.of(new Probed(
+                partition,
+                loop.device(),
+                id.getOrDefault("TYPE", ""),
+                id.getOrDefault("LABEL", ""),
                 id.getOrDefault("UUID", "").toLowerCase(Locale.ROOT)));
     }
 
@@ -162,8 +176,8 @@ public final class ImageReader {
      */
     public List<Partition> logicalVolumes(Probed pv) {
         String filter = "devices{filter=[\"a|^" + pv.device() + "$|\",\"r|.*|\"]}";
-        List<String> report = List.of("--config", filter, "--noheadings", "--units", "b", "--nosuffix",
-                "--separator", "|");
+        List<String> report =
+                List.of("--config", filter, "--noheadings", "--units", "b", "--nosuffix", "--separator", "|");
         Exec.Result pvs = lvm("pvs", report, "pe_start,vg_extent_size");
         Exec.Result lvs = lvm("lvs", report, "vg_name,lv_name,lv_size,seg_count,seg_pe_ranges");
         if (pvs == null || lvs == null) {
@@ -188,8 +202,13 @@ public final class ImageReader {
                 continue;
             }
             String name = f[0].strip().replace("-", "--") + "-" + f[1].strip().replace("-", "--");
-            found.add(new Partition(name, 0, pv.partition().offset() + peStart + Long.parseLong(first) * extent,
-                    Long.parseLong(f[2].strip()), "", ""));
+            found.add(new Partition(
+                    name,
+                    0,
+                    pv.partition().offset() + peStart + Long.parseLong(first) * extent,
+                    Long.parseLong(f[2].strip()),
+                    "",
+                    ""));
         }
         return found;
     }
@@ -214,8 +233,8 @@ public final class ImageReader {
     /** Mounts a probed Linux filesystem read-only at {@code point}: no journal replay, no log recovery. */
     public Path mount(Probed probed, Path point) {
         if (!probed.mountable()) {
-            throw new IllegalArgumentException(probed.partition().describe() + " holds " + probed.fsType()
-                    + ", not a filesystem jdib mounts");
+            throw new IllegalArgumentException(
+                    probed.partition().describe() + " holds " + probed.fsType() + ", not a filesystem jdib mounts");
         }
         mkdirs(point);
         String options = switch (probed.fsType()) {

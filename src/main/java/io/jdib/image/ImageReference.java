@@ -12,16 +12,18 @@ import java.util.regex.Pattern;
  */
 public record ImageReference(String repository, String tag) {
     private static final String COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-    private static final String HOST = "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
-            + "(?::[0-9]+)?/)?";
+    private static final String HOST =
+            "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
+                    + "(?::[0-9]+)?/)?";
     private static final Pattern REPOSITORY = Pattern.compile(HOST + COMPONENT + "(?:/" + COMPONENT + ")*");
     private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
     public static final String DEFAULT_TAG = "latest";
 
     public ImageReference {
         if (repository == null || !REPOSITORY.matcher(repository).matches() || repository.length() > 255) {
-            throw new io.jdib.sys.UserError("'" + repository + "' is not a valid image name: use lowercase letters,"
-                    + " digits and separators (. _ -), optionally a registry host and path, e.g. example.com/os/debian");
+            throw new io.jdib.sys.UserError(
+                    "'" + repository + "' is not a valid image name: use lowercase letters,"
+                            + " digits and separators (. _ -), optionally a registry host and path, e.g. example.com/os/debian");
         }
         if (tag == null || !TAG.matcher(tag).matches()) {
             throw new io.jdib.sys.UserError("'" + tag + "' is not a valid image tag: up to 128 letters, digits, _ . -,"
@@ -45,8 +47,11 @@ public record ImageReference(String repository, String tag) {
      * repository name cannot hold replaced by {@code -}; tag {@code latest}.
      */
     public static ImageReference fromImageName(String fileName) {
-        String name = fileName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-")
-                .replaceAll("^[^a-z0-9]+", "").replaceAll("[^a-z0-9]+$", "").replaceAll("[._-]{2,}", "-");
+        String name = fileName.toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9._-]+", "-")
+                .replaceAll("^[^a-z0-9]+", "")
+                .replaceAll("[^a-z0-9]+$", "")
+                .replaceAll("[._-]{2,}", "-");
         return new ImageReference(name.isEmpty() ? "image" : name, DEFAULT_TAG);
     }
 

@@ -44,15 +44,15 @@ public final class KernelExtraction {
             List<ImageReader.Partition> partitions = new ArrayList<>(opened.partitions());
             for (int i = 0; i < partitions.size(); i++) {
                 Candidate found = search(opened, partitions.get(i), partitions, i);
-                if (found != null && (best == null
-                        || KernelFiles.VERSION_ORDER.compare(found.version, best.version) > 0)) {
+                if (found != null
+                        && (best == null || KernelFiles.VERSION_ORDER.compare(found.version, best.version) > 0)) {
                     best = found;
                 }
             }
             if (best == null) {
                 int n = opened.partitions().size();
-                throw new UserError("no kernel (boot/vmlinuz-*) found in any Linux filesystem of " + image + " ("
-                        + n + (opened.tableLabel().isEmpty() ? " filesystem" : " partitions") + " searched)");
+                throw new UserError("no kernel (boot/vmlinuz-*) found in any Linux filesystem of " + image + " (" + n
+                        + (opened.tableLabel().isEmpty() ? " filesystem" : " partitions") + " searched)");
             }
             Path kernel = outDir.resolve(prefix + "-vmlinuz");
             Files.move(best.kernel, kernel, StandardCopyOption.REPLACE_EXISTING);
@@ -73,8 +73,12 @@ public final class KernelExtraction {
     private record Candidate(String version, String where, Path kernel, Path initrd) {}
 
     /** Mounts one partition read-only (if it holds a Linux filesystem) and copies out its newest kernel. */
-    private Candidate search(ImageReader.Opened opened, ImageReader.Partition partition,
-            List<ImageReader.Partition> partitions, int index) throws IOException {
+    private Candidate search(
+            ImageReader.Opened opened,
+            ImageReader.Partition partition,
+            List<ImageReader.Partition> partitions,
+            int index)
+            throws IOException {
         Optional<ImageReader.Probed> probed = reader.probe(opened, partition);
         if (probed.isPresent() && ImageReader.isLvmMember(probed.get())) {
             // An LVM physical volume: its logical volumes are searched next, in place.
@@ -82,8 +86,9 @@ public final class KernelExtraction {
             return null;
         }
         if (probed.isEmpty() || !probed.get().mountable()) {
-            events.debug(partition.describe() + ": " + probed.map(p -> p.fsType().isEmpty() ? "no filesystem"
-                    : p.fsType()).orElse("no filesystem") + ", skipped");
+            events.debug(partition.describe() + ": "
+                    + probed.map(p -> p.fsType().isEmpty() ? "no filesystem" : p.fsType())
+                            .orElse("no filesystem") + ", skipped");
             return null;
         }
         String type = probed.get().fsType();

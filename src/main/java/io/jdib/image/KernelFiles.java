@@ -24,8 +24,7 @@ public final class KernelFiles {
     /** Orders versions as {@code sort -V} does: digit runs by value, other runs by text. */
     public static final Comparator<String> VERSION_ORDER = KernelFiles::compareVersions;
 
-    private KernelFiles() {
-    }
+    private KernelFiles() {}
 
     /** Every kernel in {@code bootDir} (regular files or links to them), oldest version first. */
     public static List<Kernel> find(Path bootDir) throws IOException {
@@ -37,8 +36,11 @@ public final class KernelFiles {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
                 for (String prefix : KERNEL_PREFIXES) {
-                    if (name.startsWith(prefix) && name.length() > prefix.length() && isFile(p)
-                            && !name.endsWith(".old") && !name.endsWith(".sig")) {
+                    if (name.startsWith(prefix)
+                            && name.length() > prefix.length()
+                            && isFile(p)
+                            && !name.endsWith(".old")
+                            && !name.endsWith(".sig")) {
                         String version = name.substring(prefix.length());
                         found.add(new Kernel(version, p, initrd(bootDir, version)));
                     }
@@ -56,7 +58,10 @@ public final class KernelFiles {
     }
 
     private static Optional<Path> initrd(Path bootDir, String version) {
-        for (String name : List.of("initrd.img-" + version, "initramfs-" + version + ".img", "initrd-" + version,
+        for (String name : List.of(
+                "initrd.img-" + version,
+                "initramfs-" + version + ".img",
+                "initrd-" + version,
                 "initrd-" + version + ".img")) {
             Path p = bootDir.resolve(name);
             if (isFile(p)) {

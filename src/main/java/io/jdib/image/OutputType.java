@@ -105,12 +105,16 @@ public enum OutputType {
                 return type;
             }
         }
-        throw new UserError("image type '" + name + "' is not supported yet; this version writes: " + selectableNames());
+        throw new UserError(
+                "image type '" + name + "' is not supported yet; this version writes: " + selectableNames());
     }
 
     /** The {@code -t} names, sorted, comma separated. */
     public static String selectableNames() {
-        return Arrays.stream(values()).filter(OutputType::selectable).map(OutputType::id).sorted()
+        return Arrays.stream(values())
+                .filter(OutputType::selectable)
+                .map(OutputType::id)
+                .sorted()
                 .collect(Collectors.joining(", "));
     }
 

@@ -23,8 +23,7 @@ public final class SquashfsOutput {
     public static final String DEFAULT_COMPRESSION = "xz";
     public static final Set<String> COMPRESSIONS = Set.of("gzip", "lzo", "lz4", "xz", "zstd", "lzma");
 
-    private SquashfsOutput() {
-    }
+    private SquashfsOutput() {}
 
     /** The compressor to use: {@code value} (from the environment) checked, or xz when null or empty. */
     public static String compression(String value) {
@@ -41,8 +40,15 @@ public final class SquashfsOutput {
 
     /** The mksquashfs command line; {@code excludes} are paths relative to the tree. */
     static List<String> args(Path tree, Path output, String compression, List<String> excludes) {
-        List<String> argv = new ArrayList<>(List.of(Tools.require("mksquashfs").toString(), tree.toString(),
-                output.toString(), "-noappend", "-no-progress", "-quiet", "-comp", compression));
+        List<String> argv = new ArrayList<>(List.of(
+                Tools.require("mksquashfs").toString(),
+                tree.toString(),
+                output.toString(),
+                "-noappend",
+                "-no-progress",
+                "-quiet",
+                "-comp",
+                compression));
         if (!excludes.isEmpty()) {
             argv.add("-e");
             argv.addAll(excludes);

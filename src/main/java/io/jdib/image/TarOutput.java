@@ -18,8 +18,7 @@ import java.util.List;
 public final class TarOutput {
     public static final String PARTIAL_SUFFIX = ".jdib-partial";
 
-    private TarOutput() {
-    }
+    private TarOutput() {}
 
     /** Writes {@code tree} as an uncompressed tar to {@code target}. */
     public static void tar(Path tree, Path target, boolean oneFileSystem) {
@@ -35,9 +34,18 @@ public final class TarOutput {
             refuseMountedTree(tree);
         }
         Path partial = partial(target);
-        List<String> argv = new java.util.ArrayList<>(List.of(Tools.require("tar").toString(), "--create", "--file",
-                partial.toString(), "--directory", tree.toString(), "--numeric-owner", "--xattrs",
-                "--xattrs-include=*", "--acls", "--sort=name"));
+        List<String> argv = new java.util.ArrayList<>(List.of(
+                Tools.require("tar").toString(),
+                "--create",
+                "--file",
+                partial.toString(),
+                "--directory",
+                tree.toString(),
+                "--numeric-owner",
+                "--xattrs",
+                "--xattrs-include=*",
+                "--acls",
+                "--sort=name"));
         if (oneFileSystem) {
             argv.add("--one-file-system");
         }
@@ -52,9 +60,11 @@ public final class TarOutput {
     /** Compresses an existing tar into {@code target} with gzip (pigz when installed, using every core). */
     public static void gzip(Path tar, Path target) {
         Path partial = partial(target);
-        String gzip = Tools.find("pigz").map(Path::toString).orElse(Tools.require("gzip").toString());
-        List<String> argv = List.of("/bin/sh", "-c", "\"$0\" -c -n -6 < \"$1\" > \"$2\"", gzip, tar.toString(),
-                partial.toString());
+        String gzip = Tools.find("pigz")
+                .map(Path::toString)
+                .orElse(Tools.require("gzip").toString());
+        List<String> argv =
+                List.of("/bin/sh", "-c", "\"$0\" -c -n -6 < \"$1\" > \"$2\"", gzip, tar.toString(), partial.toString());
         run(argv, partial, target);
     }
 
@@ -78,7 +88,8 @@ public final class TarOutput {
 
     /** A tree with the host's /dev, /proc or /sys mounted in it must never be archived. */
     static void refuseMountedTree(Path tree) {
-        List<Path> mounted = Mounts.mountedUnder(tree).stream().filter(p -> !p.equals(tree.toAbsolutePath().normalize()))
+        List<Path> mounted = Mounts.mountedUnder(tree).stream()
+                .filter(p -> !p.equals(tree.toAbsolutePath().normalize()))
                 .toList();
         if (!mounted.isEmpty()) {
             throw new IllegalStateException("refusing to archive " + tree + " while mounts remain in it: " + mounted);

@@ -19,8 +19,16 @@ import java.util.Objects;
  * @param checksum      also write {@code .sha256} and {@code .md5} of each output ({@code --checksum})
  * @param dockerImport  load the docker archive into a running docker engine ({@code --docker-import})
  */
-public record TreeOutputRequest(Path tree, Path name, List<OutputType> types, Path scratch, boolean oneFileSystem,
-        ContainerConfig container, String squashfsCompression, boolean checksum, boolean dockerImport) {
+public record TreeOutputRequest(
+        Path tree,
+        Path name,
+        List<OutputType> types,
+        Path scratch,
+        boolean oneFileSystem,
+        ContainerConfig container,
+        String squashfsCompression,
+        boolean checksum,
+        boolean dockerImport) {
 
     public TreeOutputRequest {
         Objects.requireNonNull(tree, "tree");

@@ -54,7 +54,9 @@ public final class TreeOutputs {
             boolean container = types.contains(OutputType.DOCKER) || types.contains(OutputType.OCI);
             Path layerTar = null;
             if (types.contains(OutputType.TAR) || types.contains(OutputType.TGZ) || container) {
-                layerTar = types.contains(OutputType.TAR) ? request.target(OutputType.TAR) : request.scratch().resolve("layer.tar");
+                layerTar = types.contains(OutputType.TAR)
+                        ? request.target(OutputType.TAR)
+                        : request.scratch().resolve("layer.tar");
                 if (!types.contains(OutputType.TAR)) {
                     scratch.add(layerTar);
                 }
@@ -65,7 +67,9 @@ public final class TreeOutputs {
             }
             Path layerGzip = null;
             if (types.contains(OutputType.TGZ) || types.contains(OutputType.OCI)) {
-                layerGzip = types.contains(OutputType.OCI) ? request.scratch().resolve("layer.tar.gz") : request.target(OutputType.TGZ);
+                layerGzip = types.contains(OutputType.OCI)
+                        ? request.scratch().resolve("layer.tar.gz")
+                        : request.target(OutputType.TGZ);
                 if (types.contains(OutputType.OCI)) {
                     scratch.add(layerGzip);
                 }
@@ -78,20 +82,22 @@ public final class TreeOutputs {
                 }
             }
             if (types.contains(OutputType.SQUASHFS)) {
-                events.info("writing squashfs (" + request.squashfsCompression() + ") " + request.target(OutputType.SQUASHFS));
-                SquashfsOutput.write(request.tree(), request.target(OutputType.SQUASHFS), request.squashfsCompression(), excludes);
+                events.info("writing squashfs (" + request.squashfsCompression() + ") "
+                        + request.target(OutputType.SQUASHFS));
+                SquashfsOutput.write(
+                        request.tree(), request.target(OutputType.SQUASHFS), request.squashfsCompression(), excludes);
                 written.put(OutputType.SQUASHFS, request.target(OutputType.SQUASHFS));
             }
             String diffId = container ? ImageJson.sha256(layerTar) : null;
             if (types.contains(OutputType.DOCKER)) {
-                ContainerImage.Written docker = ContainerImage.writeDocker(layerTar, diffId, request.container(),
-                        request.target(OutputType.DOCKER));
+                ContainerImage.Written docker = ContainerImage.writeDocker(
+                        layerTar, diffId, request.container(), request.target(OutputType.DOCKER));
                 recordDigests(request, "docker-digests", docker);
                 written.put(OutputType.DOCKER, docker.path());
             }
             if (types.contains(OutputType.OCI)) {
-                ContainerImage.Written oci = ContainerImage.writeOci(layerGzip, diffId, request.container(),
-                        request.target(OutputType.OCI));
+                ContainerImage.Written oci =
+                        ContainerImage.writeOci(layerGzip, diffId, request.container(), request.target(OutputType.OCI));
                 recordDigests(request, "oci-digests", oci);
                 written.put(OutputType.OCI, oci.path());
             }
@@ -159,12 +165,14 @@ public final class TreeOutputs {
         Path dir = request.manifestsDir();
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve(fileName), image.digestsText(request.container().reference()));
+            Files.writeString(
+                    dir.resolve(fileName), image.digestsText(request.container().reference()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        events.info(fileName.replace("-digests", "") + " image " + request.container().reference() + ": config "
-                + image.config().digest() + ", layer " + image.layer().digest());
+        events.info(fileName.replace("-digests", "") + " image "
+                + request.container().reference() + ": config " + image.config().digest() + ", layer "
+                + image.layer().digest());
     }
 
     /** {@code --docker-import}: {@code docker load} when a docker engine answers; otherwise says it skipped. */
@@ -175,24 +183,31 @@ public final class TreeOutputs {
                     + " with 'docker load -i' or 'podman load -i' where an engine runs");
             return;
         }
-        Exec.Result info = Exec.capture(Exec.Command.of(docker.get().toString(), "info", "--format",
-                "{{.ServerVersion}}").timeout(Duration.ofSeconds(30)));
+        Exec.Result info =
+                Exec.capture(Exec.Command.of(docker.get().toString(), "info", "--format", "{{.ServerVersion}}")
+                        .timeout(Duration.ofSeconds(30)));
         if (!info.ok()) {
             events.warn("--docker-import skipped: no docker engine is running ("
-                    + String.join(" ", info.tail()).strip() + "); load " + archive + " with 'docker load -i' elsewhere");
+                    + String.join(" ", info.tail()).strip() + "); load " + archive
+                    + " with 'docker load -i' elsewhere");
             return;
         }
         events.info("loading " + archive + " into docker " + info.stdout().strip());
-        Exec.Result load = Exec.capture(Exec.Command.of(docker.get().toString(), "load", "--input", archive.toString()));
+        Exec.Result load =
+                Exec.capture(Exec.Command.of(docker.get().toString(), "load", "--input", archive.toString()));
         if (!load.ok()) {
             throw new UserError("docker load -i " + archive + " failed: " + String.join(" | ", load.tail()));
         }
-        load.tail().stream().filter(l -> !l.isBlank()).forEach(l -> events.emit(new BuildEvent.OutputLine("docker", l)));
+        load.tail().stream()
+                .filter(l -> !l.isBlank())
+                .forEach(l -> events.emit(new BuildEvent.OutputLine("docker", l)));
     }
 
     /** Every file this request may write, under its temporary name, for the build to remove if it fails. */
     public static List<Path> partials(TreeOutputRequest request) {
-        return request.types().stream().map(t -> TarOutput.partial(request.target(t))).toList();
+        return request.types().stream()
+                .map(t -> TarOutput.partial(request.target(t)))
+                .toList();
     }
 
     private static void copy(Path from, Path to) {
@@ -216,6 +231,10 @@ public final class TreeOutputs {
 
     /** Fails at once, before a long build, when a tool an asked-for output needs is missing. */
     public static void requireTools(List<OutputType> types) {
-        types.stream().filter(OutputType::isTree).flatMap(t -> t.tool().stream()).distinct().forEach(Tools::require);
+        types.stream()
+                .filter(OutputType::isTree)
+                .flatMap(t -> t.tool().stream())
+                .distinct()
+                .forEach(Tools::require);
     }
 }

@@ -47,8 +47,9 @@ public enum Compression {
             case "gzip", "gz" -> GZIP;
             case "xz" -> XZ;
             case "zstd", "zst" -> ZSTD;
-            default -> throw new IllegalArgumentException(
-                    "unknown ramdisk compression '" + name + "'; use one of none, gzip, xz, zstd");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown ramdisk compression '" + name + "'; use one of none, gzip, xz, zstd");
         };
     }
 
@@ -61,19 +62,20 @@ public enum Compression {
     public OutputStream wrap(OutputStream out) throws IOException {
         return switch (this) {
             case NONE -> out;
-            case GZIP -> new GZIPOutputStream(out, 1 << 16) {
-                {
-                    def.setLevel(Deflater.BEST_COMPRESSION);
-                }
-            };
+            case GZIP ->
+                new GZIPOutputStream(out, 1 << 16) {
+                    {
+                        def.setLevel(Deflater.BEST_COMPRESSION);
+                    }
+                };
             case XZ -> new XZOutputStream(out, new LZMA2Options(6), org.tukaani.xz.XZ.CHECK_CRC32);
             case ZSTD -> external(out, "zstd", "zstd", List.of("-q", "-c", "-15", "-T0"));
         };
     }
 
     /** Pipes through a host program found on PATH; package-private so tests can name another. */
-    static OutputStream external(OutputStream out, String program, String debianPackage,
-            List<String> args) throws IOException {
+    static OutputStream external(OutputStream out, String program, String debianPackage, List<String> args)
+            throws IOException {
         Path exe = findOnPath(program);
         if (exe == null) {
             throw new CompressorNotFoundException(program, debianPackage, System.getenv("PATH"));
@@ -118,21 +120,25 @@ public enum Compression {
             this.process = process;
             this.target = target;
             this.program = program;
-            this.pump = new Thread(() -> {
-                try (InputStream in = process.getInputStream()) {
-                    in.transferTo(target);
-                } catch (IOException e) {
-                    pumpFailure = e;
-                    process.destroyForcibly(); // else it blocks on a full pipe, and so would we
-                }
-            }, program + "-stdout");
-            this.errPump = new Thread(() -> {
-                try (InputStream in = process.getErrorStream()) {
-                    in.transferTo(stderr);
-                } catch (IOException e) {
-                    // stderr is only used for the error message
-                }
-            }, program + "-stderr");
+            this.pump = new Thread(
+                    () -> {
+                        try (InputStream in = process.getInputStream()) {
+                            in.transferTo(target);
+                        } catch (IOException e) {
+                            pumpFailure = e;
+                            process.destroyForcibly(); // else it blocks on a full pipe, and so would we
+                        }
+                    },
+                    program + "-stdout");
+            this.errPump = new Thread(
+                    () -> {
+                        try (InputStream in = process.getErrorStream()) {
+                            in.transferTo(stderr);
+                        } catch (IOException e) {
+                            // stderr is only used for the error message
+                        }
+                    },
+                    program + "-stderr");
             pump.setDaemon(true);
             errPump.setDaemon(true);
             pump.start();
@@ -171,8 +177,8 @@ public enum Compression {
                     throw new IOException(program + " interrupted", e);
                 }
                 if (pumpFailure != null) {
-                    throw new IOException("writing " + program + " output failed: "
-                            + pumpFailure.getMessage(), pumpFailure);
+                    throw new IOException(
+                            "writing " + program + " output failed: " + pumpFailure.getMessage(), pumpFailure);
                 }
                 if (rc != 0) {
                     throw failure("exited with " + rc, null);

@@ -44,8 +44,7 @@ public final class CpioWriter implements Closeable {
     public record Attrs(int mode, int uid, int gid) {
         public Attrs {
             if ((mode & ~07777) != 0) {
-                throw new IllegalArgumentException(
-                        "mode " + Integer.toOctalString(mode) + " has bits outside 07777");
+                throw new IllegalArgumentException("mode " + Integer.toOctalString(mode) + " has bits outside 07777");
             }
             if (uid < 0 || gid < 0) {
                 throw new IllegalArgumentException("negative uid/gid " + uid + ":" + gid);
@@ -69,6 +68,7 @@ public final class CpioWriter implements Closeable {
 
     /** The kernel's PATH_MAX, including the terminating NUL. */
     private static final int PATH_MAX = 4096;
+
     private static final long MAX_FIELD = 0xFFFF_FFFFL;
     private static final String TRAILER = "TRAILER!!!";
     private static final byte[] ZEROS = new byte[512];
@@ -192,7 +192,8 @@ public final class CpioWriter implements Closeable {
         Map<List<Long>, List<TreeEntry>> groups = new LinkedHashMap<>();
         for (TreeEntry e : entries) {
             if ((e.mode & S_IFMT) == S_IFREG && e.nlink > 1) {
-                groups.computeIfAbsent(List.of(e.dev, e.ino), k -> new ArrayList<>()).add(e);
+                groups.computeIfAbsent(List.of(e.dev, e.ino), k -> new ArrayList<>())
+                        .add(e);
             }
         }
         Map<TreeEntry, List<TreeEntry>> groupAtLast = new HashMap<>();
@@ -217,13 +218,12 @@ public final class CpioWriter implements Closeable {
             switch (e.mode & S_IFMT) {
                 case S_IFDIR -> directory(e.name, attrs);
                 case S_IFREG -> file(e.name, attrs, e.path);
-                case S_IFLNK -> symlink(e.name, Files.readSymbolicLink(e.path).toString(),
-                        new Attrs(0, e.uid, e.gid));
-                case S_IFCHR, S_IFBLK -> node(e.name, e.mode & S_IFMT, attrs,
-                        major(e.rdev), minor(e.rdev));
+                case S_IFLNK -> symlink(e.name, Files.readSymbolicLink(e.path).toString(), new Attrs(0, e.uid, e.gid));
+                case S_IFCHR, S_IFBLK -> node(e.name, e.mode & S_IFMT, attrs, major(e.rdev), minor(e.rdev));
                 case S_IFIFO, S_IFSOCK -> node(e.name, e.mode & S_IFMT, attrs, 0, 0);
-                default -> throw new IOException("unsupported file type "
-                        + Integer.toOctalString(e.mode & S_IFMT) + ": " + e.path);
+                default ->
+                    throw new IOException(
+                            "unsupported file type " + Integer.toOctalString(e.mode & S_IFMT) + ": " + e.path);
             }
         }
     }
@@ -253,21 +253,29 @@ public final class CpioWriter implements Closeable {
 
     // --- internals ---
 
-    private record TreeEntry(Path path, String name, int mode, int uid, int gid, int nlink,
-            long dev, long ino, long rdev) {}
+    private record TreeEntry(
+            Path path, String name, int mode, int uid, int gid, int nlink, long dev, long ino, long rdev) {}
 
     private static void walk(Path dir, String base, List<TreeEntry> into) throws IOException {
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             ds.forEach(children::add);
         }
-        children.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+        children.sort(
+                (a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
         for (Path child : children) {
             Map<String, Object> a = Files.readAttributes(child, "unix:*", LinkOption.NOFOLLOW_LINKS);
             String name = base + child.getFileName();
-            TreeEntry e = new TreeEntry(child, name, (Integer) a.get("mode"), (Integer) a.get("uid"),
-                    (Integer) a.get("gid"), (Integer) a.get("nlink"), (Long) a.get("dev"),
-                    (Long) a.get("ino"), (Long) a.get("rdev"));
+            TreeEntry e = new TreeEntry(
+                    child,
+                    name,
+                    (Integer) a.get("mode"),
+                    (Integer) a.get("uid"),
+                    (Integer) a.get("gid"),
+                    (Integer) a.get("nlink"),
+                    (Long) a.get("dev"),
+                    (Long) a.get("ino"),
+                    (Long) a.get("rdev"));
             into.add(e);
             if ((e.mode & S_IFMT) == S_IFDIR) {
                 walk(child, name + "/", into);
@@ -339,8 +347,7 @@ public final class CpioWriter implements Closeable {
                 header(parent, S_IFDIR | 0755, Attrs.root(0755), nextInode++, 2, 0, 0, 0);
                 written.put(parent, true);
             } else if (!isDir) {
-                throw new IllegalArgumentException(
-                        "cannot add " + n + ": parent " + parent + " is not a directory");
+                throw new IllegalArgumentException("cannot add " + n + ": parent " + parent + " is not a directory");
             }
         }
         return n;
@@ -374,8 +381,9 @@ public final class CpioWriter implements Closeable {
         return n;
     }
 
-    private void header(String name, int mode, Attrs attrs, long inode, int nlink, long size,
-            int rdevMajor, int rdevMinor) throws IOException {
+    private void header(
+            String name, int mode, Attrs attrs, long inode, int nlink, long size, int rdevMajor, int rdevMinor)
+            throws IOException {
         if (size > MAX_FIELD) {
             throw new IllegalArgumentException(name + " is larger than newc's 4 GiB limit");
         }

@@ -46,8 +46,8 @@ import java.util.TreeSet;
 public final class ElfDependencies {
 
     /** PATH used to find executables given by bare name. */
-    public static final List<String> EXECUTABLE_PATH = List.of("/usr/local/sbin", "/usr/local/bin",
-            "/usr/sbin", "/usr/bin", "/sbin", "/bin");
+    public static final List<String> EXECUTABLE_PATH =
+            List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
 
     private static final int MAX_SYMLINKS = 40;
 
@@ -60,8 +60,7 @@ public final class ElfDependencies {
      * @param symlinks symbolic links
      * @param executables each requested executable and the tree path it was found at
      */
-    public record Closure(SortedSet<Path> files, SortedSet<Path> symlinks,
-            Map<String, String> executables) {
+    public record Closure(SortedSet<Path> files, SortedSet<Path> symlinks, Map<String, String> executables) {
         public Closure {
             files = Collections.unmodifiableSortedSet(new TreeSet<>(files));
             symlinks = Collections.unmodifiableSortedSet(new TreeSet<>(symlinks));
@@ -160,9 +159,10 @@ public final class ElfDependencies {
             case 22 -> List.of(k.is64() ? "s390x-linux-gnu" : "s390-linux-gnu");
             case 243 -> List.of(k.is64() ? "riscv64-linux-gnu" : "riscv32-linux-gnu");
             case 258 -> List.of("loongarch64-linux-gnu");
-            case 8 -> k.is64()
-                    ? List.of(b ? "mips64-linux-gnuabi64" : "mips64el-linux-gnuabi64")
-                    : List.of(b ? "mips-linux-gnu" : "mipsel-linux-gnu");
+            case 8 ->
+                k.is64()
+                        ? List.of(b ? "mips64-linux-gnuabi64" : "mips64el-linux-gnuabi64")
+                        : List.of(b ? "mips-linux-gnu" : "mipsel-linux-gnu");
             default -> List.of();
         };
     }
@@ -205,8 +205,7 @@ public final class ElfDependencies {
             throw new MissingDependencyException(context, neededBy, name, candidates, List.of(), root);
         }
 
-        private void addObject(Path rel, String loadedAs, List<Loaded> chain, boolean executable)
-                throws IOException {
+        private void addObject(Path rel, String loadedAs, List<Loaded> chain, boolean executable) throws IOException {
             if (!visited.add(rel)) {
                 return;
             }
@@ -228,8 +227,13 @@ public final class ElfDependencies {
                 Set<Path> links = new LinkedHashSet<>();
                 Path interp = resolve(elf.interpreter(), links);
                 if (interp == null || !isRegular(interp)) {
-                    throw new MissingDependencyException(context, shown, elf.interpreter() + " (ELF interpreter)",
-                            List.of(elf.interpreter()), List.of(), root);
+                    throw new MissingDependencyException(
+                            context,
+                            shown,
+                            elf.interpreter() + " (ELF interpreter)",
+                            List.of(elf.interpreter()),
+                            List.of(),
+                            root);
                 }
                 symlinks.addAll(links);
                 addObject(interp, elf.interpreter(), List.of(), false);
@@ -363,15 +367,13 @@ public final class ElfDependencies {
             Path rel = Path.of(String.join("/", cur));
             BasicFileAttributes a;
             try {
-                a = Files.readAttributes(root.resolve(rel), BasicFileAttributes.class,
-                        LinkOption.NOFOLLOW_LINKS);
+                a = Files.readAttributes(root.resolve(rel), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException e) {
                 return null;
             }
             if (a.isSymbolicLink()) {
                 if (++hops > MAX_SYMLINKS) {
-                    throw new IOException("too many levels of symbolic links resolving " + path
-                            + " in tree " + root);
+                    throw new IOException("too many levels of symbolic links resolving " + path + " in tree " + root);
                 }
                 links.add(rel);
                 cur.remove(cur.size() - 1);
@@ -422,8 +424,7 @@ public final class ElfDependencies {
                     int eq = w.indexOf('='); // libc5-era "dir=TYPE"
                     String dir = eq >= 0 ? w.substring(0, eq) : w;
                     if (dir.startsWith("/")) {
-                        dirs.add(dir.length() > 1 && dir.endsWith("/")
-                                ? dir.substring(0, dir.length() - 1) : dir);
+                        dirs.add(dir.length() > 1 && dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir);
                     }
                 }
             }

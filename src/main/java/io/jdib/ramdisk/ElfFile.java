@@ -24,8 +24,15 @@ import java.util.Optional;
  * @param runpath DT_RUNPATH entries, unexpanded
  * @param soname DT_SONAME, or null
  */
-public record ElfFile(boolean is64, boolean bigEndian, int machine, String interpreter,
-        List<String> needed, List<String> rpath, List<String> runpath, String soname) {
+public record ElfFile(
+        boolean is64,
+        boolean bigEndian,
+        int machine,
+        String interpreter,
+        List<String> needed,
+        List<String> rpath,
+        List<String> runpath,
+        String soname) {
 
     private static final int PT_LOAD = 1;
     private static final int PT_DYNAMIC = 2;
@@ -93,8 +100,7 @@ public record ElfFile(boolean is64, boolean bigEndian, int machine, String inter
                 phnum = sh0.getInt(is64 ? 44 : 28);
             }
             if (phnum == 0) {
-                return Optional.of(new ElfFile(is64, big, machine, null, List.of(), List.of(),
-                        List.of(), null));
+                return Optional.of(new ElfFile(is64, big, machine, null, List.of(), List.of(), List.of(), null));
             }
             if (phentsize < (is64 ? 56 : 32) || phnum < 0 || phnum > 65536) {
                 throw malformed(file, "bad program header table");
@@ -118,7 +124,7 @@ public record ElfFile(boolean is64, boolean bigEndian, int machine, String inter
                         dynOff = off;
                         dynSize = filesz;
                     }
-                    default -> { }
+                    default -> {}
                 }
             }
 
@@ -142,8 +148,7 @@ public record ElfFile(boolean is64, boolean bigEndian, int machine, String inter
                         strtab = val;
                     } else if (tag == DT_STRSZ) {
                         strsz = val;
-                    } else if (tag == DT_NEEDED || tag == DT_RPATH || tag == DT_RUNPATH
-                            || tag == DT_SONAME) {
+                    } else if (tag == DT_NEEDED || tag == DT_RPATH || tag == DT_RUNPATH || tag == DT_SONAME) {
                         strRefs.add(new long[] {tag, val});
                     }
                 }
@@ -163,7 +168,7 @@ public record ElfFile(boolean is64, boolean bigEndian, int machine, String inter
                             case DT_RPATH -> rpath.addAll(splitPath(s));
                             case DT_RUNPATH -> runpath.addAll(splitPath(s));
                             case DT_SONAME -> soname = s;
-                            default -> { }
+                            default -> {}
                         }
                     }
                 }
@@ -201,8 +206,7 @@ public record ElfFile(boolean is64, boolean bigEndian, int machine, String inter
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    private static ByteBuffer readAt(FileChannel ch, long offset, long length, Path file)
-            throws IOException {
+    private static ByteBuffer readAt(FileChannel ch, long offset, long length, Path file) throws IOException {
         if (offset < 0 || length < 0 || length > (64 << 20) || offset + length > ch.size()) {
             throw malformed(file, "truncated (needs bytes " + offset + ".." + (offset + length) + ")");
         }

@@ -30,16 +30,59 @@ public final class KernelModules {
      */
     public static final List<String> DEFAULT = List.of(
             // virtual machines
-            "virtio_pci", "virtio_blk", "virtio_scsi", "virtio_net", "virtio_console", "virtio_rng",
-            "vmxnet3", "vmw_pvscsi", "hv_netvsc", "hv_storvsc", "xen_netfront", "xen_blkfront",
+            "virtio_pci",
+            "virtio_blk",
+            "virtio_scsi",
+            "virtio_net",
+            "virtio_console",
+            "virtio_rng",
+            "vmxnet3",
+            "vmw_pvscsi",
+            "hv_netvsc",
+            "hv_storvsc",
+            "xen_netfront",
+            "xen_blkfront",
             // disks and controllers
-            "ahci", "ata_piix", "nvme", "sd_mod", "sr_mod", "sg", "megaraid_sas", "mpt3sas", "hpsa",
-            "smartpqi", "aacraid", "xhci_pci", "ehci_pci", "usb_storage", "uas",
+            "ahci",
+            "ata_piix",
+            "nvme",
+            "sd_mod",
+            "sr_mod",
+            "sg",
+            "megaraid_sas",
+            "mpt3sas",
+            "hpsa",
+            "smartpqi",
+            "aacraid",
+            "xhci_pci",
+            "ehci_pci",
+            "usb_storage",
+            "uas",
             // network cards
-            "e1000", "e1000e", "igb", "igbvf", "ixgbe", "ixgbevf", "i40e", "iavf", "ice", "bnxt_en", "tg3",
-            "bnx2", "bnx2x", "r8169", "mlx4_en", "mlx5_core", "qede", "sfc", "be2net",
+            "e1000",
+            "e1000e",
+            "igb",
+            "igbvf",
+            "ixgbe",
+            "ixgbevf",
+            "i40e",
+            "iavf",
+            "ice",
+            "bnxt_en",
+            "tg3",
+            "bnx2",
+            "bnx2x",
+            "r8169",
+            "mlx4_en",
+            "mlx5_core",
+            "qede",
+            "sfc",
+            "be2net",
             // filesystems
-            "ext4", "xfs", "vfat", "iso9660");
+            "ext4",
+            "xfs",
+            "vfat",
+            "iso9660");
 
     /**
      * What was chosen.
@@ -57,8 +100,7 @@ public final class KernelModules {
         }
     }
 
-    private KernelModules() {
-    }
+    private KernelModules() {}
 
     /**
      * @param modulesDir the tree's {@code lib/modules/VERSION}, with {@code modules.dep}

@@ -25,8 +25,8 @@ public final class MissingDependencyException extends io.jdib.sys.UserError {
      * @param skipped candidates that exist but were unusable (wrong ELF class/machine), with why
      * @param root the tree
      */
-    public MissingDependencyException(String context, String file, String needed,
-            List<String> searched, List<String> skipped, Path root) {
+    public MissingDependencyException(
+            String context, String file, String needed, List<String> searched, List<String> skipped, Path root) {
         super(message(context, file, needed, searched, skipped, root));
         this.context = context;
         this.file = file;
@@ -35,8 +35,8 @@ public final class MissingDependencyException extends io.jdib.sys.UserError {
         this.root = root;
     }
 
-    private static String message(String context, String file, String needed, List<String> searched,
-            List<String> skipped, Path root) {
+    private static String message(
+            String context, String file, String needed, List<String> searched, List<String> skipped, Path root) {
         StringBuilder m = new StringBuilder();
         m.append(context).append(": ");
         if (file == null) {

@@ -44,8 +44,9 @@ public final class RamdiskImage {
     /** The internal output type a ramdisk build has. */
     /** Where {@code /init} takes the {@code init.d} fragments. */
     static final String FRAGMENTS_MARKER = "# --- init.d fragments ---";
-    private static final List<String> TREE_UDEV_RULES = List.of("50-udev-default.rules", "60-block.rules",
-            "60-persistent-storage.rules", "80-drivers.rules");
+
+    private static final List<String> TREE_UDEV_RULES =
+            List.of("50-udev-default.rules", "60-block.rules", "60-persistent-storage.rules", "80-drivers.rules");
     private static final List<String> USR_MERGE_LINKS = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
 
     /** An element's name and directory: all the ramdisk needs of it. */
@@ -68,8 +69,14 @@ public final class RamdiskImage {
      * {@code -o} path without extension), under temporary names (reported to {@code partial}) renamed
      * when complete. {@code environment} holds the build's DIB_RAMDISK_* settings.
      */
-    public static List<Path> write(Path name, Map<String, String> environment, List<Source> sources, Path root,
-            Path work, EventSink events, Consumer<Path> partial) {
+    public static List<Path> write(
+            Path name,
+            Map<String, String> environment,
+            List<Source> sources,
+            Path root,
+            Path work,
+            EventSink events,
+            Consumer<Path> partial) {
         String compressionName = environment.getOrDefault("DIB_RAMDISK_COMPRESSION", "gzip");
         Compression compression;
         try {
@@ -94,8 +101,12 @@ public final class RamdiskImage {
             long uncompressed = ramdisk.writeCpio(cpioPartial, compression);
             Files.move(cpioPartial, initramfsOut, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             long size = Files.size(initramfsOut);
-            events.info(String.format("initramfs: %s, %d KiB compressed (%s), %d KiB uncompressed, kernel %s",
-                    initramfsOut.getFileName(), size / 1024, compression.name().toLowerCase(), uncompressed / 1024,
+            events.info(String.format(
+                    "initramfs: %s, %d KiB compressed (%s), %d KiB uncompressed, kernel %s",
+                    initramfsOut.getFileName(),
+                    size / 1024,
+                    compression.name().toLowerCase(),
+                    uncompressed / 1024,
                     kernel.version()));
             events.emit(new BuildEvent.OutputWritten("initramfs", initramfsOut.toString(), size));
         } catch (IOException e) {
@@ -120,9 +131,11 @@ public final class RamdiskImage {
 
     KernelFiles.Kernel kernel() {
         try {
-            return KernelFiles.newest(root.resolve("boot")).orElseThrow(() -> new UserError(
-                    "the tree has no kernel (/boot/vmlinuz-*); the ramdisk element installs one through"
-                            + " package-installs (linux-image-amd64); check that the ramdisk element is in the build"));
+            return KernelFiles.newest(root.resolve("boot"))
+                    .orElseThrow(
+                            () -> new UserError(
+                                    "the tree has no kernel (/boot/vmlinuz-*); the ramdisk element installs one through"
+                                            + " package-installs (linux-image-amd64); check that the ramdisk element is in the build"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -146,7 +159,8 @@ public final class RamdiskImage {
                     copyFromTree(Path.of(etc));
                 }
             }
-            for (String dir : List.of("proc", "sys", "dev", "run", "tmp", "mnt", "root", "var/log", "etc/udev/rules.d")) {
+            for (String dir :
+                    List.of("proc", "sys", "dev", "run", "tmp", "mnt", "root", "var/log", "etc/udev/rules.d")) {
                 Files.createDirectories(staging.resolve(dir));
             }
             Path init = staging.resolve("init");
@@ -172,11 +186,13 @@ public final class RamdiskImage {
                 }
                 ElfDependencies.Closure closure;
                 try {
-                    closure = deps.closure(names, "element " + source.element() + " (binary-deps.d/"
-                            + file.getFileName() + ")");
+                    closure = deps.closure(
+                            names, "element " + source.element() + " (binary-deps.d/" + file.getFileName() + ")");
                 } catch (MissingDependencyException e) {
-                    throw new UserError(e.getMessage() + "; install the package that provides it (package-installs)"
-                            + " or remove it from that binary-deps.d file", e);
+                    throw new UserError(
+                            e.getMessage() + "; install the package that provides it (package-installs)"
+                                    + " or remove it from that binary-deps.d file",
+                            e);
                 }
                 for (Path rel : closure.all()) {
                     if (copied.add(rel)) {
@@ -206,14 +222,15 @@ public final class RamdiskImage {
             }
         }
         if (!selection.missing().isEmpty()) {
-            events.debug("ramdisk: kernel " + kernelVersion + " has no module " + String.join(", ", selection.missing()));
+            events.debug(
+                    "ramdisk: kernel " + kernelVersion + " has no module " + String.join(", ", selection.missing()));
         }
         events.info("ramdisk: " + selection.files().size() + " kernel modules for " + kernelVersion
                 + (selection.builtin().isEmpty() ? "" : " (built in: " + String.join(" ", selection.builtin()) + ")"));
         Exec.Result depmod = Exec.capture(Exec.Command.of("depmod", "-b", staging.toString(), kernelVersion));
         if (!depmod.ok()) {
-            throw new UserError("depmod -b " + staging + " " + kernelVersion + " failed: " + String.join(" ", depmod.tail())
-                    + "; install kmod on the build host");
+            throw new UserError("depmod -b " + staging + " " + kernelVersion + " failed: "
+                    + String.join(" ", depmod.tail()) + "; install kmod on the build host");
         }
     }
 
@@ -229,7 +246,8 @@ public final class RamdiskImage {
         }
         for (Source source : sources) {
             for (Path rule : sortedFiles(source.dir().resolve("udev.d"))) {
-                Path target = staging.resolve("etc/udev/rules.d").resolve(rule.getFileName().toString());
+                Path target = staging.resolve("etc/udev/rules.d")
+                        .resolve(rule.getFileName().toString());
                 Files.createDirectories(target.getParent());
                 Files.copy(rule, target, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -238,13 +256,17 @@ public final class RamdiskImage {
 
     /** The {@code init} of the one element that ships it, with all {@code init.d} fragments at its marker. */
     String init() throws IOException {
-        List<Source> withInit = sources.stream().filter(s -> Files.isRegularFile(s.dir().resolve("init"))).toList();
+        List<Source> withInit = sources.stream()
+                .filter(s -> Files.isRegularFile(s.dir().resolve("init")))
+                .toList();
         if (withInit.isEmpty()) {
-            throw new UserError("no element ships a ramdisk init; include ramdisk-base (the ramdisk element depends on it)");
+            throw new UserError(
+                    "no element ships a ramdisk init; include ramdisk-base (the ramdisk element depends on it)");
         }
         if (withInit.size() > 1) {
-            throw new UserError("elements " + withInit.stream().map(Source::element).toList()
-                    + " each ship a ramdisk init; use only one of them");
+            throw new UserError(
+                    "elements " + withInit.stream().map(Source::element).toList()
+                            + " each ship a ramdisk init; use only one of them");
         }
         String template = Files.readString(withInit.get(0).dir().resolve("init"), StandardCharsets.UTF_8);
         record Fragment(String name, Source source, Path file) {}
@@ -257,7 +279,10 @@ public final class RamdiskImage {
         fragments.sort((a, b) -> RunPartsOrder.INSTANCE.compare(a.name(), b.name()));
         StringBuilder body = new StringBuilder();
         for (Fragment f : fragments) {
-            body.append("\n# --- element ").append(f.source().element()).append(": init.d/").append(f.name())
+            body.append("\n# --- element ")
+                    .append(f.source().element())
+                    .append(": init.d/")
+                    .append(f.name())
                     .append(" ---\n");
             String text = Files.readString(f.file(), StandardCharsets.UTF_8);
             body.append(text.endsWith("\n") ? text : text + "\n");
@@ -275,8 +300,8 @@ public final class RamdiskImage {
     long writeCpio(Path target, Compression compression) throws IOException {
         Counting counting;
         try (OutputStream file = Files.newOutputStream(target);
-                CpioWriter cpio = new CpioWriter(counting = new Counting(compression.wrap(file)),
-                        CpioWriter.sourceDateEpoch())) {
+                CpioWriter cpio =
+                        new CpioWriter(counting = new Counting(compression.wrap(file)), CpioWriter.sourceDateEpoch())) {
             cpio.addTree(staging);
             cpio.charDevice("dev/console", CpioWriter.Attrs.root(0600), 5, 1);
             cpio.charDevice("dev/null", CpioWriter.Attrs.root(0666), 1, 3);
@@ -306,13 +331,15 @@ public final class RamdiskImage {
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
-                if (Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".")
+                if (Files.isRegularFile(p)
+                        && !p.getFileName().toString().startsWith(".")
                         && !p.getFileName().toString().endsWith("~")) {
                     files.add(p);
                 }
             }
         }
-        files.sort((a, b) -> RunPartsOrder.INSTANCE.compare(a.getFileName().toString(), b.getFileName().toString()));
+        files.sort((a, b) -> RunPartsOrder.INSTANCE.compare(
+                a.getFileName().toString(), b.getFileName().toString()));
         return files;
     }
 

@@ -37,8 +37,7 @@ public final class Binfmt {
      * @param interpreter the qemu-user binary
      * @param ours        whether this build registered it (and so removes it)
      */
-    public record Registration(String name, Path interpreter, boolean ours) {
-    }
+    public record Registration(String name, Path interpreter, boolean ours) {}
 
     private final Path dir;
     private final Mounter mounter;
@@ -52,32 +51,38 @@ public final class Binfmt {
 
     /** The host's binfmt_misc, mounted with mount(8), qemu found on PATH. */
     public static Binfmt host() {
-        return new Binfmt(DEFAULT_DIR, d -> {
-            Exec.Result r = Exec.capture(Exec.Command.of("mount", "-t", "binfmt_misc", "binfmt_misc", d.toString()));
-            if (!r.ok()) {
-                throw new IllegalStateException(String.join(" ", r.tail()).trim());
-            }
-        }, Tools::find);
+        return new Binfmt(
+                DEFAULT_DIR,
+                d -> {
+                    Exec.Result r =
+                            Exec.capture(Exec.Command.of("mount", "-t", "binfmt_misc", "binfmt_misc", d.toString()));
+                    if (!r.ok()) {
+                        throw new IllegalStateException(
+                                String.join(" ", r.tail()).trim());
+                    }
+                },
+                Tools::find);
     }
 
     /** Makes {@code arch}'s programs runnable here; every change made is in {@code ledger}. */
     public Registration enable(Architecture arch, Ledger ledger, Consumer<String> events) {
         Path interpreter = findTool.apply(arch.qemuUserBinary())
-                .orElseThrow(() -> new MissingToolError(arch.qemuUserBinary() + " (to run " + arch
-                        + " programs in the chroot)", "qemu-user-static"));
+                .orElseThrow(() -> new MissingToolError(
+                        arch.qemuUserBinary() + " (to run " + arch + " programs in the chroot)", "qemu-user-static"));
         mountIfNeeded(arch, ledger);
         Optional<String> existing = existing(arch);
         if (existing.isPresent()) {
             events.accept("running " + arch + " programs through the host's binfmt_misc entry " + existing.get());
             return new Registration(existing.get(), interpreter, false);
         }
-        String name = JDIB_PREFIX + arch.qemuName() + "-" + ProcessHandle.current().pid();
+        String name =
+                JDIB_PREFIX + arch.qemuName() + "-" + ProcessHandle.current().pid();
         Path entry = dir.resolve(name);
         if (Files.exists(entry)) {
             unregister(entry); // left by an earlier process with this pid
         }
-        String line = ":" + name + ":M::" + escape(arch.elfMagic()) + ":" + escape(arch.elfMask()) + ":" + interpreter
-                + ":F";
+        String line =
+                ":" + name + ":M::" + escape(arch.elfMagic()) + ":" + escape(arch.elfMask()) + ":" + interpreter + ":F";
         Ledger.Entry recorded = ledger.recordBinfmt(entry);
         try {
             Files.writeString(dir.resolve("register"), line, StandardCharsets.US_ASCII);
@@ -119,7 +124,9 @@ public final class Binfmt {
         try (Stream<Path> list = Files.list(dir)) {
             for (Path entry : list.sorted().toList()) {
                 String name = entry.getFileName().toString();
-                if (name.equals("register") || name.equals("status") || name.startsWith(JDIB_PREFIX)
+                if (name.equals("register")
+                        || name.equals("status")
+                        || name.startsWith(JDIB_PREFIX)
                         || !Files.isRegularFile(entry)) {
                     continue; // another build's entry goes when that build ends: never rely on it
                 }

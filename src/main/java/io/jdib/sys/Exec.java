@@ -25,8 +25,7 @@ import java.util.function.Consumer;
 public final class Exec {
     private static final int TAIL_LINES = 20;
 
-    private Exec() {
-    }
+    private Exec() {}
 
     /** What to run. {@code env} is added to (or, with {@code cleanEnv}, replaces) the inherited environment. */
     public record Command(List<String> argv, Map<String, String> env, boolean cleanEnv, Path cwd, Duration timeout) {
@@ -189,8 +188,8 @@ public final class Exec {
         if (!process.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
             ProcessGroups.kill(process.pid());
             process.waitFor();
-            throw new EnvironmentError(command.display() + " did not finish within " + command.timeout().toSeconds()
-                    + " s and was stopped");
+            throw new EnvironmentError(command.display() + " did not finish within "
+                    + command.timeout().toSeconds() + " s and was stopped");
         }
         return process.exitValue();
     }

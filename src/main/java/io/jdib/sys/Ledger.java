@@ -26,7 +26,14 @@ public final class Ledger {
     public static final String FILE_NAME = "ledger";
 
     /** The kinds of side effect the ledger can undo. */
-    public enum Kind { MOUNT, LOOP, PARTX, PGROUP, BINFMT, BINFMT_MOUNT }
+    public enum Kind {
+        MOUNT,
+        LOOP,
+        PARTX,
+        PGROUP,
+        BINFMT,
+        BINFMT_MOUNT
+    }
 
     /** One recorded side effect. */
     public record Action(int id, Kind kind, List<String> args) {
@@ -82,8 +89,13 @@ public final class Ledger {
             Path file = dir.resolve(FILE_NAME);
             Ledger ledger = new Ledger(file, events);
             long pid = ProcessHandle.current().pid();
-            Files.writeString(file, "owner\t" + pid + "\t" + startTime(pid) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.DSYNC);
+            Files.writeString(
+                    file,
+                    "owner\t" + pid + "\t" + startTime(pid) + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.DSYNC);
             return ledger;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create ledger in " + dir, e);
@@ -156,7 +168,12 @@ public final class Ledger {
                 String[] f = line.split("\t", -1);
                 if (f[0].equals("do") && f.length >= 3) {
                     int id = Integer.parseInt(f[1]);
-                    open.put(id, new Action(id, Kind.valueOf(f[2].toUpperCase()), List.of(f).subList(3, f.length)));
+                    open.put(
+                            id,
+                            new Action(
+                                    id,
+                                    Kind.valueOf(f[2].toUpperCase()),
+                                    List.of(f).subList(3, f.length)));
                 } else if (f[0].equals("undone") && f.length == 2) {
                     open.remove(Integer.parseInt(f[1]));
                 }
@@ -172,7 +189,9 @@ public final class Ledger {
     /** Whether the process that wrote {@code file} still runs (pid and start time both match). */
     public static boolean ownerAlive(Path file) {
         try {
-            String first = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+            String first = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .findFirst()
+                    .orElse("");
             String[] f = first.split("\t");
             if (f.length != 3 || !f[0].equals("owner")) {
                 return false;
@@ -194,8 +213,8 @@ public final class Ledger {
                 Undo.undo(action, events);
                 ledger.append("undone\t" + action.id());
             } catch (RuntimeException e) {
-                events.accept("could not undo " + action.kind().name().toLowerCase() + " " + action.args()
-                        + ": " + e.getMessage());
+                events.accept("could not undo " + action.kind().name().toLowerCase() + " " + action.args() + ": "
+                        + e.getMessage());
             }
         }
     }

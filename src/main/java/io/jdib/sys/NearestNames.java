@@ -6,13 +6,14 @@ import java.util.List;
 
 /** Names close to a misspelt one, by edit distance, for "did you mean" in error messages. */
 public final class NearestNames {
-    private NearestNames() {
-    }
+    private NearestNames() {}
 
     /** All candidates, nearest first, ties in alphabetical order. */
     public static List<String> nearestFirst(String wanted, Collection<String> candidates) {
-        return candidates.stream().distinct()
-                .sorted(Comparator.comparingInt((String c) -> distance(wanted, c)).thenComparing(Comparator.naturalOrder()))
+        return candidates.stream()
+                .distinct()
+                .sorted(Comparator.comparingInt((String c) -> distance(wanted, c))
+                        .thenComparing(Comparator.naturalOrder()))
                 .toList();
     }
 

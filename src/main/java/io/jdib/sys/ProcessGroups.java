@@ -7,8 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Signals whole process groups, so the grandchildren of a hook stop with it. */
 public final class ProcessGroups {
-    private ProcessGroups() {
-    }
+    private ProcessGroups() {}
 
     /** TERM, a short grace period, then KILL; a group that is already gone is fine. */
     public static void kill(long pgid) {
@@ -34,7 +33,8 @@ public final class ProcessGroups {
                     .anyMatch(p -> {
                         try {
                             String stat = Files.readString(p.resolve("stat"));
-                            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            String[] fields =
+                                    stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                             return !fields[0].equals("Z") && Long.parseLong(fields[2]) == pgid;
                         } catch (IOException | RuntimeException e) {
                             return false;
@@ -48,7 +48,9 @@ public final class ProcessGroups {
     private static void signal(long pgid, String sig) {
         try {
             Process p = new ProcessBuilder("kill", "-" + sig, "--", "-" + pgid)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             p.waitFor(5, TimeUnit.SECONDS);
         } catch (IOException e) {
             // kill(1) missing is not recoverable here; the caller's checks will report what is left.

@@ -35,8 +35,7 @@ public final class Tools {
             Map.entry("skopeo", "skopeo"),
             Map.entry("umoci", "umoci"));
 
-    private Tools() {
-    }
+    private Tools() {}
 
     public static Optional<Path> find(String tool) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin:/usr/local/sbin";

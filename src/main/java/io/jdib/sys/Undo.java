@@ -5,15 +5,16 @@ import java.util.function.Consumer;
 
 /** How each kind of ledger action is reversed. Each undo is idempotent: already undone is fine. */
 final class Undo {
-    private Undo() {
-    }
+    private Undo() {}
 
     static void undo(Ledger.Action action, Consumer<String> events) {
         switch (action.kind()) {
             case PGROUP -> ProcessGroups.kill(Long.parseLong(action.args().get(0)));
             case MOUNT -> Mounts.unmountTree(Path.of(action.args().get(0)), events);
             case PARTX -> Loops.removePartitions(action.args().get(0));
-            case LOOP -> Loops.detachIfBacking(action.args().get(0), Path.of(action.args().get(1)), events);
+            case LOOP ->
+                Loops.detachIfBacking(
+                        action.args().get(0), Path.of(action.args().get(1)), events);
             case BINFMT -> Binfmt.unregister(Path.of(action.args().get(0)));
             case BINFMT_MOUNT -> Binfmt.unmountIfUnused(Path.of(action.args().get(0)), events);
         }

@@ -51,7 +51,8 @@ public final class Workspace implements AutoCloseable {
     public static Workspace open(Path workRoot, String purpose, Consumer<String> warn) {
         cleanStale(workRoot, warn);
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        String name = PREFIX + (purpose.isEmpty() ? "" : purpose + "-") + stamp + "-" + ProcessHandle.current().pid();
+        String name = PREFIX + (purpose.isEmpty() ? "" : purpose + "-") + stamp + "-"
+                + ProcessHandle.current().pid();
         Path dir = workRoot.toAbsolutePath().resolve(name);
         for (int n = 2; Files.exists(dir); n++) {
             dir = workRoot.toAbsolutePath().resolve(name + "-" + n);
@@ -59,8 +60,10 @@ public final class Workspace implements AutoCloseable {
         try {
             Files.createDirectories(workRoot);
         } catch (IOException e) {
-            throw new EnvironmentError("cannot make the work directory " + workRoot + ": " + e.getMessage()
-                    + "; set JDIB_WORK_DIR to a writable directory", e);
+            throw new EnvironmentError(
+                    "cannot make the work directory " + workRoot + ": " + e.getMessage()
+                            + "; set JDIB_WORK_DIR to a writable directory",
+                    e);
         }
         Ledger ledger = Ledger.create(dir, warn);
         Path work = dir.resolve("work");
@@ -95,7 +98,8 @@ public final class Workspace implements AutoCloseable {
     public void mountTmpfs(int minGiB) {
         long availableGiB = memAvailableKiB() / (1024 * 1024);
         if (availableGiB < minGiB) {
-            warn.accept("not building on tmpfs: " + availableGiB + " GiB of memory available, --min-tmpfs is " + minGiB);
+            warn.accept(
+                    "not building on tmpfs: " + availableGiB + " GiB of memory available, --min-tmpfs is " + minGiB);
             return;
         }
         new Mounts(ledger).mount("tmpfs", "jdib-build", work, "mode=0755");
@@ -158,7 +162,9 @@ public final class Workspace implements AutoCloseable {
         }
         List<Path> dirs;
         try (Stream<Path> list = Files.list(workRoot)) {
-            dirs = list.filter(d -> d.getFileName().toString().startsWith(PREFIX)).sorted().toList();
+            dirs = list.filter(d -> d.getFileName().toString().startsWith(PREFIX))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

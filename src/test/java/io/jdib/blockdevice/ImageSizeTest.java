@@ -13,58 +13,57 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ImageSizeTest {
 
-  @Test
-  void imageSizeIsGibLikeDib() {
-    assertThat(ImageSize.parseImageSize("2")).isEqualTo(2 * GIB);
-    assertThat(ImageSize.parseImageSize("1.5")).isEqualTo(1536 * MIB);
-    assertThat(ImageSize.parseImageSize(" 3 ")).isEqualTo(3 * GIB);
-  }
+    @Test
+    void imageSizeIsGibLikeDib() {
+        assertThat(ImageSize.parseImageSize("2")).isEqualTo(2 * GIB);
+        assertThat(ImageSize.parseImageSize("1.5")).isEqualTo(1536 * MIB);
+        assertThat(ImageSize.parseImageSize(" 3 ")).isEqualTo(3 * GIB);
+    }
 
-  @Test
-  void imageSizeTakesAUnitAndRoundsUpToMib() {
-    assertThat(ImageSize.parseImageSize("800MiB")).isEqualTo(800 * MIB);
-    assertThat(ImageSize.parseImageSize("1G")).isEqualTo(954 * MIB); // 10^9 bytes, rounded up
-    assertThat(ImageSize.parseImageSize("1000")).isEqualTo(1000 * GIB);
-  }
+    @Test
+    void imageSizeTakesAUnitAndRoundsUpToMib() {
+        assertThat(ImageSize.parseImageSize("800MiB")).isEqualTo(800 * MIB);
+        assertThat(ImageSize.parseImageSize("1G")).isEqualTo(954 * MIB); // 10^9 bytes, rounded up
+        assertThat(ImageSize.parseImageSize("1000")).isEqualTo(1000 * GIB);
+    }
 
-  @Test
-  void extraSizeIsGibAndMayBeZero() {
-    assertThat(ImageSize.parseExtraSize("1")).isEqualTo(GIB);
-    assertThat(ImageSize.parseExtraSize("0")).isZero();
-    assertThat(ImageSize.parseExtraSize("0.25")).isEqualTo(256 * MIB);
-  }
+    @Test
+    void extraSizeIsGibAndMayBeZero() {
+        assertThat(ImageSize.parseExtraSize("1")).isEqualTo(GIB);
+        assertThat(ImageSize.parseExtraSize("0")).isZero();
+        assertThat(ImageSize.parseExtraSize("0.25")).isEqualTo(256 * MIB);
+    }
 
-  @Test
-  void badSizesSayWhatToGive() {
-    assertThatThrownBy(() -> ImageSize.parseImageSize("big"))
-        .isInstanceOf(BlockDeviceException.class)
-        .hasMessage("--image-size 'big' is not a size; give GiB as a number (e.g. 2 or 1.5)"
-            + " or a size with a unit (e.g. 800MiB, 2GiB)");
-    assertThatThrownBy(() -> ImageSize.parseImageSize("-1")).isInstanceOf(BlockDeviceException.class);
-    assertThatThrownBy(() -> ImageSize.parseImageSize("0"))
-        .hasMessageContaining("not more than zero");
-    assertThatThrownBy(() -> ImageSize.parseExtraSize("2 parsecs"))
-        .hasMessageStartingWith("--image-extra-size '2 parsecs' is not a size");
-    assertThatThrownBy(() -> ImageSize.parseImageSize(null)).isInstanceOf(BlockDeviceException.class);
-  }
+    @Test
+    void badSizesSayWhatToGive() {
+        assertThatThrownBy(() -> ImageSize.parseImageSize("big"))
+                .isInstanceOf(BlockDeviceException.class)
+                .hasMessage("--image-size 'big' is not a size; give GiB as a number (e.g. 2 or 1.5)"
+                        + " or a size with a unit (e.g. 800MiB, 2GiB)");
+        assertThatThrownBy(() -> ImageSize.parseImageSize("-1")).isInstanceOf(BlockDeviceException.class);
+        assertThatThrownBy(() -> ImageSize.parseImageSize("0")).hasMessageContaining("not more than zero");
+        assertThatThrownBy(() -> ImageSize.parseExtraSize("2 parsecs"))
+                .hasMessageStartingWith("--image-extra-size '2 parsecs' is not a size");
+        assertThatThrownBy(() -> ImageSize.parseImageSize(null)).isInstanceOf(BlockDeviceException.class);
+    }
 
-  @Test
-  void treeSizeIsDividedByPointSixPlusJournalAndExtra() {
-    // 600 MiB of tree -> 1000 MiB; ext4 adds its 64 MiB journal.
-    assertThat(ImageSize.forTree(600 * MIB, FsType.XFS, 0)).isEqualTo(1000 * MIB);
-    assertThat(ImageSize.forTree(600 * MIB, FsType.EXT4, 0)).isEqualTo(1064 * MIB);
-    assertThat(ImageSize.forTree(600 * MIB, FsType.EXT4, GIB)).isEqualTo(2088 * MIB);
-    // Always a whole MiB, rounded up.
-    assertThat(ImageSize.forTree(1, FsType.XFS, 0)).isEqualTo(MIB);
-    assertThat(ImageSize.forTree(0, FsType.XFS, 0)).isZero();
-  }
+    @Test
+    void treeSizeIsDividedByPointSixPlusJournalAndExtra() {
+        // 600 MiB of tree -> 1000 MiB; ext4 adds its 64 MiB journal.
+        assertThat(ImageSize.forTree(600 * MIB, FsType.XFS, 0)).isEqualTo(1000 * MIB);
+        assertThat(ImageSize.forTree(600 * MIB, FsType.EXT4, 0)).isEqualTo(1064 * MIB);
+        assertThat(ImageSize.forTree(600 * MIB, FsType.EXT4, GIB)).isEqualTo(2088 * MIB);
+        // Always a whole MiB, rounded up.
+        assertThat(ImageSize.forTree(1, FsType.XFS, 0)).isEqualTo(MIB);
+        assertThat(ImageSize.forTree(0, FsType.XFS, 0)).isZero();
+    }
 
-  @Test
-  void treeBytesIsDiskUsage(@TempDir Path tmp) throws Exception {
-    Files.write(tmp.resolve("a"), new byte[3 * (int) MIB]);
-    Files.createDirectories(tmp.resolve("d"));
-    Files.write(tmp.resolve("d/b"), new byte[(int) MIB]);
-    long bytes = ImageSize.treeBytes(tmp);
-    assertThat(bytes).isBetween(4 * MIB, 4 * MIB + 64 * 1024);
-  }
+    @Test
+    void treeBytesIsDiskUsage(@TempDir Path tmp) throws Exception {
+        Files.write(tmp.resolve("a"), new byte[3 * (int) MIB]);
+        Files.createDirectories(tmp.resolve("d"));
+        Files.write(tmp.resolve("d/b"), new byte[(int) MIB]);
+        long bytes = ImageSize.treeBytes(tmp);
+        assertThat(bytes).isBetween(4 * MIB, 4 * MIB + 64 * 1024);
+    }
 }

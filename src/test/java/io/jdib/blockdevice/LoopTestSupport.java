@@ -27,78 +27,80 @@ import org.junit.jupiter.api.io.TempDir;
  * ledger so one failing test does not leave devices to the next.
  */
 abstract class LoopTestSupport {
-  static final long MIB = 1L << 20;
+    static final long MIB = 1L << 20;
 
-  @TempDir Path tmp;
-  Path imageDir;
-  Path mountRoot;
-  Ledger ledger;
-  final RecordingSink events = new RecordingSink();
-  final List<String> ledgerMessages = new ArrayList<>();
+    @TempDir
+    Path tmp;
 
-  @BeforeEach
-  void setUpDirs() {
-    imageDir = tmp.resolve("image");
-    mountRoot = tmp.resolve("mnt");
-    ledger = Ledger.create(tmp.resolve("ledger"), ledgerMessages::add);
-  }
+    Path imageDir;
+    Path mountRoot;
+    Ledger ledger;
+    final RecordingSink events = new RecordingSink();
+    final List<String> ledgerMessages = new ArrayList<>();
 
-  @AfterEach
-  void nothingLeft() throws IOException {
-    List<Path> mounted = Mounts.mountedUnder(tmp);
-    List<String> loops = new ArrayList<>();
-    for (Path raw : rawFiles()) {
-      loops.addAll(losetupJ(raw));
+    @BeforeEach
+    void setUpDirs() {
+        imageDir = tmp.resolve("image");
+        mountRoot = tmp.resolve("mnt");
+        ledger = Ledger.create(tmp.resolve("ledger"), ledgerMessages::add);
     }
-    Ledger.undoAll(ledger.file(), ledgerMessages::add);
-    assertThat(mounted).as("mounted under %s after the test", tmp).isEmpty();
-    assertThat(loops).as("loop devices on the test's image files").isEmpty();
-  }
 
-  List<Path> rawFiles() throws IOException {
-    if (!Files.isDirectory(imageDir)) {
-      return List.of();
+    @AfterEach
+    void nothingLeft() throws IOException {
+        List<Path> mounted = Mounts.mountedUnder(tmp);
+        List<String> loops = new ArrayList<>();
+        for (Path raw : rawFiles()) {
+            loops.addAll(losetupJ(raw));
+        }
+        Ledger.undoAll(ledger.file(), ledgerMessages::add);
+        assertThat(mounted).as("mounted under %s after the test", tmp).isEmpty();
+        assertThat(loops).as("loop devices on the test's image files").isEmpty();
     }
-    try (Stream<Path> files = Files.list(imageDir)) {
-      return files.filter(f -> f.toString().endsWith(".raw")).toList();
+
+    List<Path> rawFiles() throws IOException {
+        if (!Files.isDirectory(imageDir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(imageDir)) {
+            return files.filter(f -> f.toString().endsWith(".raw")).toList();
+        }
     }
-  }
 
-  BlockDevice.Options options(long imageSize) {
-    return BlockDevice.Options.of(imageDir, mountRoot, imageSize);
-  }
-
-  static BlockDeviceGraph layout(String name) throws IOException {
-    return layout(name, ConfigDefaults.dib());
-  }
-
-  static BlockDeviceGraph layout(String name, ConfigDefaults defaults) throws IOException {
-    String resource = name.startsWith("/") ? name : "layouts/" + name;
-    try (InputStream in = LoopTestSupport.class.getResourceAsStream(resource)) {
-      assertThat(in).as("fixture %s", resource).isNotNull();
-      return BlockDeviceConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name, defaults);
+    BlockDevice.Options options(long imageSize) {
+        return BlockDevice.Options.of(imageDir, mountRoot, imageSize);
     }
-  }
 
-  /** {@code losetup -j FILE}: the loop devices backed by {@code file}, one line each. */
-  static List<String> losetupJ(Path file) {
-    String out = ok("losetup", "-j", file.toAbsolutePath().toString());
-    return out.lines().filter(l -> !l.isBlank()).toList();
-  }
+    static BlockDeviceGraph layout(String name) throws IOException {
+        return layout(name, ConfigDefaults.dib());
+    }
 
-  static String ok(String... argv) {
-    Exec.Result r = Exec.capture(Exec.Command.of(argv));
-    assertThat(r.exitCode()).as("%s: %s", String.join(" ", argv), r.tail()).isZero();
-    return r.stdout();
-  }
+    static BlockDeviceGraph layout(String name, ConfigDefaults defaults) throws IOException {
+        String resource = name.startsWith("/") ? name : "layouts/" + name;
+        try (InputStream in = LoopTestSupport.class.getResourceAsStream(resource)) {
+            assertThat(in).as("fixture %s", resource).isNotNull();
+            return BlockDeviceConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name, defaults);
+        }
+    }
 
-  /** One tag of {@code blkid -p} (probes the device itself; there is no udev cache here). */
-  static String blkid(String device, String tag) {
-    return ok("blkid", "-p", "-o", "value", "-s", tag, device).strip();
-  }
+    /** {@code losetup -j FILE}: the loop devices backed by {@code file}, one line each. */
+    static List<String> losetupJ(Path file) {
+        String out = ok("losetup", "-j", file.toAbsolutePath().toString());
+        return out.lines().filter(l -> !l.isBlank()).toList();
+    }
 
-  /** Bytes the file has on disk ({@code stat %b} blocks of 512). */
-  static long allocated(Path file) {
-    return Long.parseLong(ok("stat", "-c", "%b", file.toString()).strip()) * 512;
-  }
+    static String ok(String... argv) {
+        Exec.Result r = Exec.capture(Exec.Command.of(argv));
+        assertThat(r.exitCode()).as("%s: %s", String.join(" ", argv), r.tail()).isZero();
+        return r.stdout();
+    }
+
+    /** One tag of {@code blkid -p} (probes the device itself; there is no udev cache here). */
+    static String blkid(String device, String tag) {
+        return ok("blkid", "-p", "-o", "value", "-s", tag, device).strip();
+    }
+
+    /** Bytes the file has on disk ({@code stat %b} blocks of 512). */
+    static long allocated(Path file) {
+        return Long.parseLong(ok("stat", "-c", "%b", file.toString()).strip()) * 512;
+    }
 }

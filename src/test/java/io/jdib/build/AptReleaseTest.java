@@ -52,7 +52,8 @@ class AptReleaseTest {
                 case "/debian/dists/unstable/Release" -> SID;
                 default -> null;
             };
-            byte[] bytes = body == null ? "not found".getBytes(StandardCharsets.UTF_8) : body.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes =
+                    body == null ? "not found".getBytes(StandardCharsets.UTF_8) : body.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
             exchange.getResponseBody().write(bytes);
             exchange.close();
@@ -77,7 +78,8 @@ class AptReleaseTest {
 
     @Test
     void unstableIsSidAndACodenameIsItself() {
-        assertThat(AptRelease.resolve(mirror + "/", "unstable", "amd64").codename()).isEqualTo("sid");
+        assertThat(AptRelease.resolve(mirror + "/", "unstable", "amd64").codename())
+                .isEqualTo("sid");
         assertThat(AptRelease.resolve(mirror, "trixie", "amd64").codename()).isEqualTo("trixie");
     }
 
@@ -114,14 +116,16 @@ class AptReleaseTest {
     @Test
     void aReleaseNameWithASlashIsRefusedWithoutAsking() {
         assertThatThrownBy(() -> AptRelease.resolve(mirror, "../etc", "amd64"))
-                .isInstanceOf(UserError.class).hasMessageContaining("is not a release name");
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("is not a release name");
     }
 
     @Test
     void fileMirrorsWork() throws Exception {
         Path release = Files.createDirectories(dir.resolve("m/dists/testing")).resolve("Release");
         Files.writeString(release, "Suite: testing\nCodename: forky\nArchitectures: amd64\n");
-        assertThat(AptRelease.resolve(dir.resolve("m").toUri().toString(), "testing", "amd64").codename())
+        assertThat(AptRelease.resolve(dir.resolve("m").toUri().toString(), "testing", "amd64")
+                        .codename())
                 .isEqualTo("forky");
         assertThatThrownBy(() -> AptRelease.resolve(dir.resolve("m").toUri().toString(), "stable", "amd64"))
                 .hasMessageStartingWith("release 'stable' is not served");
@@ -130,7 +134,8 @@ class AptReleaseTest {
     @Test
     void offlineUsesTheRememberedCodenameOrTheNameGiven() {
         assertThatThrownBy(() -> AptRelease.offline(dir, mirror, "stable"))
-                .isInstanceOf(UserError.class).hasMessageContaining("offline, and DIB_RELEASE=stable");
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("offline, and DIB_RELEASE=stable");
         assertThat(AptRelease.offline(dir, mirror, "bookworm").codename()).isEqualTo("bookworm");
 
         AptRelease.remember(dir, mirror, AptRelease.resolve(mirror, "stable", "amd64"));

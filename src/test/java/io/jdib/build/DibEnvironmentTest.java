@@ -16,14 +16,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DibEnvironmentTest {
     private static BuildSpec.Builder spec() {
-        return BuildSpec.builder().elements(List.of("debian-minimal")).jdibHome(Path.of("/opt/jdib"))
-                .imageName(Path.of("/out/img")).arguments(List.of("-o", "/out/img", "debian-minimal"));
+        return BuildSpec.builder()
+                .elements(List.of("debian-minimal"))
+                .jdibHome(Path.of("/opt/jdib"))
+                .imageName(Path.of("/out/img"))
+                .arguments(List.of("-o", "/out/img", "debian-minimal"));
     }
 
     private static ElementResolution resolution() {
-        return new ElementResolution(List.of(
-                new ElementResolution.Resolved(new Element("base", Path.of("/e/base"), List.of(), List.of()), "implicit"),
-                new ElementResolution.Resolved(new Element("my-el", Path.of("/e/my-el"), List.of(), List.of()), "cli")),
+        return new ElementResolution(
+                List.of(
+                        new ElementResolution.Resolved(
+                                new Element("base", Path.of("/e/base"), List.of(), List.of()), "implicit"),
+                        new ElementResolution.Resolved(
+                                new Element("my-el", Path.of("/e/my-el"), List.of(), List.of()), "cli")),
                 Map.of());
     }
 
@@ -32,7 +38,8 @@ class DibEnvironmentTest {
         Map<String, String> env = new TreeMap<>(Map.of("DIB_RELEASE", "bookworm"));
         DibEnvironment.addDefaults(env, spec().build(), resolution(), "/usr/bin/python3");
 
-        assertThat(env).containsEntry("LC_ALL", "C")
+        assertThat(env)
+                .containsEntry("LC_ALL", "C")
                 .containsEntry("DIB_DEFAULT_INSTALLTYPE", "source")
                 .containsEntry("DIB_CHECKSUM", "0")
                 .containsEntry("DIB_NO_TMPFS", "0")
@@ -48,29 +55,36 @@ class DibEnvironmentTest {
 
     @Test
     void optionsAndTheCallersEnvironmentWin() {
-        Map<String, String> env = new TreeMap<>(Map.of("DIB_DEFAULT_INSTALLTYPE", "package", "DIB_CHECKSUM", "sha256",
-                "DIB_PYTHON_EXEC", "/opt/py"));
-        BuildSpec s = spec().useTmpfs(false).minTmpfsGiB(5).disk(new BuildSpec.DiskOptions("3", "100", null, null, null,
-                null, null, false, false)).build();
+        Map<String, String> env = new TreeMap<>(
+                Map.of("DIB_DEFAULT_INSTALLTYPE", "package", "DIB_CHECKSUM", "sha256", "DIB_PYTHON_EXEC", "/opt/py"));
+        BuildSpec s = spec().useTmpfs(false)
+                .minTmpfsGiB(5)
+                .disk(new BuildSpec.DiskOptions("3", "100", null, null, null, null, null, false, false))
+                .build();
         DibEnvironment.addDefaults(env, s, resolution(), "/usr/bin/python3");
 
-        assertThat(env).containsEntry("DIB_DEFAULT_INSTALLTYPE", "package").containsEntry("DIB_CHECKSUM", "sha256")
-                .containsEntry("DIB_NO_TMPFS", "1").containsEntry("DIB_MIN_TMPFS", "5")
-                .containsEntry("DIB_IMAGE_SIZE", "3").containsEntry("DIB_IMAGE_EXTRA_SIZE", "100")
+        assertThat(env)
+                .containsEntry("DIB_DEFAULT_INSTALLTYPE", "package")
+                .containsEntry("DIB_CHECKSUM", "sha256")
+                .containsEntry("DIB_NO_TMPFS", "1")
+                .containsEntry("DIB_MIN_TMPFS", "5")
+                .containsEntry("DIB_IMAGE_SIZE", "3")
+                .containsEntry("DIB_IMAGE_EXTRA_SIZE", "100")
                 .containsEntry("DIB_PYTHON_EXEC", "/opt/py");
         assertThat(DibEnvironment.checksum(null, true)).isEqualTo("1");
     }
 
     @Test
     void aChecksumValueDibDoesNotKnowIsAUserError() {
-        assertThatThrownBy(() -> DibEnvironment.checksum("crc32", false)).isInstanceOf(UserError.class)
+        assertThatThrownBy(() -> DibEnvironment.checksum("crc32", false))
+                .isInstanceOf(UserError.class)
                 .hasMessage("DIB_CHECKSUM=crc32 is not understood; use 0, 1, md5 or sha256");
     }
 
     @Test
     void dibEnvLeavesSecretsOut() {
-        String declared = DibEnvironment.declare(Map.of("DIB_DEV_USER_PASSWORD", "hunter2", "DIB_A", "x \"y\" $z",
-                "HOME", "/root"));
+        String declared = DibEnvironment.declare(
+                Map.of("DIB_DEV_USER_PASSWORD", "hunter2", "DIB_A", "x \"y\" $z", "HOME", "/root"));
         assertThat(declared).isEqualTo("declare -x DIB_A=\"x \\\"y\\\" \\$z\"");
     }
 
@@ -79,8 +93,8 @@ class DibEnvironmentTest {
         Map<String, String> env = new TreeMap<>();
         DibEnvironment.addDefaults(env, spec().build(), resolution(), "/usr/bin/python3");
         Path script = dir.resolve("t.sh");
-        Files.writeString(script, "set -eu\neval declare -A a=($(get_image_element_array))\n"
-                + "echo \"${#a[@]} ${a[base]}\"\n");
+        Files.writeString(
+                script, "set -eu\neval declare -A a=($(get_image_element_array))\n" + "echo \"${#a[@]} ${a[base]}\"\n");
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().put(DibEnvironment.ELEMENT_ARRAY_FUNCTION, env.get(DibEnvironment.ELEMENT_ARRAY_FUNCTION));

@@ -23,7 +23,9 @@ class BadInputTest {
     private static InProcessCli.Run timed(String... args) {
         long start = System.nanoTime();
         InProcessCli.Run run = InProcessCli.jdib(args);
-        assertThat((System.nanoTime() - start) / 1e9).as("seconds to refuse " + List.of(args)).isLessThan(20);
+        assertThat((System.nanoTime() - start) / 1e9)
+                .as("seconds to refuse " + List.of(args))
+                .isLessThan(20);
         return run;
     }
 
@@ -37,7 +39,8 @@ class BadInputTest {
 
     @Test
     void aTextFileIsNotADiskImage() {
-        assertThatThrownBy(() -> DiskImage.probe(NOT_AN_IMAGE)).isInstanceOf(UserError.class)
+        assertThatThrownBy(() -> DiskImage.probe(NOT_AN_IMAGE))
+                .isInstanceOf(UserError.class)
                 .hasMessageStartingWith("/etc/passwd is not a disk image: qemu-img sees ")
                 .hasMessageContaining("no partition table or filesystem");
     }
@@ -46,7 +49,8 @@ class BadInputTest {
     void rawImagesNeedAPartitionTableOrAFilesystem(@TempDir Path dir) {
         Path zeros = dir.resolve("zeros.raw");
         Exec.check("qemu-img", "create", "-q", "-f", "raw", zeros.toString(), "4M");
-        assertThatThrownBy(() -> DiskImage.probe(zeros)).isInstanceOf(UserError.class)
+        assertThatThrownBy(() -> DiskImage.probe(zeros))
+                .isInstanceOf(UserError.class)
                 .hasMessageContaining("4194304 bytes of raw data with no partition table or filesystem");
 
         Path partitioned = dir.resolve("disk.raw");
@@ -72,10 +76,13 @@ class BadInputTest {
 
     @Test
     void checkAndCheckBootRefuseATextFileBeforeAttachingAnything(@TempDir Path work) throws Exception {
-        for (List<String> args : List.of(List.of("check"), List.of("check", "--boot"),
+        for (List<String> args : List.of(
+                List.of("check"),
+                List.of("check", "--boot"),
                 List.of("check", "--boot", "--datasource", "all", "--json"))) {
-            String[] argv = java.util.stream.Stream.concat(args.stream(),
-                    java.util.stream.Stream.of("--work-dir", work.toString(), NOT_AN_IMAGE.toString()))
+            String[] argv = java.util.stream.Stream.concat(
+                            args.stream(),
+                            java.util.stream.Stream.of("--work-dir", work.toString(), NOT_AN_IMAGE.toString()))
                     .toArray(String[]::new);
             InProcessCli.Run run = timed(argv);
             assertThat(run.exit()).as(args.toString()).isEqualTo(1);
@@ -95,8 +102,10 @@ class BadInputTest {
 
         InProcessCli.Run datasource = timed("check", "--boot", "--datasource", "azure", NOT_AN_IMAGE.toString());
         assertThat(datasource.exit()).isEqualTo(2);
-        oneErrorLine(datasource, "unknown datasource 'azure'; use one of: nocloud, configdrive, openstack-metadata,"
-                + " ec2-metadata, opennebula, or all");
+        oneErrorLine(
+                datasource,
+                "unknown datasource 'azure'; use one of: nocloud, configdrive, openstack-metadata,"
+                        + " ec2-metadata, opennebula, or all");
         assertThat(Datasource.parse("all")).containsExactly(Datasource.values());
         assertThat(Datasource.parse("EC2-Metadata")).containsExactly(Datasource.EC2_METADATA);
     }

@@ -1,20 +1,17 @@
 package io.jdib.check;
 
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdib.cli.Main;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code jdib boot} as a user runs it: exit codes, what it prints, and no QEMU left behind. */
@@ -40,9 +37,22 @@ class BootCommandIT {
     @Test
     void bootPrintsTheSecondsToTheMatchAndExitsZero(@TempDir Path dir) {
         Path console = dir.resolve("console.log");
-        InProcessCli.Run run = jdib("boot", "--kernel", kernel.toString(), "--initrd", sleeper.toString(), "--append",
-                "console=ttyS0 quiet", "--memory", "256", "--expect", "JDIB-BOOT-M.RKER", "--timeout", "120",
-                "--console-log", console.toString());
+        InProcessCli.Run run = jdib(
+                "boot",
+                "--kernel",
+                kernel.toString(),
+                "--initrd",
+                sleeper.toString(),
+                "--append",
+                "console=ttyS0 quiet",
+                "--memory",
+                "256",
+                "--expect",
+                "JDIB-BOOT-M.RKER",
+                "--timeout",
+                "120",
+                "--console-log",
+                console.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).containsPattern("booted: /JDIB-BOOT-M\\.RKER/ appeared after \\d+\\.\\d s");
         assertThat(BootFixtures.qemuProcessesMentioning(console.toString())).isEmpty();
@@ -51,17 +61,32 @@ class BootCommandIT {
     @Test
     void aTimeoutExitsNonZeroWithTheLastConsoleLines(@TempDir Path dir) throws IOException {
         Path console = dir.resolve("console.log");
-        InProcessCli.Run run = jdib("boot", "--kernel", kernel.toString(), "--initrd", sleeper.toString(), "--append",
-                "console=ttyS0 quiet", "--memory", "256", "--expect", "NEVER-THERE", "--timeout", "15",
-                "--console-log", console.toString());
+        InProcessCli.Run run = jdib(
+                "boot",
+                "--kernel",
+                kernel.toString(),
+                "--initrd",
+                sleeper.toString(),
+                "--append",
+                "console=ttyS0 quiet",
+                "--memory",
+                "256",
+                "--expect",
+                "NEVER-THERE",
+                "--timeout",
+                "15",
+                "--console-log",
+                console.toString());
         assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.err()).contains("/NEVER-THERE/ did not appear within 15 s")
+        assertThat(run.err())
+                .contains("/NEVER-THERE/ did not appear within 15 s")
                 .contains("last console lines (" + console + "):")
                 .containsPattern("(?m)^  \\| .+");
         // However far a loaded host let the guest get in 15 s, the tail shown is the console's end.
         String log = new String(Files.readAllBytes(console), java.nio.charset.StandardCharsets.ISO_8859_1);
         if (log.contains(QemuBootIT.MARKER)) {
-            assertThat(run.err()).containsPattern("(?m)^  \\| .*" + QemuBootIT.MARKER); // firmware may not end its line first
+            assertThat(run.err())
+                    .containsPattern("(?m)^  \\| .*" + QemuBootIT.MARKER); // firmware may not end its line first
         }
         assertThat(BootFixtures.qemuProcessesMentioning(console.toString())).isEmpty();
     }
@@ -86,17 +111,39 @@ class BootCommandIT {
     void sigtermToJdibStopsQemuToo(@TempDir Path dir) throws IOException, InterruptedException {
         Path console = dir.resolve("console.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process jdib = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "io.jdib.cli.Main", "boot", "--kernel", kernel.toString(), "--initrd", sleeper.toString(),
-                "--append", "console=ttyS0 quiet", "--memory", "256", "--expect", "NEVER-THERE",
-                "--timeout", "300", "--console-log", console.toString()))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("jdib.out").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Process jdib = new ProcessBuilder(List.of(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.jdib.cli.Main",
+                        "boot",
+                        "--kernel",
+                        kernel.toString(),
+                        "--initrd",
+                        sleeper.toString(),
+                        "--append",
+                        "console=ttyS0 quiet",
+                        "--memory",
+                        "256",
+                        "--expect",
+                        "NEVER-THERE",
+                        "--timeout",
+                        "300",
+                        "--console-log",
+                        console.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("jdib.out").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!(Files.exists(console) && Files.readString(console).contains(QemuBootIT.MARKER))) {
-                assertThat(System.nanoTime()).as("guest never printed the marker").isLessThan(deadline);
-                assertThat(jdib.isAlive()).as(Files.readString(dir.resolve("jdib.out"))).isTrue();
+                assertThat(System.nanoTime())
+                        .as("guest never printed the marker")
+                        .isLessThan(deadline);
+                assertThat(jdib.isAlive())
+                        .as(Files.readString(dir.resolve("jdib.out")))
+                        .isTrue();
                 Thread.sleep(200);
             }
             assertThat(BootFixtures.qemuProcessesMentioning(console.toString())).hasSize(1);

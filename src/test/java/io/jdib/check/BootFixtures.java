@@ -21,8 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class BootFixtures {
     static final Path BUSYBOX = Path.of("/bin/busybox");
 
-    private BootFixtures() {
-    }
+    private BootFixtures() {}
 
     /**
      * $JDIB_TEST_KERNEL, else a kernel from the host's /boot, else the kernel of the run's shared
@@ -52,7 +51,8 @@ final class BootFixtures {
         }
         Path out = dir.resolve(name + ".cpio");
         String init = "#!/bin/busybox sh\n/bin/busybox --install -s /bin\nexport PATH=/bin\n" + script + "\n";
-        try (OutputStream stream = Files.newOutputStream(out); CpioWriter cpio = new CpioWriter(stream, 0)) {
+        try (OutputStream stream = Files.newOutputStream(out);
+                CpioWriter cpio = new CpioWriter(stream, 0)) {
             cpio.directory("bin", CpioWriter.Attrs.root(0755));
             cpio.directory("dev", CpioWriter.Attrs.root(0755));
             cpio.charDevice("dev/console", CpioWriter.Attrs.root(0600), 5, 1);
@@ -95,8 +95,11 @@ final class BootFixtures {
         try {
             Path out = Files.createTempFile("jdib-sh", ".out");
             try {
-                Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                        .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                Process p = new ProcessBuilder(command)
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(out.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                         .start();
                 if (!p.waitFor(600, TimeUnit.SECONDS)) {
                     p.destroyForcibly();

@@ -45,8 +45,11 @@ class ConsoleReaderTest {
             append(log, "\u001bc\u001b(B\u001b[?7l" + " ".repeat(80) + "\r\n");
             append(log, "\u001b[2J\u001b[01;01H\u001b[=3h[\u001b[0;32m  OK  \u001b[0m] Reached target Multi-User\r\n");
             assertThat(reader.poll()).isEqualTo("[  OK  ] Reached target Multi-User");
-            assertThat(reader.lastLines()).hasSize(20).endsWith("[  OK  ] Reached target Multi-User")
-                    .startsWith("line 11").noneMatch(String::isBlank);
+            assertThat(reader.lastLines())
+                    .hasSize(20)
+                    .endsWith("[  OK  ] Reached target Multi-User")
+                    .startsWith("line 11")
+                    .noneMatch(String::isBlank);
         }
     }
 

@@ -27,20 +27,37 @@ class ProfileTest {
     private static final long MIB = 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final DiskFacts GOOD_QCOW2 = new DiskFacts("qcow2", "dos",
+    private static final DiskFacts GOOD_QCOW2 = new DiskFacts(
+            "qcow2",
+            "dos",
             List.of(new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/")),
-            "p1", new DiskFacts.Qcow2Clusters(32768, 1000, 990), 900 * MIB, 880 * MIB, 2049 * MIB, -1, 2048 * MIB);
-    private static final DiskFacts GOOD_RAW = new DiskFacts("raw", "dos", GOOD_QCOW2.volumes(), "p1", null,
-            900 * MIB, 880 * MIB, 2049 * MIB, -1, 2048 * MIB);
-    private static final DiskFacts BAD_DISK = new DiskFacts("raw", "dos",
-            List.of(new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/"),
+            "p1",
+            new DiskFacts.Qcow2Clusters(32768, 1000, 990),
+            900 * MIB,
+            880 * MIB,
+            2049 * MIB,
+            -1,
+            2048 * MIB);
+    private static final DiskFacts GOOD_RAW = new DiskFacts(
+            "raw", "dos", GOOD_QCOW2.volumes(), "p1", null, 900 * MIB, 880 * MIB, 2049 * MIB, -1, 2048 * MIB);
+    private static final DiskFacts BAD_DISK = new DiskFacts(
+            "raw",
+            "dos",
+            List.of(
+                    new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/"),
                     new Volume("p2", 2049 * MIB, 512 * MIB, "82", "swap", "", "u2", "abcd-02", "")),
-            "p1", null, 2000 * MIB, 880 * MIB, 2400 * MIB, -1, 1024 * MIB);
+            "p1",
+            null,
+            2000 * MIB,
+            880 * MIB,
+            2400 * MIB,
+            -1,
+            1024 * MIB);
 
     private static ImageTree tree(String name) {
         try {
-            return new ImageTree(Path.of(Objects.requireNonNull(
-                    ProfileTest.class.getResource("trees/" + name)).toURI()));
+            return new ImageTree(Path.of(Objects.requireNonNull(ProfileTest.class.getResource("trees/" + name))
+                    .toURI()));
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -71,8 +88,8 @@ class ProfileTest {
     @ParameterizedTest
     @EnumSource(Profile.class)
     void theCloudReadyTreePassesEveryRuleUnderEveryProfile(Profile profile) {
-        CheckReport report = new CheckReport(Path.of("good.qcow2"), "qcow2", profile,
-                StaticChecks.run(tree("cloud-ready"), GOOD_QCOW2), 1);
+        CheckReport report = new CheckReport(
+                Path.of("good.qcow2"), "qcow2", profile, StaticChecks.run(tree("cloud-ready"), GOOD_QCOW2), 1);
         assertThat(report.passed()).as(report.results().toString()).isTrue();
         assertThat(report.failed()).isEmpty();
         assertThat(report.warnings()).isEmpty();
@@ -82,7 +99,9 @@ class ProfileTest {
         for (String id : StaticChecks.RULES) {
             JsonNode r = rule(json, id);
             assertThat(r.path("result").asText()).as(id).isEqualTo("pass");
-            assertThat(r.path("severity").asText()).as(id).isEqualTo(profile.severity(id).label());
+            assertThat(r.path("severity").asText())
+                    .as(id)
+                    .isEqualTo(profile.severity(id).label());
             assertThat(r.path("guides").size()).as(id).isPositive();
         }
     }
@@ -90,8 +109,8 @@ class ProfileTest {
     @ParameterizedTest
     @EnumSource(Profile.class)
     void theNotReadyTreeFailsEveryRuleAndOnlyRequiredOnesCount(Profile profile) {
-        CheckReport report = new CheckReport(Path.of("bad.raw"), "raw", profile,
-                StaticChecks.run(tree("not-ready"), BAD_DISK), 1);
+        CheckReport report =
+                new CheckReport(Path.of("bad.raw"), "raw", profile, StaticChecks.run(tree("not-ready"), BAD_DISK), 1);
         List<String> required = new ArrayList<>();
         List<String> advice = new ArrayList<>();
         JsonNode json = json(report);
@@ -103,7 +122,9 @@ class ProfileTest {
             }
             assertThat(r.outcome()).as(id + " " + r.evidence()).isEqualTo(Outcome.FAIL);
             assertThat(node.path("result").asText()).isEqualTo("fail");
-            assertThat(node.path("severity").asText()).as(id).isEqualTo(profile.severity(id).label());
+            assertThat(node.path("severity").asText())
+                    .as(id)
+                    .isEqualTo(profile.severity(id).label());
             assertThat(node.path("required").asBoolean()).isEqualTo(profile.severity(id) == Severity.REQUIRED);
             (profile.severity(id) == Severity.REQUIRED ? required : advice).add(id);
         }
@@ -150,13 +171,15 @@ class ProfileTest {
         CheckReport egi = openstack.withProfile(Profile.EGI);
         assertThat(egi.passed()).isFalse();
         assertThat(egi.failed()).containsExactly("compressed-image");
-        assertThat(rule(json(egi), "compressed-image").path("severity").asText()).isEqualTo("required");
+        assertThat(rule(json(egi), "compressed-image").path("severity").asText())
+                .isEqualTo("required");
     }
 
     @Test
     void anUnknownProfileNamesTheOnesThatExist() {
         assertThat(Profile.parse("EGI")).isEqualTo(Profile.EGI);
-        assertThatThrownBy(() -> Profile.parse("aws")).isInstanceOf(UserError.class)
+        assertThatThrownBy(() -> Profile.parse("aws"))
+                .isInstanceOf(UserError.class)
                 .hasMessage("unknown profile 'aws'; use one of: openstack, egi, opennebula, generic");
         assertThat(Map.of("k", Profile.names())).containsValue("openstack, egi, opennebula, generic");
     }

@@ -13,11 +13,16 @@ class QemuArchArgsTest {
         BootRequest request = BootRequest.ofImage(Path.of("/images/arm.qcow2")).withArch(Architecture.ARM64);
         assertThat(request.bootsUefi()).isTrue();
 
-        var argv = QemuBoot.qemuArgs(Path.of("/usr/bin/qemu-system-aarch64"), request, Path.of("/tmp/c.log"),
-                Path.of("/tmp/vars.fd"), "qcow2");
+        var argv = QemuBoot.qemuArgs(
+                Path.of("/usr/bin/qemu-system-aarch64"),
+                request,
+                Path.of("/tmp/c.log"),
+                Path.of("/tmp/vars.fd"),
+                "qcow2");
 
-        assertThat(argv).containsSubsequence("/usr/bin/qemu-system-aarch64", "-accel", "tcg", "-M", "virt", "-cpu",
-                "cortex-a57")
+        assertThat(argv)
+                .containsSubsequence(
+                        "/usr/bin/qemu-system-aarch64", "-accel", "tcg", "-M", "virt", "-cpu", "cortex-a57")
                 .contains("if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/AAVMF/AAVMF_CODE.fd")
                 .contains("if=pflash,format=raw,unit=1,file=/tmp/vars.fd")
                 .contains("file=/images/arm.qcow2,format=qcow2,if=virtio,snapshot=on");
@@ -27,12 +32,13 @@ class QemuArchArgsTest {
     void amd64KeepsBiosUnlessUefiIsAsked() {
         BootRequest bios = BootRequest.ofImage(Path.of("/i.qcow2")).withArch(Architecture.AMD64);
         assertThat(bios.bootsUefi()).isFalse();
-        var argv = QemuBoot.qemuArgs(Path.of("/usr/bin/qemu-system-x86_64"), bios, Path.of("/tmp/c.log"), null, "qcow2");
+        var argv =
+                QemuBoot.qemuArgs(Path.of("/usr/bin/qemu-system-x86_64"), bios, Path.of("/tmp/c.log"), null, "qcow2");
         assertThat(argv).doesNotContain("-M").noneMatch(a -> a.contains("pflash"));
 
         BootRequest uefi = bios.withUefi(true);
-        var uefiArgv = QemuBoot.qemuArgs(Path.of("/usr/bin/qemu-system-x86_64"), uefi, Path.of("/tmp/c.log"),
-                Path.of("/tmp/v.fd"), "qcow2");
+        var uefiArgv = QemuBoot.qemuArgs(
+                Path.of("/usr/bin/qemu-system-x86_64"), uefi, Path.of("/tmp/c.log"), Path.of("/tmp/v.fd"), "qcow2");
         assertThat(uefiArgv).contains("if=pflash,format=raw,unit=0,readonly=on,file=" + QemuBoot.OVMF_CODE);
     }
 
@@ -40,7 +46,10 @@ class QemuArchArgsTest {
     void theDefaultIsThisHostsArchitectureAndWithersKeepIt() {
         assertThat(BootRequest.ofImage(Path.of("/i")).arch()).isEqualTo(Architecture.host());
         BootRequest arm = BootRequest.ofImage(Path.of("/i")).withArch(Architecture.ARM64);
-        assertThat(arm.withTimeout(java.time.Duration.ofSeconds(5)).withMemoryMiB(512).withExpect("x").arch())
+        assertThat(arm.withTimeout(java.time.Duration.ofSeconds(5))
+                        .withMemoryMiB(512)
+                        .withExpect("x")
+                        .arch())
                 .isEqualTo(Architecture.ARM64);
     }
 

@@ -1,9 +1,6 @@
 package io.jdib.check;
 
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jdib.event.RecordingSink;
 import io.jdib.sys.Ledger;
@@ -12,9 +9,11 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real boots under qemu-system-x86_64 -accel tcg: the host's kernel with a busybox initramfs. */
@@ -40,16 +39,19 @@ class QemuBootIT {
     }
 
     static BootRequest kernelBoot(Path initrd, Path console) {
-        return BootRequest.ofKernel(kernel, initrd).withAppend("console=ttyS0 quiet").withConsoleLog(console)
-                .withMemoryMiB(256).withTimeout(Duration.ofSeconds(120));
+        return BootRequest.ofKernel(kernel, initrd)
+                .withAppend("console=ttyS0 quiet")
+                .withConsoleLog(console)
+                .withMemoryMiB(256)
+                .withTimeout(Duration.ofSeconds(120));
     }
 
     @Test
     void aKernelBootFindsTheMarkerAndLeavesNoQemuRunning(@TempDir Path dir) throws IOException {
         Path console = dir.resolve("console.log");
-        Ledger ledger = Ledger.create(dir.resolve("build"), line -> { });
-        BootResult result = new QemuBoot(new RecordingSink(), ledger).boot(kernelBoot(sleeper, console)
-                .withExpect(MARKER));
+        Ledger ledger = Ledger.create(dir.resolve("build"), line -> {});
+        BootResult result = new QemuBoot(new RecordingSink(), ledger)
+                .boot(kernelBoot(sleeper, console).withExpect(MARKER));
 
         assertThat(result.matched()).as("console: %s", result.lastLines()).isTrue();
         assertThat(result.matchedLine()).contains(MARKER);
@@ -66,8 +68,10 @@ class QemuBootIT {
     @Test
     void aPatternThatNeverAppearsTimesOutWithTheConsoleTail(@TempDir Path dir) throws IOException {
         Path console = dir.resolve("console.log");
-        BootResult result = new QemuBoot(new RecordingSink()).boot(kernelBoot(sleeper, console)
-                .withExpect("THIS-NEVER-APPEARS").withTimeout(Duration.ofSeconds(20)));
+        BootResult result = new QemuBoot(new RecordingSink())
+                .boot(kernelBoot(sleeper, console)
+                        .withExpect("THIS-NEVER-APPEARS")
+                        .withTimeout(Duration.ofSeconds(20)));
 
         assertThat(result.outcome()).isEqualTo(BootResult.Outcome.TIMED_OUT);
         assertThat(result.matched()).isFalse();
@@ -75,7 +79,8 @@ class QemuBootIT {
         // The tail is the end of the console, however far a loaded host let the guest get in 20 s.
         String log = new String(Files.readAllBytes(console), java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThat(result.lastLines()).isNotEmpty().hasSizeLessThanOrEqualTo(20);
-        assertThat(log).contains(result.lastLines().get(result.lastLines().size() - 1).strip());
+        assertThat(log)
+                .contains(result.lastLines().get(result.lastLines().size() - 1).strip());
         if (log.contains(MARKER)) {
             assertThat(result.lastLines()).anyMatch(l -> l.contains(MARKER));
         }
@@ -85,8 +90,8 @@ class QemuBootIT {
     @Test
     void whenTheGuestPowersOffFirstTheResultSaysQemuExited(@TempDir Path dir) {
         Path console = dir.resolve("console.log");
-        BootResult result = new QemuBoot(new RecordingSink()).boot(kernelBoot(poweroff, console)
-                .withExpect("THIS-NEVER-APPEARS"));
+        BootResult result = new QemuBoot(new RecordingSink())
+                .boot(kernelBoot(poweroff, console).withExpect("THIS-NEVER-APPEARS"));
 
         assertThat(result.outcome()).isEqualTo(BootResult.Outcome.QEMU_EXITED);
         assertThat(result.qemuExitCode()).isZero();
@@ -97,8 +102,8 @@ class QemuBootIT {
     @Test
     void aLineWrittenJustBeforeQemuExitsStillMatches(@TempDir Path dir) {
         Path console = dir.resolve("console.log");
-        BootResult result = new QemuBoot(new RecordingSink()).boot(kernelBoot(poweroff, console)
-                .withExpect("reboot: Power down|JDIB-GOODBYE"));
+        BootResult result = new QemuBoot(new RecordingSink())
+                .boot(kernelBoot(poweroff, console).withExpect("reboot: Power down|JDIB-GOODBYE"));
         assertThat(result.matched()).as("console: %s", result.lastLines()).isTrue();
     }
 
@@ -112,9 +117,12 @@ class QemuBootIT {
         BootFixtures.sh(dir, "sh", "-c", "printf 'label: dos\\n,\\n' | sfdisk -q disk.raw");
         byte[] before = Files.readAllBytes(image);
         Path console = dir.resolve("console.log");
-        BootResult result = new QemuBoot(new RecordingSink()).boot(BootRequest.ofImage(image)
-                .withExpect("Booting from Hard Disk").withConsoleLog(console).withMemoryMiB(128)
-                .withTimeout(Duration.ofSeconds(120)));
+        BootResult result = new QemuBoot(new RecordingSink())
+                .boot(BootRequest.ofImage(image)
+                        .withExpect("Booting from Hard Disk")
+                        .withConsoleLog(console)
+                        .withMemoryMiB(128)
+                        .withTimeout(Duration.ofSeconds(120)));
 
         assertThat(result.matched()).as("console: %s", result.lastLines()).isTrue();
         assertThat(Files.readString(console)).contains("SeaBIOS");
@@ -126,8 +134,8 @@ class QemuBootIT {
     void uefiBootsTheKernelThroughOvmfWithAPrivateVariableStore(@TempDir Path dir) throws IOException {
         byte[] vars = Files.readAllBytes(QemuBoot.OVMF_VARS);
         Path console = dir.resolve("console.log");
-        BootResult result = new QemuBoot(new RecordingSink()).boot(kernelBoot(sleeper, console).withUefi(true)
-                .withExpect(MARKER));
+        BootResult result = new QemuBoot(new RecordingSink())
+                .boot(kernelBoot(sleeper, console).withUefi(true).withExpect(MARKER));
 
         assertThat(result.matched()).as("console: %s", result.lastLines()).isTrue();
         // OVMF clears the screen with escape sequences; they are gone from what we report

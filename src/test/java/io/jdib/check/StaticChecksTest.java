@@ -20,19 +20,36 @@ import org.junit.jupiter.api.io.TempDir;
 class StaticChecksTest {
     private static final long MIB = 1024 * 1024;
 
-    private static final DiskFacts GOOD_DISK = new DiskFacts("qcow2", "dos",
+    private static final DiskFacts GOOD_DISK = new DiskFacts(
+            "qcow2",
+            "dos",
             List.of(new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/")),
-            "p1", new DiskFacts.Qcow2Clusters(32768, 1000, 990), 900 * MIB, 880 * MIB, 2049 * MIB, -1, 2048 * MIB);
+            "p1",
+            new DiskFacts.Qcow2Clusters(32768, 1000, 990),
+            900 * MIB,
+            880 * MIB,
+            2049 * MIB,
+            -1,
+            2048 * MIB);
 
-    private static final DiskFacts BAD_DISK = new DiskFacts("raw", "dos",
-            List.of(new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/"),
+    private static final DiskFacts BAD_DISK = new DiskFacts(
+            "raw",
+            "dos",
+            List.of(
+                    new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/"),
                     new Volume("p2", 2049 * MIB, 512 * MIB, "82", "swap", "", "u2", "abcd-02", "")),
-            "p1", null, 2000 * MIB, 880 * MIB, 2400 * MIB, -1, 1024 * MIB);
+            "p1",
+            null,
+            2000 * MIB,
+            880 * MIB,
+            2400 * MIB,
+            -1,
+            1024 * MIB);
 
     private static ImageTree tree(String name) {
         try {
-            return new ImageTree(Path.of(Objects.requireNonNull(
-                    StaticChecksTest.class.getResource("trees/" + name)).toURI()));
+            return new ImageTree(Path.of(Objects.requireNonNull(StaticChecksTest.class.getResource("trees/" + name))
+                    .toURI()));
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -62,8 +79,9 @@ class StaticChecksTest {
     void everyRuleRunsInOrderAndTheCloudReadyTreePassesThemAll() {
         List<RuleResult> results = good();
         assertThat(results).extracting(RuleResult::id).containsExactlyElementsOf(StaticChecks.RULES);
-        assertThat(results).allSatisfy(r -> assertThat(r.outcome()).as(r.id() + " " + r.evidence())
-                .isEqualTo(Outcome.PASS));
+        assertThat(results)
+                .allSatisfy(r ->
+                        assertThat(r.outcome()).as(r.id() + " " + r.evidence()).isEqualTo(Outcome.PASS));
         assertThat(results).allSatisfy(r -> assertThat(r.evidence()).as(r.id()).isNotEmpty());
     }
 
@@ -74,9 +92,16 @@ class StaticChecksTest {
         assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
         assertEvidence(bad, "partition p2", 0, "comes after the root partition");
 
-        DiskFacts lvm = new DiskFacts("qcow2", "gpt", List.of(
-                new Volume("p1", MIB, 100 * MIB, "", "ext4", "boot", "", "", "/boot"),
-                new Volume("p2", 101 * MIB, 900 * MIB, "", "LVM2_member", "", "", "", "")), "p1", null, -1, -1);
+        DiskFacts lvm = new DiskFacts(
+                "qcow2",
+                "gpt",
+                List.of(
+                        new Volume("p1", MIB, 100 * MIB, "", "ext4", "boot", "", "", "/boot"),
+                        new Volume("p2", 101 * MIB, 900 * MIB, "", "LVM2_member", "", "", "", "")),
+                "p1",
+                null,
+                -1,
+                -1);
         RuleResult onLvm = rule(StaticChecks.run(tree("cloud-ready"), lvm), "root-filesystem");
         assertThat(onLvm.outcome()).isEqualTo(Outcome.FAIL);
         assertEvidence(onLvm, "partition p2", 0, "LVM");
@@ -84,7 +109,8 @@ class StaticChecksTest {
 
     @Test
     void rootFillsPartition() {
-        assertEvidence(rule(good(), "root-fills-partition"), "partition p1", 0, "ext4 of 2048 MiB in a 2048 MiB partition");
+        assertEvidence(
+                rule(good(), "root-fills-partition"), "partition p1", 0, "ext4 of 2048 MiB in a 2048 MiB partition");
         RuleResult bad = rule(bad(), "root-fills-partition");
         assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
         assertEvidence(bad, "partition p1", 0, "ext4 of 1024 MiB in a 2048 MiB partition: the filesystem stops short");
@@ -97,11 +123,13 @@ class StaticChecksTest {
         assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
         assertEvidence(r, "gpt partition table", 0, "backup header is not at the end");
         DiskFacts right = new DiskFacts("qcow2", "gpt", gpt, "p1", null, -1, -1, 2049 * MIB, 2049 * MIB, 2047 * MIB);
-        assertThat(rule(StaticChecks.run(tree("cloud-ready"), right), "root-fills-partition").outcome())
+        assertThat(rule(StaticChecks.run(tree("cloud-ready"), right), "root-fills-partition")
+                        .outcome())
                 .isEqualTo(Outcome.PASS);
         // Without the sizes (an unknown filesystem type), the rule does not judge.
         DiskFacts unknown = new DiskFacts("qcow2", "gpt", gpt, "p1", null, -1, -1);
-        assertThat(rule(StaticChecks.run(tree("cloud-ready"), unknown), "root-fills-partition").outcome())
+        assertThat(rule(StaticChecks.run(tree("cloud-ready"), unknown), "root-fills-partition")
+                        .outcome())
                 .isEqualTo(Outcome.NOT_APPLICABLE);
     }
 
@@ -126,8 +154,10 @@ class StaticChecksTest {
     void growrootThroughCloudInitsGrowpartModule(@TempDir Path dir) throws Exception {
         Path status = dir.resolve("var/lib/dpkg/status");
         Files.createDirectories(status.getParent());
-        Files.writeString(status, "Package: cloud-init\nStatus: install ok installed\n\n"
-                + "Package: cloud-guest-utils\nStatus: install ok installed\n");
+        Files.writeString(
+                status,
+                "Package: cloud-init\nStatus: install ok installed\n\n"
+                        + "Package: cloud-guest-utils\nStatus: install ok installed\n");
         Path cfg = dir.resolve("etc/cloud/cloud.cfg");
         Files.createDirectories(cfg.getParent());
         Files.writeString(cfg, "cloud_init_modules:\n - migrator\n - growpart\n");
@@ -137,7 +167,8 @@ class StaticChecksTest {
 
         Files.createDirectories(dir.resolve("etc/cloud/cloud.cfg.d"));
         Files.writeString(dir.resolve("etc/cloud/cloud.cfg.d/99-off.cfg"), "growpart:\n  mode: off\n");
-        assertThat(rule(StaticChecks.run(new ImageTree(dir), GOOD_DISK), "growroot").outcome())
+        assertThat(rule(StaticChecks.run(new ImageTree(dir), GOOD_DISK), "growroot")
+                        .outcome())
                 .isEqualTo(Outcome.FAIL);
     }
 
@@ -161,7 +192,10 @@ class StaticChecksTest {
 
     @Test
     void dhcpAllInterfaces() {
-        assertEvidence(rule(good(), "dhcp-all-interfaces"), "/etc/systemd/network/99-dhcp-all-interfaces.network", 1,
+        assertEvidence(
+                rule(good(), "dhcp-all-interfaces"),
+                "/etc/systemd/network/99-dhcp-all-interfaces.network",
+                1,
                 "matches every interface");
         RuleResult bad = rule(bad(), "dhcp-all-interfaces");
         assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
@@ -199,11 +233,12 @@ class StaticChecksTest {
 
     @Test
     void noVirtualConsoles() {
-        assertEvidence(rule(good(), "no-virtual-consoles"), "/etc/systemd/logind.conf.d/50-ssh-only.conf", 2,
-                "NAutoVTs=0");
+        assertEvidence(
+                rule(good(), "no-virtual-consoles"), "/etc/systemd/logind.conf.d/50-ssh-only.conf", 2, "NAutoVTs=0");
         RuleResult bad = rule(bad(), "no-virtual-consoles");
         assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
-        assertEvidence(bad, "/etc/systemd/system/getty.target.wants/getty@tty1.service", 0, "a getty on tty1 is enabled");
+        assertEvidence(
+                bad, "/etc/systemd/system/getty.target.wants/getty@tty1.service", 0, "a getty on tty1 is enabled");
         assertEvidence(bad, "/etc/systemd/logind.conf", 0, "NAutoVTs not set");
         assertThat(Profile.EGI.severity("no-virtual-consoles")).isEqualTo(Severity.ADVICE);
     }
@@ -224,7 +259,10 @@ class StaticChecksTest {
 
     @Test
     void sshPasswordAuthOff() {
-        assertEvidence(rule(good(), "ssh-password-auth-off"), "/etc/cloud/cloud.cfg.d/60-dib-cloud-init.cfg", 1,
+        assertEvidence(
+                rule(good(), "ssh-password-auth-off"),
+                "/etc/cloud/cloud.cfg.d/60-dib-cloud-init.cfg",
+                1,
                 "ssh_pwauth: false");
         RuleResult bad = rule(bad(), "ssh-password-auth-off");
         assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
@@ -270,10 +308,17 @@ class StaticChecksTest {
 
     @Test
     void compressedImage() {
-        assertEvidence(rule(good(), "compressed-image"), "qemu-img check", 0, "990 of 1000 allocated clusters compressed");
+        assertEvidence(
+                rule(good(), "compressed-image"), "qemu-img check", 0, "990 of 1000 allocated clusters compressed");
         assertThat(rule(bad(), "compressed-image").outcome()).isEqualTo(Outcome.FAIL);
-        DiskFacts uncompressed = new DiskFacts("qcow2", "dos", GOOD_DISK.volumes(), "p1",
-                new DiskFacts.Qcow2Clusters(32768, 1000, 0), 900 * MIB, 880 * MIB);
+        DiskFacts uncompressed = new DiskFacts(
+                "qcow2",
+                "dos",
+                GOOD_DISK.volumes(),
+                "p1",
+                new DiskFacts.Qcow2Clusters(32768, 1000, 0),
+                900 * MIB,
+                880 * MIB);
         RuleResult r = rule(StaticChecks.run(tree("cloud-ready"), uncompressed), "compressed-image");
         assertThat(r.outcome()).isEqualTo(Outcome.FAIL);
         assertEvidence(r, "qemu-img check", 0, "0 of 1000");
@@ -289,7 +334,10 @@ class StaticChecksTest {
 
     @Test
     void datasourceList() {
-        assertEvidence(rule(good(), "datasource-list"), "/etc/cloud/cloud.cfg.d/91-dib-cloud-init-datasources.cfg", 1,
+        assertEvidence(
+                rule(good(), "datasource-list"),
+                "/etc/cloud/cloud.cfg.d/91-dib-cloud-init-datasources.cfg",
+                1,
                 "[ConfigDrive, OpenStack]");
         assertThat(rule(bad(), "datasource-list").outcome()).isEqualTo(Outcome.FAIL);
     }
@@ -302,11 +350,11 @@ class StaticChecksTest {
         assertThat(bad.passed()).isFalse();
         // Under the default profile (openstack) swap, format and size are advice: they warn, never fail.
         assertThat(bad.profile()).isEqualTo(Profile.OPENSTACK);
-        assertThat(bad.failed()).contains("root-filesystem", "root-fills-partition", "cloud-init-installed",
-                "serial-console")
+        assertThat(bad.failed())
+                .contains("root-filesystem", "root-fills-partition", "cloud-init-installed", "serial-console")
                 .doesNotContain("no-swap", "compressed-image", "trimmed");
-        assertThat(bad.warnings()).containsExactlyInAnyOrder("no-swap", "no-virtual-consoles", "compressed-image",
-                "trimmed");
+        assertThat(bad.warnings())
+                .containsExactlyInAnyOrder("no-swap", "no-virtual-consoles", "compressed-image", "trimmed");
         assertThat(StaticChecks.RULES).containsAll(bad.failed()).containsAll(bad.warnings());
     }
 

@@ -27,9 +27,32 @@ class CliTest {
 
     @Test
     void parsesDibOptions() {
-        DiskImageCreateCommand c = parse("-a", "x86_64", "-o", "out/img", "-t", "tar,tgz", "-x", "-x", "-n",
-                "-p", "vim,curl", "-p", "jq", "--offline", "--image-cache", "/c", "--no-tmpfs", "--min-tmpfs", "4",
-                "--install-type", "package", "--logfile", "/tmp/l", "debian-minimal", "vm");
+        DiskImageCreateCommand c = parse(
+                "-a",
+                "x86_64",
+                "-o",
+                "out/img",
+                "-t",
+                "tar,tgz",
+                "-x",
+                "-x",
+                "-n",
+                "-p",
+                "vim,curl",
+                "-p",
+                "jq",
+                "--offline",
+                "--image-cache",
+                "/c",
+                "--no-tmpfs",
+                "--min-tmpfs",
+                "4",
+                "--install-type",
+                "package",
+                "--logfile",
+                "/tmp/l",
+                "debian-minimal",
+                "vm");
 
         assertThat(c.build.arch).isEqualTo("x86_64");
         assertThat(c.build.imageName).isEqualTo(Path.of("out/img"));
@@ -48,10 +71,29 @@ class CliTest {
 
     @Test
     void everyDibOptionIsKnown() {
-        DiskImageCreateCommand c = parse("-u", "-c", "--checksum", "--image-size", "2", "--image-extra-size", "1",
-                "--max-online-resize", "1", "--mkfs-journal-size", "64", "--mkfs-options", "-O x",
-                "--qemu-img-options", "compat=1.1", "--root-label", "root", "--ramdisk-element", "dracut",
-                "--docker-target", "img:tag", "x");
+        DiskImageCreateCommand c = parse(
+                "-u",
+                "-c",
+                "--checksum",
+                "--image-size",
+                "2",
+                "--image-extra-size",
+                "1",
+                "--max-online-resize",
+                "1",
+                "--mkfs-journal-size",
+                "64",
+                "--mkfs-options",
+                "-O x",
+                "--qemu-img-options",
+                "compat=1.1",
+                "--root-label",
+                "root",
+                "--ramdisk-element",
+                "dracut",
+                "--docker-target",
+                "img:tag",
+                "x");
         assertThat(c.uncompressed).isTrue();
         assertThat(c.build.clearEnv).isTrue();
         assertThat(c.checksum).isTrue();
@@ -81,14 +123,19 @@ class CliTest {
         Run r = run("disk-image-create", "-t", "oci", "--docker-import", "debian-minimal");
 
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("error: --docker-import loads the docker output: add docker to -t"
-                + " (e.g. -t docker)");
+        assertThat(r.err().strip())
+                .isEqualTo("error: --docker-import loads the docker output: add docker to -t" + " (e.g. -t docker)");
     }
 
     @Test
     void dockerTargetAndContainerTypesAreAccepted() {
-        DiskImageCreateCommand c = parse("-t", "docker,oci,squashfs", "--docker-target", "reg.example:5000/os/deb:12",
-                "--docker-import", "debian-minimal");
+        DiskImageCreateCommand c = parse(
+                "-t",
+                "docker,oci,squashfs",
+                "--docker-target",
+                "reg.example:5000/os/deb:12",
+                "--docker-import",
+                "debian-minimal");
 
         assertThat(c.types).containsExactly("docker", "oci", "squashfs");
         assertThat(c.dockerTarget).isEqualTo("reg.example:5000/os/deb:12");
@@ -100,8 +147,9 @@ class CliTest {
         Run r = run("disk-image-create", "-t", "tar,aci", "debian-minimal");
 
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("error: image type 'aci' is not supported yet; this version writes:"
-                + " docker, oci, qcow2, raw, squashfs, tar, tgz, vhd, vhdx, vmdk");
+        assertThat(r.err().strip())
+                .isEqualTo("error: image type 'aci' is not supported yet; this version writes:"
+                        + " docker, oci, qcow2, raw, squashfs, tar, tgz, vhd, vhdx, vmdk");
     }
 
     @Test
@@ -129,7 +177,8 @@ class CliTest {
         Run r = run("element-info", "--env", "debian-minimal");
 
         assertThat(r.code()).isEqualTo(0);
-        assertThat(r.out()).startsWith("export IMAGE_ELEMENT='debian-minimal'\nexport IMAGE_ELEMENT_YAML='{debian-minimal: ")
+        assertThat(r.out())
+                .startsWith("export IMAGE_ELEMENT='debian-minimal'\nexport IMAGE_ELEMENT_YAML='{debian-minimal: ")
                 .contains("function get_image_element_array {");
     }
 
@@ -139,7 +188,9 @@ class CliTest {
 
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().lines().count()).isEqualTo(1);
-        assertThat(r.err()).startsWith("error: element 'debian-minmal' not found in ").contains("did you mean debian-minimal");
+        assertThat(r.err())
+                .startsWith("error: element 'debian-minmal' not found in ")
+                .contains("did you mean debian-minimal");
     }
 
     @Test
@@ -147,35 +198,45 @@ class CliTest {
         Run r = run("disk-image-create", "-t", "tar", "-o", "/tmp/jdib-never", "base");
 
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("error: no element provides operating-system; add one of: debian-minimal");
+        assertThat(r.err().strip())
+                .isEqualTo("error: no element provides operating-system; add one of: debian-minimal");
     }
 
     @Test
     void ramdiskWithUnknownCompressionSaysWhichExist() {
         Run r = run("ramdisk-image-create", "--compression", "lz4", "-o", "/tmp/jdib-never", "debian-minimal");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("error: unknown ramdisk compression 'lz4'; use one of none, gzip, xz, zstd"
-                + " (--compression or DIB_RAMDISK_COMPRESSION)");
+        assertThat(r.err().strip())
+                .isEqualTo("error: unknown ramdisk compression 'lz4'; use one of none, gzip, xz, zstd"
+                        + " (--compression or DIB_RAMDISK_COMPRESSION)");
     }
 
     @Test
     void ramdiskWithoutOperatingSystemSaysWhichToAdd() {
         Run r = run("ramdisk-image-create", "-o", "/tmp/jdib-never", "base");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("error: no element provides operating-system; add one of: debian-minimal");
+        assertThat(r.err().strip())
+                .isEqualTo("error: no element provides operating-system; add one of: debian-minimal");
     }
 
     @Test
     void getKernelOfMissingImageIsOneLine() {
         Run r = run("disk-image-get-kernel", "-d", "/tmp/jdib-never", "-i", "/tmp/jdib-no-such-image.qcow2");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("error: image /tmp/jdib-no-such-image.qcow2 does not exist or is not a file");
+        assertThat(r.err().strip())
+                .isEqualTo("error: image /tmp/jdib-no-such-image.qcow2 does not exist or is not a file");
     }
 
     @Test
     void everyCommandPrintsTheVersion() {
-        for (String command : List.of("disk-image-create", "ramdisk-image-create", "element-info", "disk-image-get-kernel",
-                "boot", "check", "cleanup")) {
+        for (String command : List.of(
+                "disk-image-create",
+                "ramdisk-image-create",
+                "element-info",
+                "disk-image-get-kernel",
+                "boot",
+                "check",
+                "cleanup")) {
             Run r = run(command, "--version");
             assertThat(r.code()).as(command).isZero();
             assertThat(r.out().strip()).as(command).isEqualTo("jdib 0.1.0");
@@ -195,7 +256,8 @@ class CliTest {
 
     @Test
     void dibArgsHoldTheArgumentsOnly() {
-        assertThat(BuildOptions.argumentsOnly(List.of("disk-image-create", "-o", "x", "vm"))).containsExactly("-o", "x", "vm");
+        assertThat(BuildOptions.argumentsOnly(List.of("disk-image-create", "-o", "x", "vm")))
+                .containsExactly("-o", "x", "vm");
         assertThat(BuildOptions.argumentsOnly(List.of("-o", "x", "vm"))).containsExactly("-o", "x", "vm");
     }
 }

@@ -31,8 +31,11 @@ class ErrorReportTest {
     void anEnvironmentErrorIsOneLineAndExitsThree() {
         Reported missing = report(new MissingToolError("mkfs.xfs", "xfsprogs"), false);
         assertThat(missing.code()).isEqualTo(3);
-        assertThat(missing.err()).isEqualTo("error: mkfs.xfs is not installed; install it with: apt-get install xfsprogs\n");
-        assertThat(report(new EnvironmentError("mount -t ext4 ... failed: no space"), false).code()).isEqualTo(3);
+        assertThat(missing.err())
+                .isEqualTo("error: mkfs.xfs is not installed; install it with: apt-get install xfsprogs\n");
+        assertThat(report(new EnvironmentError("mount -t ext4 ... failed: no space"), false)
+                        .code())
+                .isEqualTo(3);
     }
 
     @Test
@@ -46,8 +49,10 @@ class ErrorReportTest {
     void anythingElseIsABugWithItsStackTrace() {
         Reported r = report(new IllegalStateException("graph has a cycle"), false);
         assertThat(r.code()).isEqualTo(70);
-        assertThat(r.err()).startsWith("internal error: java.lang.IllegalStateException: graph has a cycle")
-                .contains("please report").contains("\tat ");
+        assertThat(r.err())
+                .startsWith("internal error: java.lang.IllegalStateException: graph has a cycle")
+                .contains("please report")
+                .contains("\tat ");
     }
 
     @Test

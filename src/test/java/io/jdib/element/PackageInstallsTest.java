@@ -21,7 +21,9 @@ class PackageInstallsTest {
     }
 
     private static List<String> describe(List<PackageInstalls.Op> ops) {
-        return ops.stream().map(o -> o.phase() + " " + (o.uninstall() ? "-" : "+") + o.pkg()).toList();
+        return ops.stream()
+                .map(o -> o.phase() + " " + (o.uninstall() ? "-" : "+") + o.pkg())
+                .toList();
     }
 
     @Test
@@ -35,7 +37,8 @@ class PackageInstallsTest {
                 """);
         assertThat(describe(PackageInstalls.forElement(e, Map.of("DIB_PYTHON_VERSION", "3"), PkgMap.empty())))
                 .containsExactly("install.d +python3-yaml", "install.d +curl");
-        assertThat(describe(PackageInstalls.forElement(e, Map.of(), PkgMap.empty()))).containsExactly("install.d +curl");
+        assertThat(describe(PackageInstalls.forElement(e, Map.of(), PkgMap.empty())))
+                .containsExactly("install.d +curl");
     }
 
     @Test
@@ -63,8 +66,9 @@ class PackageInstallsTest {
                 early:
                   phase: pre-install.d
                 """), Map.of(), PkgMap.empty());
-        assertThat(describe(ops)).containsExactly("install.d +gcc", "post-install.d -gcc", "post-install.d -tgt",
-                "pre-install.d +early");
+        assertThat(describe(ops))
+                .containsExactly(
+                        "install.d +gcc", "post-install.d -gcc", "post-install.d -tgt", "pre-install.d +early");
     }
 
     @Test
@@ -81,7 +85,8 @@ class PackageInstallsTest {
                 """);
         assertThat(describe(PackageInstalls.forElement(e, Map.of("DIB_X", "1", "DIB_Y", "yes"), PkgMap.empty())))
                 .containsExactly("install.d +a", "install.d +c");
-        assertThat(describe(PackageInstalls.forElement(e, Map.of(), PkgMap.empty()))).containsExactly("install.d +b");
+        assertThat(describe(PackageInstalls.forElement(e, Map.of(), PkgMap.empty())))
+                .containsExactly("install.d +b");
     }
 
     @Test
@@ -123,7 +128,8 @@ class PackageInstallsTest {
                  "unused": {}}
                 """);
         Element e = element("pager:\ndropped:\nmulti:\nunmapped:\n");
-        var bookworm = PkgMap.load(map, PkgMap.Target.fromEnv(Map.of("DISTRO_NAME", "debian", "DIB_RELEASE", "bookworm")));
+        var bookworm =
+                PkgMap.load(map, PkgMap.Target.fromEnv(Map.of("DISTRO_NAME", "debian", "DIB_RELEASE", "bookworm")));
         var trixie = PkgMap.load(map, PkgMap.Target.fromEnv(Map.of("DISTRO_NAME", "debian", "DIB_RELEASE", "trixie")));
         var ubuntu = PkgMap.load(map, PkgMap.Target.fromEnv(Map.of("DISTRO_NAME", "ubuntu", "DIB_RELEASE", "noble")));
         var fedora = PkgMap.load(map, PkgMap.Target.fromEnv(Map.of("DISTRO_NAME", "fedora")));
@@ -137,11 +143,15 @@ class PackageInstallsTest {
 
     @Test
     void errorsNameTheFileAndWhatToDo() throws Exception {
-        assertThatThrownBy(() -> PackageInstalls.forElement(element("a:\n  phaze: install.d\n"), Map.of(), PkgMap.empty()))
-                .hasMessageEndingWith("package a has unknown key 'phaze'; allowed: arch, build-only, dib_python_version, installtype, not-arch, phase, uninstall, when");
+        assertThatThrownBy(
+                        () -> PackageInstalls.forElement(element("a:\n  phaze: install.d\n"), Map.of(), PkgMap.empty()))
+                .hasMessageEndingWith(
+                        "package a has unknown key 'phaze'; allowed: arch, build-only, dib_python_version, installtype, not-arch, phase, uninstall, when");
         assertThatThrownBy(() -> PackageInstalls.forElement(element("a:\n  phase: root.d\n"), Map.of(), PkgMap.empty()))
-                .hasMessageContaining("package a has phase 'root.d'; use one of install.d, post-install.d, pre-install.d");
-        assertThatThrownBy(() -> PackageInstalls.forElement(element("a:\n  when: just words\n"), Map.of(), PkgMap.empty()))
+                .hasMessageContaining(
+                        "package a has phase 'root.d'; use one of install.d, post-install.d, pre-install.d");
+        assertThatThrownBy(
+                        () -> PackageInstalls.forElement(element("a:\n  when: just words\n"), Map.of(), PkgMap.empty()))
                 .hasMessageContaining("write it as VARIABLE = value or VARIABLE != value");
         assertThatThrownBy(() -> PackageInstalls.forElement(element("a: [\n"), Map.of(), PkgMap.empty()))
                 .hasMessageStartingWith(dir.resolve("pkgs/package-installs.yaml") + ":");
@@ -162,16 +172,22 @@ class PackageInstallsTest {
 
         assertThat(Files.readAllLines(dir.resolve("hooks/.jdib/package-installs/install.d")))
                 .containsExactly("install a pkgs", "install extra1 command-line", "install extra2 command-line");
-        assertThat(Files.readAllLines(dir.resolve("hooks/.jdib/package-installs/pre-install.d"))).containsExactly("install b pkgs");
-        assertThat(Files.readAllLines(dir.resolve("hooks/.jdib/package-installs/post-install.d"))).isEmpty();
+        assertThat(Files.readAllLines(dir.resolve("hooks/.jdib/package-installs/pre-install.d")))
+                .containsExactly("install b pkgs");
+        assertThat(Files.readAllLines(dir.resolve("hooks/.jdib/package-installs/post-install.d")))
+                .isEmpty();
     }
 
     @Test
     void imageElementYamlRoundTrips() {
         // What the resolver writes for hooks, read back by the squash step: names, paths and order kept.
-        ElementResolution resolution = new ElementResolution(List.of(
-                new ElementResolution.Resolved(new Element("a", Path.of("/x/a"), List.of(), List.of()), "requested"),
-                new ElementResolution.Resolved(new Element("b-c", Path.of("/y/b-c"), List.of(), List.of()), "dependency of a")), Map.of());
+        ElementResolution resolution = new ElementResolution(
+                List.of(
+                        new ElementResolution.Resolved(
+                                new Element("a", Path.of("/x/a"), List.of(), List.of()), "requested"),
+                        new ElementResolution.Resolved(
+                                new Element("b-c", Path.of("/y/b-c"), List.of(), List.of()), "dependency of a")),
+                Map.of());
         String yaml = resolution.imageElementYaml();
 
         assertThat(PackagePlan.parseImageElementYaml(yaml))

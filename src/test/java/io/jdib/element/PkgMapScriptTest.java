@@ -21,8 +21,11 @@ class PkgMapScriptTest {
     private static Run pkgMap(Path dir, String... args) throws Exception {
         Path map = dir.resolve("map.json");
         Files.writeString(map, MAP);
-        List<String> argv = new ArrayList<>(List.of("bash", Path.of("elements/pkg-map/bin/pkg-map").toAbsolutePath().toString()));
-        argv.addAll(List.of(args).stream().map(a -> a.equals("MAP") ? map.toString() : a).toList());
+        List<String> argv = new ArrayList<>(List.of(
+                "bash", Path.of("elements/pkg-map/bin/pkg-map").toAbsolutePath().toString()));
+        argv.addAll(List.of(args).stream()
+                .map(a -> a.equals("MAP") ? map.toString() : a)
+                .toList());
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().remove("DISTRO_NAME");
         pb.environment().remove("DIB_RELEASE");
@@ -34,11 +37,24 @@ class PkgMapScriptTest {
 
     @Test
     void theMostSpecificMappingWinsAndEmptyDrops(@TempDir Path dir) throws Exception {
-        assertThat(pkgMap(dir, "--distro", "debian", "--pkg-map", "MAP", "foo", "gone")).isEqualTo(new Run(0, "foo-deb\n", ""));
-        assertThat(pkgMap(dir, "--distro", "debian", "--release", "bookworm", "--pkg-map", "MAP", "--prefix", "P:", "foo"))
+        assertThat(pkgMap(dir, "--distro", "debian", "--pkg-map", "MAP", "foo", "gone"))
+                .isEqualTo(new Run(0, "foo-deb\n", ""));
+        assertThat(pkgMap(
+                        dir,
+                        "--distro",
+                        "debian",
+                        "--release",
+                        "bookworm",
+                        "--pkg-map",
+                        "MAP",
+                        "--prefix",
+                        "P:",
+                        "foo"))
                 .isEqualTo(new Run(0, "P:foo-bw bar\n", ""));
-        assertThat(pkgMap(dir, "--distro", "ubuntu", "--pkg-map", "MAP", "foo").out()).isEqualTo("foo-ub\n");
-        assertThat(pkgMap(dir, "--distro", "fedora", "--pkg-map", "MAP", "foo").out()).isEqualTo("foo\n");
+        assertThat(pkgMap(dir, "--distro", "ubuntu", "--pkg-map", "MAP", "foo").out())
+                .isEqualTo("foo-ub\n");
+        assertThat(pkgMap(dir, "--distro", "fedora", "--pkg-map", "MAP", "foo").out())
+                .isEqualTo("foo\n");
     }
 
     @Test
@@ -46,7 +62,8 @@ class PkgMapScriptTest {
         Run strict = pkgMap(dir, "--distro", "debian", "--pkg-map", "MAP", "nope");
         assertThat(strict.code()).isEqualTo(1);
         assertThat(strict.out()).isEmpty();
-        assertThat(strict.err()).contains("has no valid mapping for package nope (in " + dir.resolve("map.json") + ")")
+        assertThat(strict.err())
+                .contains("has no valid mapping for package nope (in " + dir.resolve("map.json") + ")")
                 .contains("--missing-ok");
         assertThat(pkgMap(dir, "--distro", "debian", "--pkg-map", "MAP", "--missing-ok", "nope"))
                 .isEqualTo(new Run(0, "nope\n", ""));
@@ -65,15 +82,22 @@ class PkgMapScriptTest {
     void usageErrorsAreExitOne(@TempDir Path dir) throws Exception {
         assertThat(pkgMap(dir, "--distro", "debian", "foo").code()).isEqualTo(1);
         assertThat(pkgMap(dir, "--pkg-map", "MAP", "foo").err()).contains("--distro");
-        assertThat(pkgMap(dir, "--distro", "debian", "--element", "x", "--pkg-map", "MAP", "foo").code()).isEqualTo(1);
+        assertThat(pkgMap(dir, "--distro", "debian", "--element", "x", "--pkg-map", "MAP", "foo")
+                        .code())
+                .isEqualTo(1);
     }
 
     @Test
     void flattenWritesOneLinePerMapping(@TempDir Path dir) throws Exception {
         Path map = dir.resolve("map.json");
         Files.writeString(map, MAP);
-        assertThat(PkgMap.flatten(map)).containsExactlyInAnyOrder("default\t-\t-\tfoo\tfoo", "default\t-\t-\tgone\tx",
-                "family\tdebian\t-\tfoo\tfoo-deb", "family\tdebian\t-\tgone\t", "distro\tubuntu\t-\tfoo\tfoo-ub",
-                "release\tdebian\tbookworm\tfoo\tfoo-bw bar");
+        assertThat(PkgMap.flatten(map))
+                .containsExactlyInAnyOrder(
+                        "default\t-\t-\tfoo\tfoo",
+                        "default\t-\t-\tgone\tx",
+                        "family\tdebian\t-\tfoo\tfoo-deb",
+                        "family\tdebian\t-\tgone\t",
+                        "distro\tubuntu\t-\tfoo\tfoo-ub",
+                        "release\tdebian\tbookworm\tfoo\tfoo-bw bar");
     }
 }

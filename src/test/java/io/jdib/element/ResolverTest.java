@@ -15,7 +15,8 @@ class ResolverTest {
 
     private static Path fixture(String name) {
         try {
-            return Path.of(Objects.requireNonNull(ResolverTest.class.getResource(name)).toURI());
+            return Path.of(
+                    Objects.requireNonNull(ResolverTest.class.getResource(name)).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -32,8 +33,12 @@ class ResolverTest {
 
         // Each element after its dependencies; otherwise by name.
         assertThat(r.names()).containsExactly("lib", "os-a", "app", "base");
-        assertThat(r.elements()).extracting(ElementResolution.Resolved::reason)
-                .containsExactly("dependency of app", "dependency of app", "requested",
+        assertThat(r.elements())
+                .extracting(ElementResolution.Resolved::reason)
+                .containsExactly(
+                        "dependency of app",
+                        "dependency of app",
+                        "requested",
                         "implicit base element (-n leaves it out)");
         assertThat(r.provided()).containsEntry("operating-system", "os-a");
     }
@@ -49,7 +54,8 @@ class ResolverTest {
 
         // secondary/lib would pull in "extra"; primary/lib wins and has no deps.
         assertThat(r.names()).containsExactly("lib");
-        assertThat(r.elements().get(0).element().dir()).isEqualTo(fixture("primary").resolve("lib"));
+        assertThat(r.elements().get(0).element().dir())
+                .isEqualTo(fixture("primary").resolve("lib"));
         assertThat(warnings).anyMatch(w -> w.contains("element lib") && w.contains("overrides"));
     }
 
@@ -79,7 +85,8 @@ class ResolverTest {
     void cycleIsNamed() {
         assertThatThrownBy(() -> resolver().resolve(List.of("cyc-a"), false, false))
                 .isInstanceOf(ElementError.class)
-                .hasMessage("element dependency cycle: cyc-a -> cyc-b -> cyc-a; remove one of these element-deps entries");
+                .hasMessage(
+                        "element dependency cycle: cyc-a -> cyc-b -> cyc-a; remove one of these element-deps entries");
     }
 
     @Test
@@ -111,8 +118,10 @@ class ResolverTest {
         ElementResolution r = resolver().resolve(List.of("app"), false, true);
 
         assertThat(r.imageElement()).isEqualTo("lib os-a app");
-        assertThat(r.imageElementYaml()).isEqualTo("{lib: " + fixture("primary").resolve("lib") + ", os-a: "
-                + fixture("primary").resolve("os-a") + ", app: " + fixture("primary").resolve("app") + "}");
+        assertThat(r.imageElementYaml())
+                .isEqualTo("{lib: " + fixture("primary").resolve("lib") + ", os-a: "
+                        + fixture("primary").resolve("os-a") + ", app: "
+                        + fixture("primary").resolve("app") + "}");
     }
 
     @Test
@@ -120,7 +129,8 @@ class ResolverTest {
         Path element = java.nio.file.Files.createDirectories(dir.resolve("bad"));
         java.nio.file.Files.writeString(element.resolve("element-deps"), "good\nnot a name\n");
 
-        assertThatThrownBy(() -> ElementPath.of(dir.toString(), null, w -> { }))
-                .hasMessage(element.resolve("element-deps") + ":2: 'not a name' is not an element name; write one element name a line");
+        assertThatThrownBy(() -> ElementPath.of(dir.toString(), null, w -> {}))
+                .hasMessage(element.resolve("element-deps")
+                        + ":2: 'not a name' is not an element name; write one element name a line");
     }
 }

@@ -21,14 +21,22 @@ class SvcMapTest {
     @Test
     void distroBeatsFamilyBeatsDefaultElseTheName(@TempDir Path dir) throws Exception {
         Map<String, Path> elements = new LinkedHashMap<>();
-        elements.put("a", element(dir, "a", "web:\n  default: httpd\n  debian: apache2\ndb:\n  default: mariadb\n"
-                + "  ubuntu: mysql\nplain:\n  redhat: x\n"));
+        elements.put(
+                "a",
+                element(
+                        dir,
+                        "a",
+                        "web:\n  default: httpd\n  debian: apache2\ndb:\n  default: mariadb\n"
+                                + "  ubuntu: mysql\nplain:\n  redhat: x\n"));
         elements.put("none", dir.resolve("none"));
 
-        assertThat(SvcMap.merge(elements, "ubuntu")).containsExactly(Map.entry("web", "apache2"), Map.entry("db", "mysql"),
-                Map.entry("plain", "plain"));
-        assertThat(SvcMap.merge(elements, "centos")).containsEntry("web", "httpd").containsEntry("plain", "x");
-        assertThat(SvcMap.render(SvcMap.merge(elements, "debian"))).isEqualTo("web: apache2\ndb: mariadb\nplain: plain\n");
+        assertThat(SvcMap.merge(elements, "ubuntu"))
+                .containsExactly(Map.entry("web", "apache2"), Map.entry("db", "mysql"), Map.entry("plain", "plain"));
+        assertThat(SvcMap.merge(elements, "centos"))
+                .containsEntry("web", "httpd")
+                .containsEntry("plain", "x");
+        assertThat(SvcMap.render(SvcMap.merge(elements, "debian")))
+                .isEqualTo("web: apache2\ndb: mariadb\nplain: plain\n");
     }
 
     @Test
@@ -36,7 +44,8 @@ class SvcMapTest {
         Map<String, Path> elements = new LinkedHashMap<>();
         elements.put("a", element(dir, "a", "web:\n  default: httpd\n"));
         elements.put("b", element(dir, "b", "web:\n  default: nginx\n"));
-        assertThatThrownBy(() -> SvcMap.merge(elements, "debian")).isInstanceOf(ElementError.class)
+        assertThatThrownBy(() -> SvcMap.merge(elements, "debian"))
+                .isInstanceOf(ElementError.class)
                 .hasMessage(dir.resolve("b/svc-map") + ": service web is already mapped by element a;"
                         + " map each service in one element only");
     }

@@ -25,8 +25,10 @@ class BreakPointsTest {
 
     @Test
     void aPointThatDoesNotExistIsOneLineListingThoseThatDo() {
-        assertThatThrownBy(() -> BreakPoints.parse("before-instal")).isInstanceOf(UserError.class)
-                .hasMessageStartingWith("break=before-instal: there is no break point 'before-instal'; use before-root,")
+        assertThatThrownBy(() -> BreakPoints.parse("before-instal"))
+                .isInstanceOf(UserError.class)
+                .hasMessageStartingWith(
+                        "break=before-instal: there is no break point 'before-instal'; use before-root,")
                 .hasMessageEndingWith("the same with after-, or after-error")
                 .hasMessageNotContaining("\n");
     }

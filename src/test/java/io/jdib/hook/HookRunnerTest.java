@@ -41,8 +41,11 @@ class HookRunnerTest {
     }
 
     private HookRunner.Launcher outside(HookTree tree) {
-        return (hook, env) -> Exec.Command.of("/bin/bash", tree.root().resolve(HookRunner.wrapperPath()).toString(),
-                hook.path().toString()).withCleanEnv(env);
+        return (hook, env) -> Exec.Command.of(
+                        "/bin/bash",
+                        tree.root().resolve(HookRunner.wrapperPath()).toString(),
+                        hook.path().toString())
+                .withCleanEnv(env);
     }
 
     @Test
@@ -60,17 +63,22 @@ class HookRunnerTest {
         Files.writeString(b.resolve("environment.d/10-early.bash"), "export GREETING=hello\n");
         HookTree tree = merge("a", "b");
         RecordingSink events = new RecordingSink();
-        Ledger ledger = Ledger.create(dir.resolve("ledger"), s -> { });
+        Ledger ledger = Ledger.create(dir.resolve("ledger"), s -> {});
 
         new HookRunner(tree, ledger, events).run(Phase.INSTALL, Map.of("PATH", "/usr/bin:/bin"), outside(tree));
 
-        assertThat(events.ofType(BuildEvent.OutputLine.class)).extracting(l -> l.source() + ": " + l.line())
-                .containsExactly("b/2-first: first hello world", "a/10-second: second hello world", "b/50-third: third");
-        BuildEvent.PhaseTimings timings = events.ofType(BuildEvent.PhaseTimings.class).get(0);
+        assertThat(events.ofType(BuildEvent.OutputLine.class))
+                .extracting(l -> l.source() + ": " + l.line())
+                .containsExactly(
+                        "b/2-first: first hello world", "a/10-second: second hello world", "b/50-third: third");
+        BuildEvent.PhaseTimings timings =
+                events.ofType(BuildEvent.PhaseTimings.class).get(0);
         assertThat(timings.phase()).isEqualTo("install.d");
-        assertThat(timings.scripts()).extracting(BuildEvent.ScriptTiming::script)
+        assertThat(timings.scripts())
+                .extracting(BuildEvent.ScriptTiming::script)
                 .containsExactly("2-first", "10-second", "50-third");
-        assertThat(events.ofType(BuildEvent.Warning.class)).extracting(BuildEvent.Warning::message)
+        assertThat(events.ofType(BuildEvent.Warning.class))
+                .extracting(BuildEvent.Warning::message)
                 .anyMatch(m -> m.contains("60-has.dot") && m.contains("may only hold"))
                 .anyMatch(m -> m.contains("70-not-executable") && m.contains("chmod +x"));
         assertThat(Ledger.pending(ledger.file())).isEmpty();
@@ -87,7 +95,8 @@ class HookRunnerTest {
                 .isInstanceOf(HookFailed.class)
                 .hasMessage("hook failed: element broken, phase post-root.d, script 30-explode exited with code 7;"
                         + " its last lines:\n    line one\n    line two");
-        assertThat(events.ofType(BuildEvent.OutputLine.class)).noneMatch(l -> l.line().contains("should not run"));
+        assertThat(events.ofType(BuildEvent.OutputLine.class))
+                .noneMatch(l -> l.line().contains("should not run"));
     }
 
     @Test
@@ -98,7 +107,8 @@ class HookRunnerTest {
         script(e.resolve("root.d/10-hook"), "echo ran");
         HookTree tree = merge("env");
 
-        assertThatThrownBy(() -> new HookRunner(tree, null, new RecordingSink()).run(Phase.ROOT, Map.of(), outside(tree)))
+        assertThatThrownBy(
+                        () -> new HookRunner(tree, null, new RecordingSink()).run(Phase.ROOT, Map.of(), outside(tree)))
                 .hasMessageContaining("exited with code 97")
                 .hasMessageContaining("environment.d/10-bad.bash failed while being sourced");
     }

@@ -19,7 +19,7 @@ class InstallTypesTest {
             Files.createDirectories(hooks);
             Files.writeString(hooks.resolve("10-nova"), "#!/bin/bash\n");
         }
-        return HookTree.merge(List.of(new HookTree.Source("nova", el)), dir.resolve("hooks"), w -> { });
+        return HookTree.merge(List.of(new HookTree.Source("nova", el)), dir.resolve("hooks"), w -> {});
     }
 
     @Test
@@ -35,7 +35,8 @@ class InstallTypesTest {
         HookTree tree = tree(dir);
         assertThatThrownBy(() -> InstallTypes.check(tree, Map.of("DIB_DEFAULT_INSTALLTYPE", "git")))
                 .isInstanceOf(UserError.class)
-                .hasMessage("element nova: DIB_DEFAULT_INSTALLTYPE=git but its install.d/ has only"
-                        + " nova-package-install, nova-source-install; set DIB_INSTALLTYPE_nova to one of package, source");
+                .hasMessage(
+                        "element nova: DIB_DEFAULT_INSTALLTYPE=git but its install.d/ has only"
+                                + " nova-package-install, nova-source-install; set DIB_INSTALLTYPE_nova to one of package, source");
     }
 }

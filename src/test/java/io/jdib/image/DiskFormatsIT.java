@@ -33,7 +33,8 @@ class DiskFormatsIT {
             ConversionRequest request = ConversionRequest.of(raw, small.resolve("img"), List.of(DiskFormat.QCOW2))
                     .withCompress(false);
             assertThatThrownBy(() -> new DiskFormats(new RecordingSink()).convert(request))
-                    .isInstanceOf(DiskFormatError.class).hasMessageContaining("img.qcow2");
+                    .isInstanceOf(DiskFormatError.class)
+                    .hasMessageContaining("img.qcow2");
             assertThat(small.toFile().list()).isEmpty();
         } finally {
             Host.ok(null, "umount", small.toString());

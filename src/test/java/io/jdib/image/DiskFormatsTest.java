@@ -34,8 +34,15 @@ class DiskFormatsTest {
             f.setLength(SIZE);
         }
         Files.writeString(shared.resolve("layout"), "label: gpt\n,8M\n,\n");
-        Host.ok(null, "sh", "-c", "sfdisk -q \"$0\" < \"$1\"", raw.toString(), shared.resolve("layout").toString());
-        byte[] text = "jdib disk format test line, repeated to compress well\n".repeat(60_000)
+        Host.ok(
+                null,
+                "sh",
+                "-c",
+                "sfdisk -q \"$0\" < \"$1\"",
+                raw.toString(),
+                shared.resolve("layout").toString());
+        byte[] text = "jdib disk format test line, repeated to compress well\n"
+                .repeat(60_000)
                 .getBytes(StandardCharsets.US_ASCII);
         byte[] noise = new byte[1 << 20];
         new Random(42).nextBytes(noise);
@@ -55,15 +62,21 @@ class DiskFormatsTest {
     @Test
     void everyFormatHoldsTheSameDiskWithTheRightFormatAndSize(@TempDir Path out) throws IOException {
         RecordingSink sink = new RecordingSink();
-        ConversionResult result = new DiskFormats(sink).convert(
-                ConversionRequest.of(raw, out.resolve("img"), DiskFormat.all()));
+        ConversionResult result =
+                new DiskFormats(sink).convert(ConversionRequest.of(raw, out.resolve("img"), DiskFormat.all()));
 
         assertThat(result.outputs()).extracting(ConvertedImage::format).containsExactlyElementsOf(DiskFormat.all());
         for (ConvertedImage image : result.outputs()) {
-            assertThat(image.path()).isEqualTo(out.resolve("img." + image.format().extension())).exists();
+            assertThat(image.path())
+                    .isEqualTo(out.resolve("img." + image.format().extension()))
+                    .exists();
             JsonNode info = Host.info(image.path());
-            assertThat(info.get("format").asText()).as(image.format().name()).isEqualTo(image.format().qemuFormat());
-            assertThat(info.get("virtual-size").asLong()).as(image.format().name()).isEqualTo(SIZE);
+            assertThat(info.get("format").asText())
+                    .as(image.format().name())
+                    .isEqualTo(image.format().qemuFormat());
+            assertThat(info.get("virtual-size").asLong())
+                    .as(image.format().name())
+                    .isEqualTo(SIZE);
             Host.Result same = Host.compare(raw, image.path());
             assertThat(same.exitCode()).as(image.format() + ": " + same.out()).isZero();
             assertThat(same.out()).contains("Images are identical");
@@ -73,21 +86,30 @@ class DiskFormatsTest {
         try (Stream<Path> files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".jdib-partial"));
         }
-        assertThat(sink.ofType(BuildEvent.OutputWritten.class)).extracting(BuildEvent.OutputWritten::type)
+        assertThat(sink.ofType(BuildEvent.OutputWritten.class))
+                .extracting(BuildEvent.OutputWritten::type)
                 .containsExactlyInAnyOrder("qcow2", "raw", "vhd", "vmdk", "vhdx");
-        assertThat(sink.ofType(BuildEvent.Progress.class)).extracting(BuildEvent.Progress::percent).contains(100);
+        assertThat(sink.ofType(BuildEvent.Progress.class))
+                .extracting(BuildEvent.Progress::percent)
+                .contains(100);
     }
 
     @Test
     void formatSpecificSettings(@TempDir Path out) {
-        convert(ConversionRequest.of(raw, out.resolve("img"), List.of(DiskFormat.QCOW2, DiskFormat.VHD,
-                DiskFormat.VMDK)));
-        JsonNode qcow2 = Host.info(out.resolve("img.qcow2")).get("format-specific").get("data");
+        convert(ConversionRequest.of(
+                raw, out.resolve("img"), List.of(DiskFormat.QCOW2, DiskFormat.VHD, DiskFormat.VMDK)));
+        JsonNode qcow2 =
+                Host.info(out.resolve("img.qcow2")).get("format-specific").get("data");
         assertThat(qcow2.get("compat").asText()).isEqualTo("1.1");
         String vhd = Host.ok(null, "qemu-img", "info", out.resolve("img.vhd").toString());
-        assertThat(Host.info(out.resolve("img.vhd")).get("virtual-size").asLong()).isEqualTo(SIZE);
-        assertThat(Host.info(out.resolve("img.vmdk")).get("format-specific").get("data").get("create-type")
-                .asText()).isEqualTo("monolithicSparse");
+        assertThat(Host.info(out.resolve("img.vhd")).get("virtual-size").asLong())
+                .isEqualTo(SIZE);
+        assertThat(Host.info(out.resolve("img.vmdk"))
+                        .get("format-specific")
+                        .get("data")
+                        .get("create-type")
+                        .asText())
+                .isEqualTo("monolithicSparse");
         // dynamic VHD: far smaller than the 16 MiB a fixed one would need
         assertThat(out.resolve("img.vhd").toFile().length()).as(vhd).isLessThan(SIZE);
     }
@@ -111,10 +133,15 @@ class DiskFormatsTest {
         Files.createDirectories(alone);
         Files.createDirectories(mixed);
         // In-order writes make qcow2 byte-for-byte reproducible, so the files themselves can be compared.
-        convert(ConversionRequest.of(raw, alone.resolve("img"), List.of(DiskFormat.QCOW2)).withParallelWrites(false));
-        convert(ConversionRequest.of(raw, mixed.resolve("img"),
-                List.of(DiskFormat.VHD, DiskFormat.RAW, DiskFormat.VMDK, DiskFormat.QCOW2)).withParallelWrites(false));
-        assertThat(Files.mismatch(alone.resolve("img.qcow2"), mixed.resolve("img.qcow2"))).isEqualTo(-1L);
+        convert(ConversionRequest.of(raw, alone.resolve("img"), List.of(DiskFormat.QCOW2))
+                .withParallelWrites(false));
+        convert(ConversionRequest.of(
+                        raw,
+                        mixed.resolve("img"),
+                        List.of(DiskFormat.VHD, DiskFormat.RAW, DiskFormat.VMDK, DiskFormat.QCOW2))
+                .withParallelWrites(false));
+        assertThat(Files.mismatch(alone.resolve("img.qcow2"), mixed.resolve("img.qcow2")))
+                .isEqualTo(-1L);
         assertThat(Files.mismatch(raw, mixed.resolve("img.raw"))).isEqualTo(-1L);
 
         // With parallel writes (the default) the cluster order varies, the content and settings do not.
@@ -124,8 +151,15 @@ class DiskFormatsTest {
         JsonNode a = Host.info(alone.resolve("img.qcow2"));
         JsonNode b = Host.info(parallel.resolve("img.qcow2"));
         assertThat(b.get("format-specific")).isEqualTo(a.get("format-specific"));
-        assertThat(Host.run(null, "qemu-img", "compare", "-s", alone.resolve("img.qcow2").toString(),
-                parallel.resolve("img.qcow2").toString()).exitCode()).isZero();
+        assertThat(Host.run(
+                                null,
+                                "qemu-img",
+                                "compare",
+                                "-s",
+                                alone.resolve("img.qcow2").toString(),
+                                parallel.resolve("img.qcow2").toString())
+                        .exitCode())
+                .isZero();
         // both compressed: well under the uncompressed size
         assertThat(parallel.resolve("img.qcow2").toFile().length()).isLessThan(3L << 20);
     }
@@ -136,23 +170,30 @@ class DiskFormatsTest {
         ConversionResult copied = convert(ConversionRequest.of(raw, copy, List.of(DiskFormat.RAW)));
         Path copiedRaw = copied.outputs().get(0).path();
         assertThat(Files.mismatch(raw, copiedRaw)).isEqualTo(-1L);
-        long allocated = Long.parseLong(Host.ok(null, "du", "-B1", "--", copiedRaw.toString()).split("\\s")[0]);
+        long allocated = Long.parseLong(
+                Host.ok(null, "du", "-B1", "--", copiedRaw.toString()).split("\\s")[0]);
         assertThat(allocated).as("sparse copy").isLessThan(SIZE / 2);
 
         Path scratch = out.resolve("scratch.raw");
         Files.copy(raw, scratch);
-        ConversionResult moved = convert(ConversionRequest.of(scratch, out.resolve("moved"),
-                List.of(DiskFormat.RAW, DiskFormat.QCOW2)).withConsumeSource(true));
+        ConversionResult moved =
+                convert(ConversionRequest.of(scratch, out.resolve("moved"), List.of(DiskFormat.RAW, DiskFormat.QCOW2))
+                        .withConsumeSource(true));
         assertThat(scratch).doesNotExist();
         assertThat(Files.mismatch(raw, out.resolve("moved.raw"))).isEqualTo(-1L);
         // raw is made last, so qcow2 was converted from the source before it moved
-        assertThat(Host.compare(raw, moved.output(DiskFormat.QCOW2).orElseThrow().path()).exitCode()).isZero();
+        assertThat(Host.compare(
+                                raw,
+                                moved.output(DiskFormat.QCOW2).orElseThrow().path())
+                        .exitCode())
+                .isZero();
     }
 
     @Test
     void checksumFilesVerifyWithTheCoreutilsCheckers(@TempDir Path out) {
-        ConversionResult result = convert(ConversionRequest.of(raw, out.resolve("img"),
-                List.of(DiskFormat.QCOW2, DiskFormat.RAW)).withChecksum(true));
+        ConversionResult result =
+                convert(ConversionRequest.of(raw, out.resolve("img"), List.of(DiskFormat.QCOW2, DiskFormat.RAW))
+                        .withChecksum(true));
         for (ConvertedImage image : result.outputs()) {
             String name = image.path().getFileName().toString();
             assertThat(image.checksums()).containsExactly(out.resolve(name + ".sha256"), out.resolve(name + ".md5"));
@@ -164,33 +205,49 @@ class DiskFormatsTest {
 
     @Test
     void aChecksumDetectsAChangedFile(@TempDir Path out) throws IOException {
-        convert(ConversionRequest.of(raw, out.resolve("img"), List.of(DiskFormat.RAW)).withChecksum(true));
+        convert(ConversionRequest.of(raw, out.resolve("img"), List.of(DiskFormat.RAW))
+                .withChecksum(true));
         try (RandomAccessFile f = new RandomAccessFile(out.resolve("img.raw").toFile(), "rw")) {
             f.seek(5);
             f.write(0x5a);
         }
-        assertThat(Host.run(out, "sha256sum", "-c", "img.raw.sha256").exitCode()).isNotZero();
+        assertThat(Host.run(out, "sha256sum", "-c", "img.raw.sha256").exitCode())
+                .isNotZero();
     }
 
     @Test
     void extraQemuImgOptionsReachQemuImgAndOverrideDefaults(@TempDir Path out) {
         convert(ConversionRequest.of(raw, out.resolve("img"), List.of(DiskFormat.QCOW2))
                 .withQemuImgOptions("compat=0.10"));
-        assertThat(Host.info(out.resolve("img.qcow2")).get("format-specific").get("data").get("compat").asText())
+        assertThat(Host.info(out.resolve("img.qcow2"))
+                        .get("format-specific")
+                        .get("data")
+                        .get("compat")
+                        .asText())
                 .isEqualTo("0.10");
-        List<String> argv = DiskFormats.qemuImgArgs(ConversionRequest.of(raw, out.resolve("x"), List.of(DiskFormat.QCOW2))
-                .withQemuImgOptions("cluster_size=131072"), DiskFormat.QCOW2, raw, out.resolve("x.qcow2"));
+        List<String> argv = DiskFormats.qemuImgArgs(
+                ConversionRequest.of(raw, out.resolve("x"), List.of(DiskFormat.QCOW2))
+                        .withQemuImgOptions("cluster_size=131072"),
+                DiskFormat.QCOW2,
+                raw,
+                out.resolve("x.qcow2"));
         assertThat(argv).containsSubsequence("-c", "-m", "2", "-W", "-o", "compat=1.1", "-o", "cluster_size=131072");
     }
 
     @Test
     void qemuImgOptionsSkipVhdAsDibsVhdUtilChainDoes(@TempDir Path out) {
-        ConversionRequest request = ConversionRequest.of(raw, out.resolve("img"), List.of(DiskFormat.QCOW2, DiskFormat.VHD))
+        ConversionRequest request = ConversionRequest.of(
+                        raw, out.resolve("img"), List.of(DiskFormat.QCOW2, DiskFormat.VHD))
                 .withQemuImgOptions("compat=0.10");
         assertThat(DiskFormats.qemuImgArgs(request, DiskFormat.VHD, raw, out.resolve("img.vhd")))
-                .doesNotContain("compat=0.10").contains("subformat=dynamic,force_size=on");
+                .doesNotContain("compat=0.10")
+                .contains("subformat=dynamic,force_size=on");
         convert(request);
-        assertThat(Host.info(out.resolve("img.qcow2")).get("format-specific").get("data").get("compat").asText())
+        assertThat(Host.info(out.resolve("img.qcow2"))
+                        .get("format-specific")
+                        .get("data")
+                        .get("compat")
+                        .asText())
                 .isEqualTo("0.10");
         assertThat(Host.info(out.resolve("img.vhd")).get("format").asText()).isEqualTo("vpc");
     }
@@ -199,27 +256,34 @@ class DiskFormatsTest {
     void aFailedConversionLeavesNeitherTheFileNorThePartial(@TempDir Path out) throws IOException {
         ConversionRequest bad = ConversionRequest.of(raw, out.resolve("img"), List.of(DiskFormat.VMDK))
                 .withQemuImgOptions("no_such_option=1");
-        assertThatThrownBy(() -> convert(bad)).isInstanceOf(DiskFormatError.class)
-                .hasMessageContaining("img.vmdk").hasMessageContaining("no_such_option");
+        assertThatThrownBy(() -> convert(bad))
+                .isInstanceOf(DiskFormatError.class)
+                .hasMessageContaining("img.vmdk")
+                .hasMessageContaining("no_such_option");
         assertThat(out.resolve("img.vmdk")).doesNotExist();
         assertThat(out.resolve("img.vmdk.jdib-partial")).doesNotExist();
-
     }
 
     @Test
     void badRequestsAreRefusedWithAClearMessage(@TempDir Path out) {
-        assertThatThrownBy(() -> DiskFormat.parse("vdi")).isInstanceOf(DiskFormatError.class)
+        assertThatThrownBy(() -> DiskFormat.parse("vdi"))
+                .isInstanceOf(DiskFormatError.class)
                 .hasMessageContaining("qcow2, raw, vhd, vmdk, vhdx");
         assertThat(DiskFormat.parse("QCOW2")).isEqualTo(DiskFormat.QCOW2);
-        assertThatThrownBy(() -> convert(ConversionRequest.of(out.resolve("missing.raw"), out.resolve("img"),
-                List.of(DiskFormat.QCOW2)))).isInstanceOf(DiskFormatError.class).hasMessageContaining("missing.raw");
+        assertThatThrownBy(() -> convert(ConversionRequest.of(
+                        out.resolve("missing.raw"), out.resolve("img"), List.of(DiskFormat.QCOW2))))
+                .isInstanceOf(DiskFormatError.class)
+                .hasMessageContaining("missing.raw");
         assertThatThrownBy(() -> ConversionRequest.of(raw, out.resolve("img"), List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ConversionRequest.of(raw, out.resolve("img"), List.of(DiskFormat.QCOW2))
-                .withQemuImgOptions("compat=1.1, lazy_refcounts=on")).isInstanceOf(DiskFormatError.class)
+                        .withQemuImgOptions("compat=1.1, lazy_refcounts=on"))
+                .isInstanceOf(DiskFormatError.class)
                 .hasMessageContaining("without spaces");
-        assertThat(ConversionRequest.of(raw, out.resolve("img"), List.of(DiskFormat.RAW, DiskFormat.QCOW2,
-                DiskFormat.RAW)).formats()).containsExactly(DiskFormat.RAW, DiskFormat.QCOW2);
+        assertThat(ConversionRequest.of(
+                                raw, out.resolve("img"), List.of(DiskFormat.RAW, DiskFormat.QCOW2, DiskFormat.RAW))
+                        .formats())
+                .containsExactly(DiskFormat.RAW, DiskFormat.QCOW2);
     }
 
     private static String readString(Path file) {

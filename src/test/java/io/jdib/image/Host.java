@@ -15,20 +15,21 @@ import java.util.concurrent.TimeUnit;
 final class Host {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Host() {
-    }
+    private Host() {}
 
-    record Result(int exitCode, String out) {
-    }
+    record Result(int exitCode, String out) {}
 
     /** Runs {@code command} in {@code dir} (null: current), stdout and stderr merged. */
     static Result run(Path dir, String... command) {
         try {
             Path out = Files.createTempFile("jdib-host", ".out");
             try {
-                Process p = new ProcessBuilder(List.of(command)).directory(dir == null ? null : dir.toFile())
-                        .redirectErrorStream(true).redirectOutput(out.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                Process p = new ProcessBuilder(List.of(command))
+                        .directory(dir == null ? null : dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(out.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                        .start();
                 if (!p.waitFor(120, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     throw new AssertionError("timed out: " + String.join(" ", command));

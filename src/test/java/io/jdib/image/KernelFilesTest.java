@@ -16,11 +16,17 @@ class KernelFilesTest {
 
     @Test
     void versionsCompareLikeSortV() {
-        List<String> versions = new java.util.ArrayList<>(List.of("6.1.0-10-amd64", "6.1.0-9-amd64", "5.10.0-30-amd64",
-                "6.1.0-10-cloud-amd64", "6.10.1", "6.1.0"));
+        List<String> versions = new java.util.ArrayList<>(List.of(
+                "6.1.0-10-amd64", "6.1.0-9-amd64", "5.10.0-30-amd64", "6.1.0-10-cloud-amd64", "6.10.1", "6.1.0"));
         versions.sort(KernelFiles.VERSION_ORDER);
-        assertThat(versions).containsExactly("5.10.0-30-amd64", "6.1.0", "6.1.0-9-amd64", "6.1.0-10-amd64",
-                "6.1.0-10-cloud-amd64", "6.10.1");
+        assertThat(versions)
+                .containsExactly(
+                        "5.10.0-30-amd64",
+                        "6.1.0",
+                        "6.1.0-9-amd64",
+                        "6.1.0-10-amd64",
+                        "6.1.0-10-cloud-amd64",
+                        "6.10.1");
     }
 
     @Test
@@ -47,10 +53,12 @@ class KernelFilesTest {
                   {"node": "img2", "start": 6144, "size": 2048, "type": "5"},
                   {"node": "img5", "start": 8192, "size": 1024, "type": "83"}]}}
                 """;
-        assertThat(ImageReader.partitions(json, 10_000L * 512)).containsExactly(
-                new ImageReader.Partition("p1", 1, 2048L * 512, 4096L * 512, "83", ""),
-                new ImageReader.Partition("p5", 5, 8192L * 512, 1024L * 512, "83", ""));
-        assertThat(ImageReader.partitions(json, 10_000L * 512).get(1).describe()).isEqualTo("partition 5");
+        assertThat(ImageReader.partitions(json, 10_000L * 512))
+                .containsExactly(
+                        new ImageReader.Partition("p1", 1, 2048L * 512, 4096L * 512, "83", ""),
+                        new ImageReader.Partition("p5", 5, 8192L * 512, 1024L * 512, "83", ""));
+        assertThat(ImageReader.partitions(json, 10_000L * 512).get(1).describe())
+                .isEqualTo("partition 5");
     }
 
     @Test
@@ -60,9 +68,10 @@ class KernelFilesTest {
                   {"node": "img1", "start": 2048, "size": 4096, "type": "83"},
                   {"node": "img2", "start": 9000, "size": 4096, "type": "83"}]}}
                 """;
-        assertThat(ImageReader.partitions(json, 10_000L * 512)).containsExactly(
-                new ImageReader.Partition("p1", 1, 2048L * 512, 4096L * 512, "83", "1a2b3c4d-01"));
+        assertThat(ImageReader.partitions(json, 10_000L * 512))
+                .containsExactly(new ImageReader.Partition("p1", 1, 2048L * 512, 4096L * 512, "83", "1a2b3c4d-01"));
         assertThat(ImageReader.partitions("{\"partitiontable\": {\"partitions\": []}}", 4096))
-                .extracting(ImageReader.Partition::describe).containsExactly("whole image");
+                .extracting(ImageReader.Partition::describe)
+                .containsExactly("whole image");
     }
 }

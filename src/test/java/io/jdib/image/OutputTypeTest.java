@@ -18,7 +18,8 @@ class OutputTypeTest {
 
     @Test
     void anUnknownTypeOrTheCommandOnlyRamdiskListsWhatExists() {
-        assertThatThrownBy(() -> OutputType.parse("aci")).isInstanceOf(UserError.class)
+        assertThatThrownBy(() -> OutputType.parse("aci"))
+                .isInstanceOf(UserError.class)
                 .hasMessage("image type 'aci' is not supported yet; this version writes: docker, oci, qcow2, raw,"
                         + " squashfs, tar, tgz, vhd, vhdx, vmdk");
         assertThatThrownBy(() -> OutputType.parse("ramdisk")).isInstanceOf(UserError.class);
@@ -34,7 +35,8 @@ class OutputTypeTest {
         assertThat(OutputType.TAR.isContainer()).isFalse();
         assertThatThrownBy(OutputType.TAR::diskFormat).isInstanceOf(IllegalStateException.class);
         // No two outputs of one build can collide on a file name.
-        assertThat(Arrays.stream(OutputType.values()).map(OutputType::extension)).doesNotHaveDuplicates();
+        assertThat(Arrays.stream(OutputType.values()).map(OutputType::extension))
+                .doesNotHaveDuplicates();
         for (OutputType type : OutputType.values()) {
             assertThat(type.isDisk()).as(type.id()).isEqualTo(type.source() == OutputType.Source.DISK);
             if (type.isDisk()) {

@@ -1,7 +1,5 @@
 package io.jdib.integration;
 
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdib.testing.HostState;
@@ -10,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Builds that fail, are interrupted or are killed leave nothing mounted, attached or running. */
@@ -24,7 +24,10 @@ class AbortIT {
     Path dir;
 
     private Map<String, String> env() {
-        return Map.of("ELEMENTS_PATH", JdibProcess.testElements().toString(), "JDIB_WORK_DIR",
+        return Map.of(
+                "ELEMENTS_PATH",
+                JdibProcess.testElements().toString(),
+                "JDIB_WORK_DIR",
                 dir.resolve("work").toString());
     }
 
@@ -42,12 +45,22 @@ class AbortIT {
 
     @Test
     void failingHookStopsTheBuildAndSaysWhere() throws Exception {
-        JdibProcess.Result r = JdibProcess.run(Duration.ofMinutes(15), env(), "disk-image-create", "-o",
-                dir.resolve("out/x").toString(), "-t", "tar", "debian-minimal", "jdib-test-fail");
+        JdibProcess.Result r = JdibProcess.run(
+                Duration.ofMinutes(15),
+                env(),
+                "disk-image-create",
+                "-o",
+                dir.resolve("out/x").toString(),
+                "-t",
+                "tar",
+                "debian-minimal",
+                "jdib-test-fail");
 
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.output()).contains("error: hook failed: element jdib-test-fail, phase install.d, script 20-jdib-fail"
-                + " exited with code 3; its last lines:\n    about to fail on purpose\n    the last words of a failing hook");
+        assertThat(r.output())
+                .contains(
+                        "error: hook failed: element jdib-test-fail, phase install.d, script 20-jdib-fail"
+                                + " exited with code 3; its last lines:\n    about to fail on purpose\n    the last words of a failing hook");
         assertThat(r.output()).doesNotContain("==> post-install.d");
         assertNothingLeft();
     }
@@ -55,8 +68,16 @@ class AbortIT {
     @Test
     void failureAfterCleanupLeavesNoManifestsOrPartialImage() throws Exception {
         // The conversion fails after cleanup.d has written NAME.d: nothing may look like a finished build.
-        JdibProcess.Result r = JdibProcess.run(Duration.ofMinutes(15), env(), "disk-image-create", "-o",
-                dir.resolve("out/bad").toString(), "-t", "qcow2", "--qemu-img-options", "no_such_option=1",
+        JdibProcess.Result r = JdibProcess.run(
+                Duration.ofMinutes(15),
+                env(),
+                "disk-image-create",
+                "-o",
+                dir.resolve("out/bad").toString(),
+                "-t",
+                "qcow2",
+                "--qemu-img-options",
+                "no_such_option=1",
                 "debian-minimal");
 
         assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
@@ -69,12 +90,22 @@ class AbortIT {
 
     @Test
     void sigtermDuringInstallUndoesEverything() throws Exception {
-        JdibProcess p = JdibProcess.start(env(), "disk-image-create", "-x", "-o", dir.resolve("out/x").toString(),
-                "-t", "tar", "debian-minimal", "jdib-test-hang");
+        JdibProcess p = JdibProcess.start(
+                env(),
+                "disk-image-create",
+                "-x",
+                "-o",
+                dir.resolve("out/x").toString(),
+                "-t",
+                "tar",
+                "debian-minimal",
+                "jdib-test-hang");
         p.awaitLine(l -> l.contains("JDIB-HANG-READY"), Duration.ofMinutes(15));
         assertThat(HostState.mountsUnder(dir)).isNotEmpty(); // the chroot is up: there is something to undo
         // -x sets DIB_DEBUG_TRACE (the hook traces itself) and prints debug events.
-        assertThat(p.output()).contains("[jdib-test-hang/20-jdib-hang] + echo JDIB-HANG-READY").contains("debug: ");
+        assertThat(p.output())
+                .contains("[jdib-test-hang/20-jdib-hang] + echo JDIB-HANG-READY")
+                .contains("debug: ");
 
         p.signal("TERM");
         int code = p.waitFor(Duration.ofMinutes(2));
@@ -86,8 +117,15 @@ class AbortIT {
 
     @Test
     void sigkillThenCleanupUndoesEverything() throws Exception {
-        JdibProcess p = JdibProcess.start(env(), "disk-image-create", "-o", dir.resolve("out/x").toString(), "-t", "tar",
-                "debian-minimal", "jdib-test-hang");
+        JdibProcess p = JdibProcess.start(
+                env(),
+                "disk-image-create",
+                "-o",
+                dir.resolve("out/x").toString(),
+                "-t",
+                "tar",
+                "debian-minimal",
+                "jdib-test-hang");
         p.awaitLine(l -> l.contains("JDIB-HANG-READY"), Duration.ofMinutes(15));
 
         p.signal("KILL");
@@ -96,7 +134,11 @@ class AbortIT {
         assertThat(HostState.mountsUnder(dir)).isNotEmpty();
         assertThat(HostState.processes(HANG_MARKER)).isNotEmpty();
 
-        JdibProcess.Result cleanup = JdibProcess.run(Duration.ofMinutes(2), env(), "cleanup", "--work-dir",
+        JdibProcess.Result cleanup = JdibProcess.run(
+                Duration.ofMinutes(2),
+                env(),
+                "cleanup",
+                "--work-dir",
                 dir.resolve("work").toString());
 
         assertThat(cleanup.exitCode()).as(cleanup.output()).isZero();
@@ -106,15 +148,30 @@ class AbortIT {
 
     @Test
     void nextBuildCleansUpAfterAKilledOne() throws Exception {
-        JdibProcess p = JdibProcess.start(env(), "disk-image-create", "-o", dir.resolve("out/x").toString(), "-t", "tar",
-                "debian-minimal", "jdib-test-hang");
+        JdibProcess p = JdibProcess.start(
+                env(),
+                "disk-image-create",
+                "-o",
+                dir.resolve("out/x").toString(),
+                "-t",
+                "tar",
+                "debian-minimal",
+                "jdib-test-hang");
         p.awaitLine(l -> l.contains("JDIB-HANG-READY"), Duration.ofMinutes(15));
         p.signal("KILL");
         p.waitFor(Duration.ofMinutes(1));
 
         // A build that fails fast still cleans stale builds first.
-        JdibProcess.Result next = JdibProcess.run(Duration.ofMinutes(2), env(), "disk-image-create", "-t", "tar", "-o",
-                dir.resolve("out/y").toString(), "debian-minimal", "no-such-element");
+        JdibProcess.Result next = JdibProcess.run(
+                Duration.ofMinutes(2),
+                env(),
+                "disk-image-create",
+                "-t",
+                "tar",
+                "-o",
+                dir.resolve("out/y").toString(),
+                "debian-minimal",
+                "no-such-element");
 
         assertThat(next.output()).contains("cleaning up after a build that did not finish");
         assertThat(next.exitCode()).isEqualTo(1);

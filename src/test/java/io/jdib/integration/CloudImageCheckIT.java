@@ -41,8 +41,11 @@ class CloudImageCheckIT {
     private static Path minimal;
 
     private static Map<String, String> env() {
-        return Map.of("ELEMENTS_PATH", JdibProcess.testElements().toString(),
-                "JDIB_WORK_DIR", dir.resolve("work").toString());
+        return Map.of(
+                "ELEMENTS_PATH",
+                JdibProcess.testElements().toString(),
+                "JDIB_WORK_DIR",
+                dir.resolve("work").toString());
     }
 
     @BeforeAll
@@ -81,22 +84,44 @@ class CloudImageCheckIT {
     @Timeout(value = 100, unit = TimeUnit.MINUTES)
     void debianVmBootsThroughEveryCloudsPath() throws Exception {
         Path console = dir.resolve("boot.console");
-        JdibProcess.Result r = JdibProcess.run(Duration.ofMinutes(95), env(), "check", "--boot", "--datasource", "all",
-                "--boot-timeout", "900", "--json", "--console-log", console.toString(), cloud.toString());
+        JdibProcess.Result r = JdibProcess.run(
+                Duration.ofMinutes(95),
+                env(),
+                "check",
+                "--boot",
+                "--datasource",
+                "all",
+                "--boot-timeout",
+                "900",
+                "--json",
+                "--console-log",
+                console.toString(),
+                cloud.toString());
         JsonNode report = json(r);
         System.out.println("boots: " + report.path("boots").toPrettyString());
 
         for (Datasource ds : Datasource.values()) {
             for (String id : BootCheck.RULES) {
-                assertThat(rule(report, id + ":" + ds.id()).path("result").asText()).as(id + ":" + ds.id() + " in\n"
-                        + r.output()).isEqualTo("pass");
+                assertThat(rule(report, id + ":" + ds.id()).path("result").asText())
+                        .as(id + ":" + ds.id() + " in\n" + r.output())
+                        .isEqualTo("pass");
             }
-            assertThat(rule(report, "boot-hostname:" + ds.id()).path("evidence").get(0).path("text").asText())
+            assertThat(rule(report, "boot-hostname:" + ds.id())
+                            .path("evidence")
+                            .get(0)
+                            .path("text")
+                            .asText())
                     .startsWith("'jdib-check-");
-            assertThat(rule(report, "boot-growroot:" + ds.id()).path("evidence").get(0).path("text").asText())
+            assertThat(rule(report, "boot-growroot:" + ds.id())
+                            .path("evidence")
+                            .get(0)
+                            .path("text")
+                            .asText())
                     .matches("/dev/vda\\d+ is \\d+ MiB on a \\d+ MiB disk; the image was \\d+ MiB");
-            assertThat(new String(Files.readAllBytes(dir.resolve("boot.console." + ds.id())),
-                    java.nio.charset.StandardCharsets.ISO_8859_1)).contains("Linux version")
+            assertThat(new String(
+                            Files.readAllBytes(dir.resolve("boot.console." + ds.id())),
+                            java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .contains("Linux version")
                     .doesNotContain("Ordering cycle found");
         }
         assertThat(r.exitCode()).as(r.output()).isZero();
@@ -106,15 +131,25 @@ class CloudImageCheckIT {
             assertThat(boot.path("login_seconds").asDouble()).isPositive();
         }
         // The metadata services were asked for the key and the user data, the way each cloud serves them.
-        assertThat(rule(report, "boot-metadata:openstack-metadata").path("result").asText()).isEqualTo("pass");
-        assertThat(rule(report, "boot-metadata:ec2-metadata").path("result").asText()).isEqualTo("pass");
+        assertThat(rule(report, "boot-metadata:openstack-metadata")
+                        .path("result")
+                        .asText())
+                .isEqualTo("pass");
+        assertThat(rule(report, "boot-metadata:ec2-metadata").path("result").asText())
+                .isEqualTo("pass");
         assertThat(boot(report, "openstack-metadata").path("metadata_requests").toString())
-                .containsPattern("GET /openstack/[^/]+/meta_data.json 200").containsPattern("GET /openstack/[^/]+/user_data 200");
+                .containsPattern("GET /openstack/[^/]+/meta_data.json 200")
+                .containsPattern("GET /openstack/[^/]+/user_data 200");
         assertThat(boot(report, "ec2-metadata").path("metadata_requests").toString())
-                .contains("PUT /latest/api/token 200").containsPattern("GET /[^/]+/meta-data/public-keys/0/openssh-key 200")
+                .contains("PUT /latest/api/token 200")
+                .containsPattern("GET /[^/]+/meta-data/public-keys/0/openssh-key 200")
                 .containsPattern("GET /[^/]+/user-data 200");
         assertThat(boot(report, "configdrive").path("metadata_requests")).isEmpty();
-        assertThat(rule(report, "boot-datasource:opennebula").path("evidence").get(0).path("text").asText())
+        assertThat(rule(report, "boot-datasource:opennebula")
+                        .path("evidence")
+                        .get(0)
+                        .path("text")
+                        .asText())
                 .contains("DataSourceOpenNebula");
         assertThat(HostState.processes(console.toString())).isEmpty(); // every QEMU is gone
     }
@@ -133,17 +168,32 @@ class CloudImageCheckIT {
     void debianMinimalVmFailsTheBootRulesWithEvidence() throws Exception {
         // One data source is enough to show it (and keeps the suite's time down): every data source needs
         // cloud-init and sshd in the guest, and debian-minimal has neither.
-        JdibProcess.Result r = JdibProcess.run(Duration.ofMinutes(28), env(), "check", "--boot", "--datasource",
-                "configdrive", "--boot-timeout", "900", "--json", minimal.toString());
+        JdibProcess.Result r = JdibProcess.run(
+                Duration.ofMinutes(28),
+                env(),
+                "check",
+                "--boot",
+                "--datasource",
+                "configdrive",
+                "--boot-timeout",
+                "900",
+                "--json",
+                minimal.toString());
         JsonNode report = json(r);
 
         assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
-        assertThat(rule(report, "boot-login:configdrive").path("result").asText()).as(r.output()).isEqualTo("pass");
+        assertThat(rule(report, "boot-login:configdrive").path("result").asText())
+                .as(r.output())
+                .isEqualTo("pass");
         JsonNode ssh = rule(report, "boot-ssh:configdrive");
         assertThat(ssh.path("result").asText()).isEqualTo("fail");
         assertThat(ssh.path("severity").asText()).isEqualTo("required");
         assertThat(ssh.path("evidence").get(0).path("text").asText()).startsWith("no login with the seeded key");
-        assertThat(rule(report, "boot-hostname:configdrive").path("evidence").get(0).path("text").asText())
+        assertThat(rule(report, "boot-hostname:configdrive")
+                        .path("evidence")
+                        .get(0)
+                        .path("text")
+                        .asText())
                 .isEqualTo("not checked: no ssh login");
         List<String> failed = new ArrayList<>();
         report.path("failed").forEach(n -> failed.add(n.asText()));
@@ -158,7 +208,8 @@ class CloudImageCheckIT {
 
         JdibProcess.Result openstack = JdibProcess.run(CHECK, env(), "check", "--profile", "openstack", raw.toString());
         assertThat(openstack.exitCode()).as(openstack.output()).isZero();
-        assertThat(openstack.output()).contains("profile: openstack")
+        assertThat(openstack.output())
+                .contains("profile: openstack")
                 .containsPattern("compressed-image\\s+advice\\s+warn\\s+egi,openstack\\s+qemu-img info: format raw")
                 .containsPattern("advice \\(not required by openstack\\): .*compressed-image")
                 .contains(": cloud-ready under openstack");
@@ -178,7 +229,9 @@ class CloudImageCheckIT {
 
         JsonNode report = check(cloud, 0);
 
-        assertThat(report.path("passed").asBoolean()).as(report.toPrettyString()).isTrue();
+        assertThat(report.path("passed").asBoolean())
+                .as(report.toPrettyString())
+                .isTrue();
         assertThat(report.path("format").asText()).isEqualTo("qcow2");
         for (JsonNode r : report.path("rules")) {
             if (r.path("severity").asText().equals("required")) {
@@ -187,10 +240,15 @@ class CloudImageCheckIT {
         }
         // An ssh-only image needs no gettys on virtual consoles; debian vm keeps Debian's tty1 (EGI's advice).
         assertThat(report.path("warnings").toString()).isEqualTo("[\"no-virtual-consoles\"]");
-        assertThat(rule(report, "datasource-list").path("evidence").get(0).path("file").asText())
+        assertThat(rule(report, "datasource-list")
+                        .path("evidence")
+                        .get(0)
+                        .path("file")
+                        .asText())
                 .isEqualTo("/etc/cloud/cloud.cfg.d/91-dib-cloud-init-datasources.cfg");
         assertThat(rule(report, "serial-console").path("evidence").toString())
-                .contains("/boot/grub/grub.cfg").contains("/etc/default/grub.d/50-jdib.cfg");
+                .contains("/boot/grub/grub.cfg")
+                .contains("/etc/default/grub.d/50-jdib.cfg");
         // Read-only: the image is byte for byte what it was.
         assertThat(Files.readAllBytes(cloud)).isEqualTo(before);
     }
@@ -203,11 +261,23 @@ class CloudImageCheckIT {
         assertThat(report.path("passed").asBoolean()).isFalse();
         List<String> failed = new ArrayList<>();
         report.path("failed").forEach(n -> failed.add(n.asText()));
-        assertThat(failed).containsExactlyInAnyOrder("growroot", "dhcp-all-interfaces", "sshd-enabled",
-                "cloud-init-installed", "default-user", "cloud-init-services", "datasource-list");
-        assertThat(rule(report, "sshd-enabled").path("evidence").get(0).path("text").asText())
+        assertThat(failed)
+                .containsExactlyInAnyOrder(
+                        "growroot",
+                        "dhcp-all-interfaces",
+                        "sshd-enabled",
+                        "cloud-init-installed",
+                        "default-user",
+                        "cloud-init-services",
+                        "datasource-list");
+        assertThat(rule(report, "sshd-enabled")
+                        .path("evidence")
+                        .get(0)
+                        .path("text")
+                        .asText())
                 .isEqualTo("openssh-server is not installed");
-        assertThat(rule(report, "ssh-password-auth-off").path("result").asText()).isEqualTo("not-applicable");
+        assertThat(rule(report, "ssh-password-auth-off").path("result").asText())
+                .isEqualTo("not-applicable");
         // What debian-minimal vm already gets right still passes, with file and line.
         JsonNode fstab = rule(report, "root-filesystem").path("evidence").get(1);
         assertThat(fstab.path("file").asText()).isEqualTo("/etc/fstab");
@@ -221,13 +291,17 @@ class CloudImageCheckIT {
     void tableOutputAndAMissingImage() {
         JdibProcess.Result table = JdibProcess.run(CHECK, env(), "check", minimal.toString());
         assertThat(table.exitCode()).isEqualTo(1);
-        assertThat(table.output()).contains("RULE").contains("RESULT").contains("EVIDENCE")
+        assertThat(table.output())
+                .contains("RULE")
+                .contains("RESULT")
+                .contains("EVIDENCE")
                 .contains("profile: openstack")
                 .containsPattern("cloud-init-installed\\s+required\\s+FAIL\\s+openstack,egi,opennebula\\s+"
                         + "/var/lib/dpkg/status: cloud-init is not installed")
                 .contains("not cloud-ready; failed: growroot");
 
-        JdibProcess.Result missing = JdibProcess.run(CHECK, env(), "check", dir.resolve("nope.qcow2").toString());
+        JdibProcess.Result missing =
+                JdibProcess.run(CHECK, env(), "check", dir.resolve("nope.qcow2").toString());
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.output()).contains("error: no image at");
     }

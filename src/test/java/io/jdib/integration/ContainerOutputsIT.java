@@ -1,7 +1,5 @@
 package io.jdib.integration;
 
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -21,11 +19,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,12 +41,29 @@ class ContainerOutputsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TARGET = "jdib/debian:test";
     /** Files whose content depends on the build's arguments or the time, not on the tree asked for. */
-    private static final Set<String> VARIES = Set.of("etc/dib-manifests/dib_arguments",
-            "etc/dib-manifests/dib_environment", "var/cache/apt/pkgcache.bin", "var/cache/apt/srcpkgcache.bin",
+    private static final Set<String> VARIES = Set.of(
+            "etc/dib-manifests/dib_arguments",
+            "etc/dib-manifests/dib_environment",
+            "var/cache/apt/pkgcache.bin",
+            "var/cache/apt/srcpkgcache.bin",
             "etc/fstab");
-    private static final Set<String> ALLOWED_DEV = Set.of("dev", "dev/console", "dev/full", "dev/null", "dev/ptmx",
-            "dev/random", "dev/tty", "dev/urandom", "dev/zero", "dev/fd", "dev/stdin", "dev/stdout", "dev/stderr",
-            "dev/pts", "dev/shm");
+
+    private static final Set<String> ALLOWED_DEV = Set.of(
+            "dev",
+            "dev/console",
+            "dev/full",
+            "dev/null",
+            "dev/ptmx",
+            "dev/random",
+            "dev/tty",
+            "dev/urandom",
+            "dev/zero",
+            "dev/fd",
+            "dev/stdin",
+            "dev/stdout",
+            "dev/stderr",
+            "dev/pts",
+            "dev/shm");
 
     @TempDir
     static Path dir;
@@ -59,14 +76,32 @@ class ContainerOutputsIT {
     @BeforeAll
     static void build() throws IOException {
         out = dir.resolve("out");
-        Map<String, String> env = Map.of("JDIB_WORK_DIR", dir.resolve("work").toString(),
-                "DIB_CONTAINER_CMD", "/bin/bash -l");
-        combined = JdibProcess.run(Duration.ofMinutes(25), env, "disk-image-create", "-o", out.resolve("all").toString(),
-                "-t", "qcow2,squashfs,tar,tgz,oci,docker", "--docker-target", TARGET, "--docker-import",
+        Map<String, String> env =
+                Map.of("JDIB_WORK_DIR", dir.resolve("work").toString(), "DIB_CONTAINER_CMD", "/bin/bash -l");
+        combined = JdibProcess.run(
+                Duration.ofMinutes(25),
+                env,
+                "disk-image-create",
+                "-o",
+                out.resolve("all").toString(),
+                "-t",
+                "qcow2,squashfs,tar,tgz,oci,docker",
+                "--docker-target",
+                TARGET,
+                "--docker-import",
                 "debian-minimal");
         assertThat(combined.exitCode()).as(combined.output()).isZero();
-        single = JdibProcess.run(Duration.ofMinutes(25), env, "disk-image-create", "-o", out.resolve("one").toString(),
-                "-t", "oci", "--docker-target", TARGET, "debian-minimal");
+        single = JdibProcess.run(
+                Duration.ofMinutes(25),
+                env,
+                "disk-image-create",
+                "-o",
+                out.resolve("one").toString(),
+                "-t",
+                "oci",
+                "--docker-target",
+                TARGET,
+                "debian-minimal");
         assertThat(single.exitCode()).as(single.output()).isZero();
         tarTree = TreeSnapshot.of(extract(out.resolve("all.tar"), dir.resolve("x-tar")), VARIES);
     }
@@ -75,7 +110,8 @@ class ContainerOutputsIT {
     @AfterAll
     static void removeExtractedTrees() throws IOException {
         try (var list = Files.list(dir)) {
-            for (Path p : list.filter(p -> p.getFileName().toString().matches("x-.*|.*-layout|.*-bundle")).toList()) {
+            for (Path p : list.filter(p -> p.getFileName().toString().matches("x-.*|.*-layout|.*-bundle"))
+                    .toList()) {
                 run("rm", "-rf", "--one-file-system", p.toString());
             }
         }
@@ -83,8 +119,17 @@ class ContainerOutputsIT {
 
     private static Path extract(Path tar, Path into, String... extra) throws IOException {
         Files.createDirectories(into);
-        List<String> argv = new ArrayList<>(List.of("tar", "--extract", "--numeric-owner", "--preserve-permissions",
-                "--xattrs", "--xattrs-include=*", "--file", tar.toString(), "--directory", into.toString()));
+        List<String> argv = new ArrayList<>(List.of(
+                "tar",
+                "--extract",
+                "--numeric-owner",
+                "--preserve-permissions",
+                "--xattrs",
+                "--xattrs-include=*",
+                "--file",
+                tar.toString(),
+                "--directory",
+                into.toString()));
         argv.addAll(List.of(extra));
         run(argv.toArray(String[]::new));
         return into;
@@ -115,9 +160,11 @@ class ContainerOutputsIT {
     }
 
     /** Mounts {@code image} read-only through a read-only loop device, reads it, and detaches. */
-    private static <T> T readMounted(Path image, String type, String options, Function<Path, T> reader) throws IOException {
+    private static <T> T readMounted(Path image, String type, String options, Function<Path, T> reader)
+            throws IOException {
         Path mnt = Files.createDirectories(dir.resolve("mnt-" + image.getFileName()));
-        String loop = run("losetup", "--read-only", "--find", "--show", image.toString()).strip();
+        String loop = run("losetup", "--read-only", "--find", "--show", image.toString())
+                .strip();
         try {
             run("mount", "-t", type, "-o", options, loop, mnt.toString());
             try {
@@ -131,13 +178,16 @@ class ContainerOutputsIT {
     }
 
     private static void assertSameTree(SortedMap<String, String> actual, String what) {
-        assertThat(TreeSnapshot.differences(tarTree, actual)).as(what + " differs from the tar output").isEmpty();
+        assertThat(TreeSnapshot.differences(tarTree, actual))
+                .as(what + " differs from the tar output")
+                .isEmpty();
         assertThat(actual).hasSizeGreaterThan(5000);
     }
 
     @Test
     void skopeoReadsBothImagesWithArchitectureTagAndCommand() throws IOException {
-        for (String ref : List.of("oci-archive:" + out.resolve("all.oci.tar") + ":" + TARGET,
+        for (String ref : List.of(
+                "oci-archive:" + out.resolve("all.oci.tar") + ":" + TARGET,
                 "docker-archive:" + out.resolve("all.docker.tar") + ":" + TARGET)) {
             JsonNode inspect = JSON.readTree(run("skopeo", "inspect", ref));
             assertThat(inspect.get("Architecture").asText()).as(ref).isEqualTo("amd64");
@@ -152,7 +202,8 @@ class ContainerOutputsIT {
     void digestsAreRecordedInTheManifestsDirectory() throws IOException {
         JsonNode oci = JSON.readTree(run("skopeo", "inspect", "oci-archive:" + out.resolve("all.oci.tar")));
         String ociDigests = Files.readString(out.resolve("all.d/oci-digests"));
-        assertThat(ociDigests).contains("reference " + TARGET + "\n")
+        assertThat(ociDigests)
+                .contains("reference " + TARGET + "\n")
                 .contains("manifest " + oci.get("Digest").asText() + " ")
                 .contains("layer " + oci.at("/Layers/0").asText() + " ");
         JsonNode docker = JSON.readTree(run("skopeo", "inspect", "docker-archive:" + out.resolve("all.docker.tar")));
@@ -183,7 +234,8 @@ class ContainerOutputsIT {
     void squashfsListsAndMountsReadOnlyWithTheSameTree() throws IOException {
         String listing = run("unsquashfs", "-l", out.resolve("all.squash").toString());
         assertThat(listing.lines()).contains("squashfs-root/etc/debian_version", "squashfs-root/usr/bin/passwd");
-        assertThat(run("unsquashfs", "-s", out.resolve("all.squash").toString())).contains("Compression xz");
+        assertThat(run("unsquashfs", "-s", out.resolve("all.squash").toString()))
+                .contains("Compression xz");
 
         SortedMap<String, String> mounted = readMounted(out.resolve("all.squash"), "squashfs", "ro", mnt -> {
             assertThat(mnt.resolve("etc/debian_version")).exists();
@@ -191,7 +243,8 @@ class ContainerOutputsIT {
         });
         // SquashFS holds xattrs but not POSIX ACLs (systemd's on /var/log/journal): all else is the same.
         assertThat(TreeSnapshot.differences(TreeSnapshot.withoutAcls(tarTree), mounted))
-                .as("mounted squashfs differs from the tar output").isEmpty();
+                .as("mounted squashfs differs from the tar output")
+                .isEmpty();
         assertThat(tarTree.get("var/log/journal")).contains("system.posix_acl_access");
         assertThat(HostState.loopsUnder(dir)).isEmpty();
     }
@@ -199,7 +252,15 @@ class ContainerOutputsIT {
     @Test
     void diskOfTheSameBuildHoldsTheSameTree() throws IOException {
         Path raw = dir.resolve("all.raw");
-        run("qemu-img", "convert", "-f", "qcow2", "-O", "raw", out.resolve("all.qcow2").toString(), raw.toString());
+        run(
+                "qemu-img",
+                "convert",
+                "-f",
+                "qcow2",
+                "-O",
+                "raw",
+                out.resolve("all.qcow2").toString(),
+                raw.toString());
         SortedMap<String, String> disk = readMounted(raw, "ext4", "ro,noload", mnt -> {
             SortedMap<String, String> s = new TreeMap<>(TreeSnapshot.of(mnt, VARIES));
             s.keySet().removeIf(k -> k.equals("lost+found") || k.startsWith("lost+found/"));
@@ -223,12 +284,16 @@ class ContainerOutputsIT {
 
     @Test
     void noOutputHoldsTheHostsDevProcOrSys() throws IOException {
-        List<SortedMap<String, String>> trees = List.of(tarTree,
+        List<SortedMap<String, String>> trees = List.of(
+                tarTree,
                 TreeSnapshot.of(umociRootfs(out.resolve("all.oci.tar"), "all")),
                 readMounted(out.resolve("all.squash"), "squashfs", "ro", TreeSnapshot::of));
         for (SortedMap<String, String> tree : trees) {
-            assertThat(tree.keySet()).filteredOn(k -> k.equals("dev") || k.startsWith("dev/")).isSubsetOf(ALLOWED_DEV);
-            assertThat(tree.keySet()).filteredOn(k -> k.startsWith("proc") || k.startsWith("sys"))
+            assertThat(tree.keySet())
+                    .filteredOn(k -> k.equals("dev") || k.startsWith("dev/"))
+                    .isSubsetOf(ALLOWED_DEV);
+            assertThat(tree.keySet())
+                    .filteredOn(k -> k.startsWith("proc") || k.startsWith("sys"))
                     .containsOnly("proc", "sys");
             assertThat(tree.get("dev/null")).endsWith("dev 1:3");
         }
@@ -236,15 +301,18 @@ class ContainerOutputsIT {
 
     @Test
     void dockerImportSaysItWasSkippedWithoutAnEngine() {
-        boolean engine = HostState.run("sh", "-c", "docker info >/dev/null 2>&1 && echo running").contains("running");
+        boolean engine = HostState.run("sh", "-c", "docker info >/dev/null 2>&1 && echo running")
+                .contains("running");
         assumeFalse(engine, "a docker engine runs here, so --docker-import loads instead of skipping");
-        assertThat(combined.output()).contains("--docker-import skipped:")
+        assertThat(combined.output())
+                .contains("--docker-import skipped:")
                 .contains("load " + out.resolve("all.docker.tar"));
     }
 
     @Test
     void dockerImportLoadsTheImageWhereAnEngineRuns() {
-        boolean engine = HostState.run("sh", "-c", "docker info >/dev/null 2>&1 && echo running").contains("running");
+        boolean engine = HostState.run("sh", "-c", "docker info >/dev/null 2>&1 && echo running")
+                .contains("running");
         assumeTrue(engine, "no docker engine runs here");
         assertThat(combined.output()).doesNotContain("--docker-import skipped:");
         assertThat(HostState.run("docker", "image", "inspect", TARGET)).contains("\"RepoTags\"");
@@ -253,14 +321,24 @@ class ContainerOutputsIT {
     @Test
     void outputsAreAnnouncedAndNothingIsLeftBehind() throws IOException {
         for (String name : List.of("all.qcow2", "all.squash", "all.tar", "all.tgz", "all.oci.tar", "all.docker.tar")) {
-            assertThat(combined.output()).containsPattern("wrote .*" + name.replace(".", "\\.") + " \\(\\d+\\.\\d MiB\\)");
+            assertThat(combined.output())
+                    .containsPattern("wrote .*" + name.replace(".", "\\.") + " \\(\\d+\\.\\d MiB\\)");
         }
         assertThat(HostState.mountsUnder(dir)).isEmpty();
         assertThat(HostState.loopsUnder(dir)).isEmpty();
         assertThat(HostState.buildDirs(dir.resolve("work"))).isEmpty();
         try (var files = Files.list(out)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("all.qcow2", "all.squash",
-                    "all.tar", "all.tgz", "all.oci.tar", "all.docker.tar", "all.d", "one.oci.tar", "one.d");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(
+                            "all.qcow2",
+                            "all.squash",
+                            "all.tar",
+                            "all.tgz",
+                            "all.oci.tar",
+                            "all.docker.tar",
+                            "all.d",
+                            "one.oci.tar",
+                            "one.d");
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.jdib.integration;
 
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdib.testing.HostState;
@@ -12,9 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,17 +36,37 @@ class DebianTreeBuildIT {
     static void build() {
         out = dir.resolve("out");
         work = dir.resolve("work");
-        build = JdibProcess.run(Duration.ofMinutes(20),
-                Map.of("ELEMENTS_PATH", JdibProcess.testElements().toString(), "JDIB_WORK_DIR", work.toString(),
-                        "DIB_RELEASE", "bookworm"), // the default is DIB's "stable"; this tree is bookworm's
-                "disk-image-create", "-o", out.resolve("dm").toString(), "-t", "tar,tgz", "-p", "zstd",
-                "--logfile", dir.resolve("build.log").toString(),
-                "debian-minimal", "jdib-test");
+        build = JdibProcess.run(
+                Duration.ofMinutes(20),
+                Map.of(
+                        "ELEMENTS_PATH",
+                        JdibProcess.testElements().toString(),
+                        "JDIB_WORK_DIR",
+                        work.toString(),
+                        "DIB_RELEASE",
+                        "bookworm"), // the default is DIB's "stable"; this tree is bookworm's
+                "disk-image-create",
+                "-o",
+                out.resolve("dm").toString(),
+                "-t",
+                "tar,tgz",
+                "-p",
+                "zstd",
+                "--logfile",
+                dir.resolve("build.log").toString(),
+                "debian-minimal",
+                "jdib-test");
         assertThat(build.exitCode()).as(build.output()).isZero();
     }
 
     private static String tarFile(String member) {
-        return HostState.run("tar", "--extract", "--to-stdout", "--file", out.resolve("dm.tar").toString(), member);
+        return HostState.run(
+                "tar",
+                "--extract",
+                "--to-stdout",
+                "--file",
+                out.resolve("dm.tar").toString(),
+                member);
     }
 
     @Test
@@ -58,13 +78,14 @@ class DebianTreeBuildIT {
     @Test
     void packageInstallsHonoursWhenUninstallArchAndPkgMap() {
         String status = tarFile("./var/lib/dpkg/status");
-        assertThat(status).contains("Package: less\n")      // "pager" mapped by the family section
-                .contains("Package: jq\n")                   // when: JDIB_TEST_FLAVOUR = blue holds
-                .contains("Package: zstd\n")                 // -p
+        assertThat(status)
+                .contains("Package: less\n") // "pager" mapped by the family section
+                .contains("Package: jq\n") // when: JDIB_TEST_FLAVOUR = blue holds
+                .contains("Package: zstd\n") // -p
                 .contains("Package: systemd-sysv\n")
-                .doesNotContain("Package: nano\n")           // when: != blue does not hold
-                .doesNotContain("Package: file\n")           // installed in install.d, removed in post-install.d
-                .doesNotContain("Package: vim-tiny\n");      // not-arch: amd64
+                .doesNotContain("Package: nano\n") // when: != blue does not hold
+                .doesNotContain("Package: file\n") // installed in install.d, removed in post-install.d
+                .doesNotContain("Package: vim-tiny\n"); // not-arch: amd64
     }
 
     @Test
@@ -78,13 +99,31 @@ class DebianTreeBuildIT {
 
     @Test
     void noHostDevicesOrMountedFilesystemsInTheTar() {
-        Set<String> allowedDev = Set.of("./dev/", "./dev/console", "./dev/full", "./dev/null", "./dev/ptmx",
-                "./dev/random", "./dev/tty", "./dev/urandom", "./dev/zero", "./dev/fd", "./dev/stdin", "./dev/stdout",
-                "./dev/stderr", "./dev/pts/", "./dev/shm/");
-        List<String> entries = HostState.run("tar", "--list", "--file", out.resolve("dm.tar").toString()).lines().toList();
+        Set<String> allowedDev = Set.of(
+                "./dev/",
+                "./dev/console",
+                "./dev/full",
+                "./dev/null",
+                "./dev/ptmx",
+                "./dev/random",
+                "./dev/tty",
+                "./dev/urandom",
+                "./dev/zero",
+                "./dev/fd",
+                "./dev/stdin",
+                "./dev/stdout",
+                "./dev/stderr",
+                "./dev/pts/",
+                "./dev/shm/");
+        List<String> entries = HostState.run(
+                        "tar", "--list", "--file", out.resolve("dm.tar").toString())
+                .lines()
+                .toList();
 
         assertThat(entries).filteredOn(e -> e.startsWith("./dev/")).isSubsetOf(allowedDev);
-        assertThat(entries).filteredOn(e -> e.startsWith("./proc/") || e.startsWith("./sys/")).containsOnly("./proc/", "./sys/");
+        assertThat(entries)
+                .filteredOn(e -> e.startsWith("./proc/") || e.startsWith("./sys/"))
+                .containsOnly("./proc/", "./sys/");
         assertThat(entries).noneMatch(e -> e.startsWith("./tmp/in_target.d/"));
         assertThat(entries).doesNotContain("./usr/sbin/policy-rc.d", "./etc/resolv.conf.ORIG");
         assertThat(tarFile("./etc/machine-id")).isEmpty();
@@ -92,8 +131,10 @@ class DebianTreeBuildIT {
 
     @Test
     void tgzHoldsTheSameTree() {
-        String tar = HostState.run("tar", "--list", "--file", out.resolve("dm.tar").toString());
-        String tgz = HostState.run("tar", "--list", "--gzip", "--file", out.resolve("dm.tgz").toString());
+        String tar =
+                HostState.run("tar", "--list", "--file", out.resolve("dm.tar").toString());
+        String tgz = HostState.run(
+                "tar", "--list", "--gzip", "--file", out.resolve("dm.tgz").toString());
         assertThat(tgz).isEqualTo(tar);
         assertThat(tar.lines().count()).isGreaterThan(5000);
     }
@@ -101,20 +142,36 @@ class DebianTreeBuildIT {
     @Test
     void manifestsAreWrittenNextToTheImage() throws Exception {
         Path manifests = out.resolve("dm.d");
-        assertThat(Files.readString(manifests.resolve("dib-manifest-dpkg"))).contains("\nless ").contains("\njq ");
+        assertThat(Files.readString(manifests.resolve("dib-manifest-dpkg")))
+                .contains("\nless ")
+                .contains("\njq ");
         assertThat(Files.readString(manifests.resolve("dib_arguments")))
-                .contains("-t tar,tgz").contains("debian-minimal jdib-test");
-        assertThat(Files.readString(manifests.resolve("dib_environment"))).contains("declare -x DIB_RELEASE=\"bookworm\"");
-        assertThat(Files.readAllLines(manifests.resolve("dib-element-manifest"))).contains("jdib-test", "base");
+                .contains("-t tar,tgz")
+                .contains("debian-minimal jdib-test");
+        assertThat(Files.readString(manifests.resolve("dib_environment")))
+                .contains("declare -x DIB_RELEASE=\"bookworm\"");
+        assertThat(Files.readAllLines(manifests.resolve("dib-element-manifest")))
+                .contains("jdib-test", "base");
     }
 
     @Test
     void progressShowsEveryPhaseAndTimings() {
-        for (String phase : List.of("root.d", "extra-data.d", "pre-install.d", "install.d", "post-install.d",
-                "post-root.d", "block-device.d", "pre-finalise.d", "finalise.d", "cleanup.d")) {
+        for (String phase : List.of(
+                "root.d",
+                "extra-data.d",
+                "pre-install.d",
+                "install.d",
+                "post-install.d",
+                "post-root.d",
+                "block-device.d",
+                "pre-finalise.d",
+                "finalise.d",
+                "cleanup.d")) {
             assertThat(build.output()).contains("==> " + phase);
         }
-        assertThat(build.output()).contains("    install.d timings:").containsPattern("\\d+\\.\\d s  jdib-test/50-jdib-test");
+        assertThat(build.output())
+                .contains("    install.d timings:")
+                .containsPattern("\\d+\\.\\d s  jdib-test/50-jdib-test");
         assertThat(build.output()).containsPattern("wrote .*dm\\.tar \\(\\d+\\.\\d MiB\\)");
     }
 
@@ -131,7 +188,8 @@ class DebianTreeBuildIT {
         assertThat(HostState.loopsUnder(dir)).isEmpty();
         assertThat(HostState.buildDirs(work)).isEmpty();
         try (var files = Files.list(out)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("dm.tar", "dm.tgz", "dm.d");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("dm.tar", "dm.tgz", "dm.d");
         }
     }
 }

@@ -54,14 +54,26 @@ class ElementContractIT {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        build = JdibProcess.run(Duration.ofMinutes(25), env,
-                "disk-image-create", "-o", out.resolve("ct.tar").toString(), "-t", "tar", "debian-minimal",
+        build = JdibProcess.run(
+                Duration.ofMinutes(25),
+                env,
+                "disk-image-create",
+                "-o",
+                out.resolve("ct.tar").toString(),
+                "-t",
+                "tar",
+                "debian-minimal",
                 "contract-test");
         assertThat(build.exitCode()).as(build.output()).isZero();
     }
 
     private static String tarFile(String member) {
-        return HostState.run("tar", "--extract", "--to-stdout", "--file", out.resolve("ct.tar").toString(),
+        return HostState.run(
+                "tar",
+                "--extract",
+                "--to-stdout",
+                "--file",
+                out.resolve("ct.tar").toString(),
                 "./contract/" + member);
     }
 
@@ -77,10 +89,20 @@ class ElementContractIT {
     @Test
     @Timeout(60)
     void everyPhaseInsideAndOutsideSeesDibsEnvironment() {
-        for (String phase : List.of("root", "extra-data", "pre-install", "install", "post-install", "post-root",
-                "block-device", "pre-finalise", "finalise", "cleanup")) {
+        for (String phase : List.of(
+                "root",
+                "extra-data",
+                "pre-install",
+                "install",
+                "post-install",
+                "post-root",
+                "block-device",
+                "pre-finalise",
+                "finalise",
+                "cleanup")) {
             Map<String, String> v = recorded(phase);
-            assertThat(v).as(phase)
+            assertThat(v)
+                    .as(phase)
                     .containsEntry("DIB_DEFAULT_INSTALLTYPE", "source")
                     .containsEntry("DIB_CHECKSUM", "0")
                     .containsEntry("DIB_MIN_TMPFS", "2")
@@ -97,7 +119,8 @@ class ElementContractIT {
                     .containsEntry("CONTRACT_TEST_FROM_ENVIRONMENT_D", "yes")
                     .containsEntry("DISTRO_NAME", "debian")
                     .containsEntry("DIB_ENV_HAS_RELEASE", "1")
-                    .containsEntry("ELEMENT_ARRAY_CONTRACT_TEST",
+                    .containsEntry(
+                            "ELEMENT_ARRAY_CONTRACT_TEST",
                             JdibProcess.testElements().resolve("contract-test").toString())
                     .containsKey("DIB_NO_TMPFS");
             assertThat(Integer.parseInt(v.get("ELEMENT_ARRAY_SIZE"))).as(phase).isGreaterThan(5);
@@ -112,7 +135,8 @@ class ElementContractIT {
     @Timeout(60)
     void outsideHooksHaveLibFunctionsSudoAndDibRunParts() {
         assertThat(tarFile("run_in_target")).isEqualTo("inside-12\n");
-        assertThat(tarFile("select_boot_kernel_initrd")).isEqualTo("vmlinuz-6.1.0-10-amd64 initrd.img-6.1.0-10-amd64\n");
+        assertThat(tarFile("select_boot_kernel_initrd"))
+                .isEqualTo("vmlinuz-6.1.0-10-amd64 initrd.img-6.1.0-10-amd64\n");
         assertThat(tarFile("sudo")).isEqualTo("kept 0\n");
         assertThat(tarFile("dib-run-parts")).contains("90-contract-post-root\n91-contract-lib\n");
         assertThat(tarFile("img-defaults")).isEqualTo("ext4 tar\n");
@@ -122,16 +146,23 @@ class ElementContractIT {
     @Test
     @Timeout(60)
     void pkgMapInTheChrootHasDibsCliAndExitCodes() {
-        assertThat(tarFile("pkg-map")).isEqualTo(String.join("\n",
-                "less", "nano",         // family debian; "" drops contract-dropped; release bookworm
-                "P:less",               // --prefix
-                "more",                 // --distro fedora: only the default applies
-                "unmapped-name",        // --missing-ok passes it through
-                "unmapped exit 1", "no map exit 2",
-                "less", ""));          // install-packages -m installed the mapped name
-        assertThat(tarFile("pkg-map.err")).contains("contract-test has no valid mapping for package unmapped-name")
+        assertThat(tarFile("pkg-map"))
+                .isEqualTo(String.join(
+                        "\n",
+                        "less",
+                        "nano", // family debian; "" drops contract-dropped; release bookworm
+                        "P:less", // --prefix
+                        "more", // --distro fedora: only the default applies
+                        "unmapped-name", // --missing-ok passes it through
+                        "unmapped exit 1",
+                        "no map exit 2",
+                        "less",
+                        "")); // install-packages -m installed the mapped name
+        assertThat(tarFile("pkg-map.err"))
+                .contains("contract-test has no valid mapping for package unmapped-name")
                 .contains("Required pkg-map for no-such-element");
-        assertThat(HostState.run("tar", "--list", "--file", out.resolve("ct.tar").toString()))
+        assertThat(HostState.run(
+                        "tar", "--list", "--file", out.resolve("ct.tar").toString()))
                 .contains("./usr/share/pkg-map/contract-test");
     }
 
@@ -140,13 +171,15 @@ class ElementContractIT {
     void installTypesPythonHooksAndBreakWithoutATerminal() {
         assertThat(tarFile("install-type")).isEqualTo("source\n");
         assertThat(tarFile("python-hook")).isEqualTo("python saw contract-test\n");
-        assertThat(build.output()).contains("break=after-pre-install: no terminal attached, so no debug shell; going on");
+        assertThat(build.output())
+                .contains("break=after-pre-install: no terminal attached, so no debug shell; going on");
     }
 
     @Test
     @Timeout(60)
     void showImageUsageReportsTheLargestEntries() {
-        assertThat(build.output()).contains("image size report (entries of 10 MiB and more):")
+        assertThat(build.output())
+                .contains("image size report (entries of 10 MiB and more):")
                 .containsPattern("\\d+(\\.\\d)?[MG]iB /usr\\n");
     }
 
@@ -155,9 +188,13 @@ class ElementContractIT {
     void svcMapDibPythonAndInitScripts() {
         assertThat(tarFile("svc-map")).isEqualTo("apache2\nmariadb\ncontract-plain\nunknown-svc\n");
         assertThat(tarFile("dib-python")).isEqualTo("dib-python 3\n");
-        String list = HostState.run("tar", "--list", "--file", out.resolve("ct.tar").toString());
-        assertThat(list).contains("./usr/share/svc-map/services", "./usr/lib/systemd/system/contract-test.service",
-                "./etc/systemd/system/multi-user.target.wants/contract-test.service")
+        String list =
+                HostState.run("tar", "--list", "--file", out.resolve("ct.tar").toString());
+        assertThat(list)
+                .contains(
+                        "./usr/share/svc-map/services",
+                        "./usr/lib/systemd/system/contract-test.service",
+                        "./etc/systemd/system/multi-user.target.wants/contract-test.service")
                 .doesNotContain("./usr/local/bin/dib-python");
     }
 
@@ -168,7 +205,9 @@ class ElementContractIT {
         assertThat(HostState.loopsUnder(dir)).isEmpty();
         assertThat(HostState.buildDirs(work)).isEmpty();
         try (var files = Files.list(out)) {
-            assertThat(files.map(p -> p.getFileName().toString())).hasSize(3).contains("ct.tar", "ct.d")
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .hasSize(3)
+                    .contains("ct.tar", "ct.d")
                     .anyMatch(n -> n.matches("ct-\\d{4}\\.\\d\\d\\.\\d\\d-\\d\\d\\.\\d\\d\\.\\d\\d\\.tar"));
         }
     }
@@ -177,7 +216,8 @@ class ElementContractIT {
     @Timeout(60)
     void dibEnvironmentManifestIsDeclareLinesAShellCanSource() throws Exception {
         Path manifest = out.resolve("ct.d/dib_environment");
-        assertThat(Files.readString(manifest)).contains("declare -x DIB_RELEASE=\"bookworm\"\n")
+        assertThat(Files.readString(manifest))
+                .contains("declare -x DIB_RELEASE=\"bookworm\"\n")
                 .doesNotContain("DIB_ENV=");
         assertThat(HostState.run("bash", "-c", "set -eu; source \"$0\"; echo \"$DIB_RELEASE\"", manifest.toString()))
                 .isEqualTo("bookworm\n");
@@ -186,9 +226,16 @@ class ElementContractIT {
     @Test
     @Timeout(60)
     void resolvConfOrigWrittenByAHookIsTheImagesResolvConf() {
-        assertThat(HostState.run("tar", "--extract", "--to-stdout", "--file", out.resolve("ct.tar").toString(),
-                "./etc/resolv.conf")).isEqualTo("nameserver 192.0.2.53\n");
-        assertThat(HostState.run("tar", "--list", "--file", out.resolve("ct.tar").toString()))
+        assertThat(HostState.run(
+                        "tar",
+                        "--extract",
+                        "--to-stdout",
+                        "--file",
+                        out.resolve("ct.tar").toString(),
+                        "./etc/resolv.conf"))
+                .isEqualTo("nameserver 192.0.2.53\n");
+        assertThat(HostState.run(
+                        "tar", "--list", "--file", out.resolve("ct.tar").toString()))
                 .doesNotContain("./etc/resolv.conf.ORIG");
     }
 
@@ -196,7 +243,9 @@ class ElementContractIT {
     @Timeout(60)
     void anOlderImageIsKeptUnderADatedName() throws Exception {
         try (var files = Files.list(out)) {
-            Path old = files.filter(p -> p.getFileName().toString().startsWith("ct-")).findFirst().orElseThrow();
+            Path old = files.filter(p -> p.getFileName().toString().startsWith("ct-"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(Files.readString(old)).isEqualTo("an older image\n");
         }
         assertThat(build.output()).contains("old image found: kept as " + out.resolve("ct-"));
@@ -207,11 +256,21 @@ class ElementContractIT {
     void aBreakPointThatDoesNotExistIsOneClearLine() {
         Map<String, String> env = env();
         env.put("break", "after-pre-install,before-nonsense");
-        JdibProcess.Result r = JdibProcess.run(Duration.ofMinutes(4), env,
-                "disk-image-create", "-o", dir.resolve("bad/x").toString(), "-t", "tar", "debian-minimal", "contract-test");
+        JdibProcess.Result r = JdibProcess.run(
+                Duration.ofMinutes(4),
+                env,
+                "disk-image-create",
+                "-o",
+                dir.resolve("bad/x").toString(),
+                "-t",
+                "tar",
+                "debian-minimal",
+                "contract-test");
         assertThat(r.exitCode()).isNotZero();
-        assertThat(r.output()).contains("error: break=after-pre-install,before-nonsense: there is no break point "
-                + "'before-nonsense'; use before-root,").doesNotContain("==> root.d");
+        assertThat(r.output())
+                .contains("error: break=after-pre-install,before-nonsense: there is no break point "
+                        + "'before-nonsense'; use before-root,")
+                .doesNotContain("==> root.d");
         assertThat(HostState.mountsUnder(work)).isEmpty();
         assertThat(Files.exists(dir.resolve("bad"))).isFalse();
     }
@@ -221,12 +280,22 @@ class ElementContractIT {
     void anInstallTypeNoElementProvidesNamesTheElement() {
         Map<String, String> env = env();
         env.put("DIB_INSTALLTYPE_contract", "git");
-        JdibProcess.Result r = JdibProcess.run(Duration.ofMinutes(4), env,
-                "disk-image-create", "-o", dir.resolve("bad/y").toString(), "-t", "tar", "debian-minimal", "contract-test");
+        JdibProcess.Result r = JdibProcess.run(
+                Duration.ofMinutes(4),
+                env,
+                "disk-image-create",
+                "-o",
+                dir.resolve("bad/y").toString(),
+                "-t",
+                "tar",
+                "debian-minimal",
+                "contract-test");
         assertThat(r.exitCode()).isNotZero();
-        assertThat(r.output()).contains("error: element contract-test: DIB_INSTALLTYPE_contract=git but its install.d/"
-                + " has only contract-package-install, contract-source-install; set DIB_INSTALLTYPE_contract to one of"
-                + " package, source").doesNotContain("==> root.d");
+        assertThat(r.output())
+                .contains("error: element contract-test: DIB_INSTALLTYPE_contract=git but its install.d/"
+                        + " has only contract-package-install, contract-source-install; set DIB_INSTALLTYPE_contract to one of"
+                        + " package, source")
+                .doesNotContain("==> root.d");
         assertThat(HostState.mountsUnder(work)).isEmpty();
         assertThat(HostState.buildDirs(work)).isEmpty();
     }

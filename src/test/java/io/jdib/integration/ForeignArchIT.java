@@ -54,7 +54,8 @@ class ForeignArchIT {
         }
         try (Stream<Path> list = Files.list(BINFMT)) {
             return list.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith("jdib-") && (pidSuffix == null || n.endsWith("-" + pidSuffix))).toList();
+                    .filter(n -> n.startsWith("jdib-") && (pidSuffix == null || n.endsWith("-" + pidSuffix)))
+                    .toList();
         }
     }
 
@@ -63,8 +64,16 @@ class ForeignArchIT {
     static void buildArm64() {
         binfmtMountedBefore = Files.exists(BINFMT.resolve("register"));
         long start = System.nanoTime();
-        arm64 = JdibProcess.run(Duration.ofMinutes(60), env("work"), "disk-image-create", "-a", "aarch64", "-o",
-                out("arm64").toString(), "debian-minimal", "vm");
+        arm64 = JdibProcess.run(
+                Duration.ofMinutes(60),
+                env("work"),
+                "disk-image-create",
+                "-a",
+                "aarch64",
+                "-o",
+                out("arm64").toString(),
+                "debian-minimal",
+                "vm");
         System.out.printf("arm64 debian-minimal vm: built in %.0f s%n", (System.nanoTime() - start) / 1e9);
     }
 
@@ -72,21 +81,28 @@ class ForeignArchIT {
     @Timeout(value = 1, unit = TimeUnit.MINUTES)
     void arm64BuildsWithGrubEfiOnGptAndLeavesNothingRegistered() throws Exception {
         assertThat(arm64.exitCode()).as(arm64.output()).isZero();
-        assertThat(arm64.output()).contains(", arm64").contains("block-device-efi")
+        assertThat(arm64.output())
+                .contains(", arm64")
+                .contains("block-device-efi")
                 .containsPattern("bootstrapping Debian \\w+ \\(arm64\\)|using cached Debian \\w+ bootstrap \\S+-arm64-")
-                .contains("installing GRUB for UEFI (arm64-efi)").contains("BOOTAA64.EFI")
+                .contains("installing GRUB for UEFI (arm64-efi)")
+                .contains("BOOTAA64.EFI")
                 .doesNotContain("installing GRUB for BIOS");
-        assertThat(arm64.output()).containsAnyOf("registered /usr/bin/qemu-aarch64-static",
-                "through the host's binfmt_misc entry");
-        assertThat(jdibEntries(null)).as("binfmt_misc entries left").noneMatch(n -> n.startsWith("jdib-aarch64-")
-                && arm64.output().contains("entry " + n));
+        assertThat(arm64.output())
+                .containsAnyOf("registered /usr/bin/qemu-aarch64-static", "through the host's binfmt_misc entry");
+        assertThat(jdibEntries(null))
+                .as("binfmt_misc entries left")
+                .noneMatch(n -> n.startsWith("jdib-aarch64-") && arm64.output().contains("entry " + n));
         if (!binfmtMountedBefore) {
-            assertThat(HostState.run("findmnt", "-n", "-o", "TARGET", BINFMT.toString()).strip()).isEmpty();
+            assertThat(HostState.run("findmnt", "-n", "-o", "TARGET", BINFMT.toString())
+                            .strip())
+                    .isEmpty();
         }
         assertThat(HostState.mountsUnder(dir)).isEmpty();
         assertThat(HostState.loopsUnder(dir)).isEmpty();
         assertThat(HostState.buildDirs(dir.resolve("work"))).isEmpty();
-        assertThat(HostState.run("sgdisk", "--print", out("arm64.qcow2").toString())).isNotNull();
+        assertThat(HostState.run("sgdisk", "--print", out("arm64.qcow2").toString()))
+                .isNotNull();
     }
 
     @Test
@@ -94,11 +110,14 @@ class ForeignArchIT {
     void arm64BootsToLoginUnderTcg() throws Exception {
         assertThat(arm64.exitCode()).as(arm64.output()).isZero();
         Path console = dir.resolve("arm64.console");
-        BootResult booted = new QemuBoot(EventSink.NONE).boot(BootRequest.ofImage(out("arm64.qcow2"))
-                .withArch(Architecture.ARM64).withTimeout(Duration.ofMinutes(25)).withConsoleLog(console));
+        BootResult booted = new QemuBoot(EventSink.NONE)
+                .boot(BootRequest.ofImage(out("arm64.qcow2"))
+                        .withArch(Architecture.ARM64)
+                        .withTimeout(Duration.ofMinutes(25))
+                        .withConsoleLog(console));
         assertThat(booted.matched()).as(String.join("\n", booted.lastLines())).isTrue();
-        System.out.printf("arm64 qcow2 %d bytes, login after %.1f s%n", Files.size(out("arm64.qcow2")),
-                booted.seconds());
+        System.out.printf(
+                "arm64 qcow2 %d bytes, login after %.1f s%n", Files.size(out("arm64.qcow2")), booted.seconds());
         String text = Files.readString(console, java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThat(text).contains("console=ttyAMA0").contains("root=LABEL=cloudimg-rootfs");
     }
@@ -106,9 +125,16 @@ class ForeignArchIT {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aKilledForeignBuildsRegistrationIsUndoneByCleanup() throws Exception {
-        JdibProcess p = JdibProcess.start(env("killed"), "disk-image-create", "-a", "arm64", "-o",
-                out("killed").toString(), "debian-minimal");
-        p.awaitLine(l -> l.startsWith("registered ") || l.contains("through the host's binfmt_misc entry"),
+        JdibProcess p = JdibProcess.start(
+                env("killed"),
+                "disk-image-create",
+                "-a",
+                "arm64",
+                "-o",
+                out("killed").toString(),
+                "debian-minimal");
+        p.awaitLine(
+                l -> l.startsWith("registered ") || l.contains("through the host's binfmt_misc entry"),
                 Duration.ofMinutes(3));
         boolean ours = p.output().contains("registered ");
         p.signal("KILL");
@@ -129,11 +155,20 @@ class ForeignArchIT {
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void anUnknownArchitectureFailsInOneLineBeforeAnythingStarts() {
-        JdibProcess.Result r = JdibProcess.run(Duration.ofMinutes(2), env("sparc"), "disk-image-create", "-a",
-                "sparc", "-o", out("sparc").toString(), "debian-minimal");
+        JdibProcess.Result r = JdibProcess.run(
+                Duration.ofMinutes(2),
+                env("sparc"),
+                "disk-image-create",
+                "-a",
+                "sparc",
+                "-o",
+                out("sparc").toString(),
+                "debian-minimal");
 
         assertThat(r.exitCode()).isNotZero();
-        assertThat(r.output().lines().filter(l -> l.startsWith("error: ")).toList()).singleElement().asString()
+        assertThat(r.output().lines().filter(l -> l.startsWith("error: ")).toList())
+                .singleElement()
+                .asString()
                 .startsWith("error: unknown architecture 'sparc' for -a; jdib builds: amd64 (x86_64)");
         assertThat(r.output()).doesNotContain("==> ").doesNotContain("arch-test");
         assertThat(HostState.buildDirs(dir.resolve("sparc"))).isEmpty();

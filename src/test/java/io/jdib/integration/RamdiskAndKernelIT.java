@@ -1,7 +1,5 @@
 package io.jdib.integration;
 
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdib.check.BootRequest;
@@ -18,8 +16,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,8 +36,11 @@ class RamdiskAndKernelIT {
     Path dir;
 
     private Map<String, String> env() {
-        return new HashMap<>(Map.of("ELEMENTS_PATH", JdibProcess.testElements().toString(),
-                "JDIB_WORK_DIR", dir.resolve("work").toString()));
+        return new HashMap<>(Map.of(
+                "ELEMENTS_PATH",
+                JdibProcess.testElements().toString(),
+                "JDIB_WORK_DIR",
+                dir.resolve("work").toString()));
     }
 
     private Path out(String name) {
@@ -56,8 +59,14 @@ class RamdiskAndKernelIT {
 
     @Test
     void ramdiskHoldsTheLibraryClosureAndBootsToTheInitDMarker() throws IOException {
-        JdibProcess.Result r = JdibProcess.run(BUILD, env(), "ramdisk-image-create", "-o", out("rd").toString(),
-                "debian-minimal", "jdib-test-ramdisk");
+        JdibProcess.Result r = JdibProcess.run(
+                BUILD,
+                env(),
+                "ramdisk-image-create",
+                "-o",
+                out("rd").toString(),
+                "debian-minimal",
+                "jdib-test-ramdisk");
 
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("elements: ").contains("ramdisk-base").contains("write ramdisk");
@@ -69,47 +78,85 @@ class RamdiskAndKernelIT {
 
         // What is in it: the listing, then every program run in a chroot of the unpacked archive.
         String listing = sh("zcat '" + initramfs + "' | cpio --list --quiet");
-        assertThat(listing.lines()).contains("init", "dev/console", "usr/bin/busybox", "usr/bin/udevadm",
-                "usr/lib/systemd/systemd-udevd", "usr/bin/findmnt", "usr/bin/lsblk", "usr/sbin/blkid",
-                "lib64", "usr/lib64/ld-linux-x86-64.so.2", "usr/lib/x86_64-linux-gnu/libc.so.6",
-                "usr/lib/x86_64-linux-gnu/libmount.so.1", "usr/lib/x86_64-linux-gnu/libblkid.so.1",
-                "usr/lib/x86_64-linux-gnu/libsmartcols.so.1", "usr/lib/x86_64-linux-gnu/libkmod.so.2");
-        assertThat(listing).containsPattern("lib/modules/[^/]+/kernel/drivers/net/virtio_net.ko\n")
+        assertThat(listing.lines())
+                .contains(
+                        "init",
+                        "dev/console",
+                        "usr/bin/busybox",
+                        "usr/bin/udevadm",
+                        "usr/lib/systemd/systemd-udevd",
+                        "usr/bin/findmnt",
+                        "usr/bin/lsblk",
+                        "usr/sbin/blkid",
+                        "lib64",
+                        "usr/lib64/ld-linux-x86-64.so.2",
+                        "usr/lib/x86_64-linux-gnu/libc.so.6",
+                        "usr/lib/x86_64-linux-gnu/libmount.so.1",
+                        "usr/lib/x86_64-linux-gnu/libblkid.so.1",
+                        "usr/lib/x86_64-linux-gnu/libsmartcols.so.1",
+                        "usr/lib/x86_64-linux-gnu/libkmod.so.2");
+        assertThat(listing)
+                .containsPattern("lib/modules/[^/]+/kernel/drivers/net/virtio_net.ko\n")
                 .containsPattern("lib/modules/[^/]+/modules.dep\n")
-                .doesNotContain("usr/bin/apt").doesNotContain("usr/share/doc");
+                .doesNotContain("usr/bin/apt")
+                .doesNotContain("usr/share/doc");
         Path unpacked = Files.createDirectories(dir.resolve("unpacked"));
         assertThat(sh("cd '" + unpacked + "' && zcat '" + initramfs + "' | cpio --extract --quiet --make-directories"
-                + " --no-absolute-filenames")).doesNotContain("EXIT");
-        for (String program : List.of("/usr/bin/busybox", "/usr/bin/udevadm", "/usr/bin/kmod", "/usr/bin/findmnt",
-                "/usr/bin/lsblk", "/usr/sbin/blkid")) {
+                        + " --no-absolute-filenames"))
+                .doesNotContain("EXIT");
+        for (String program : List.of(
+                "/usr/bin/busybox",
+                "/usr/bin/udevadm",
+                "/usr/bin/kmod",
+                "/usr/bin/findmnt",
+                "/usr/bin/lsblk",
+                "/usr/sbin/blkid")) {
             String libs = sh("chroot '" + unpacked + "' /lib64/ld-linux-x86-64.so.2 --list " + program);
-            assertThat(libs).as(program).doesNotContain("not found").doesNotContain("EXIT").contains("libc.so.6");
+            assertThat(libs)
+                    .as(program)
+                    .doesNotContain("not found")
+                    .doesNotContain("EXIT")
+                    .contains("libc.so.6");
         }
         assertThat(sh("chroot '" + unpacked + "' /usr/bin/findmnt --version")).contains("findmnt from util-linux");
         assertThat(sh("grep -c . " + unpacked + "/lib/modules/*/modules.alias")).doesNotContain("EXIT");
-        long uncompressed = Long.parseLong(sh("zcat '" + initramfs + "' | wc -c").strip());
-        System.out.printf("ramdisk: initramfs %d KiB gzip, %d KiB uncompressed%n", Files.size(initramfs) / 1024,
-                uncompressed / 1024);
+        long uncompressed =
+                Long.parseLong(sh("zcat '" + initramfs + "' | wc -c").strip());
+        System.out.printf(
+                "ramdisk: initramfs %d KiB gzip, %d KiB uncompressed%n",
+                Files.size(initramfs) / 1024, uncompressed / 1024);
 
-        BootResult booted = new QemuBoot(EventSink.NONE).boot(BootRequest.ofKernel(kernel, initramfs)
-                .withExpect("JDIB-RAMDISK-MARKER").withTimeout(Duration.ofMinutes(5))
-                .withConsoleLog(dir.resolve("rd.console")));
+        BootResult booted = new QemuBoot(EventSink.NONE)
+                .boot(BootRequest.ofKernel(kernel, initramfs)
+                        .withExpect("JDIB-RAMDISK-MARKER")
+                        .withTimeout(Duration.ofMinutes(5))
+                        .withConsoleLog(dir.resolve("rd.console")));
 
         assertThat(booted.matched()).as(String.join("\n", booted.lastLines())).isTrue();
         System.out.printf("ramdisk: JDIB-RAMDISK-MARKER after %.1f s%n", booted.seconds());
         String console = Files.readString(booted.consoleLog());
-        assertThat(console).contains("Starting systemd-udevd").contains("JDIB-RAMDISK-NET eth0 10.0.2.15/24")
-                .contains("JDIB-RAMDISK-FINDMNT findmnt from util-linux").doesNotContain("Kernel panic");
+        assertThat(console)
+                .contains("Starting systemd-udevd")
+                .contains("JDIB-RAMDISK-NET eth0 10.0.2.15/24")
+                .contains("JDIB-RAMDISK-FINDMNT findmnt from util-linux")
+                .doesNotContain("Kernel panic");
     }
 
     @Test
     void missingBinaryStopsTheRamdiskBuildNamingTheElement() {
-        JdibProcess.Result r = JdibProcess.run(BUILD, env(), "ramdisk-image-create", "-o", out("missing").toString(),
-                "debian-minimal", "jdib-test-ramdisk-missing");
+        JdibProcess.Result r = JdibProcess.run(
+                BUILD,
+                env(),
+                "ramdisk-image-create",
+                "-o",
+                out("missing").toString(),
+                "debian-minimal",
+                "jdib-test-ramdisk-missing");
 
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.output()).contains("error: element jdib-test-ramdisk-missing (binary-deps.d/"
-                + "jdib-test-ramdisk-missing): executable 'jdib-no-such-tool' not found in tree");
+        assertThat(r.output())
+                .contains("error: element jdib-test-ramdisk-missing (binary-deps.d/"
+                        + "jdib-test-ramdisk-missing): executable 'jdib-no-such-tool' not found in tree");
         assertThat(List.of(out("missing.kernel"), out("missing.initramfs"))).noneMatch(Files::exists);
         assertNothingLeft();
     }
@@ -122,8 +169,14 @@ class RamdiskAndKernelIT {
         Path tree = treeBoot(mbr.output("tar"));
         String before = sha256(mbr.output("qcow2"));
         Path got = Files.createDirectories(dir.resolve("got"));
-        JdibProcess.Result k = JdibProcess.run(Duration.ofMinutes(5), env(), "disk-image-get-kernel", "-d",
-                got.toString(), "-i", mbr.output("qcow2").toString());
+        JdibProcess.Result k = JdibProcess.run(
+                Duration.ofMinutes(5),
+                env(),
+                "disk-image-get-kernel",
+                "-d",
+                got.toString(),
+                "-i",
+                mbr.output("qcow2").toString());
 
         assertThat(k.exitCode()).as(k.output()).isZero();
         assertThat(k.output()).contains("converting qcow2 image to a temporary raw file");
@@ -137,13 +190,22 @@ class RamdiskAndKernelIT {
     @Test
     void kernelOfAGptRawImageWithAnEspIsTheTrees() throws IOException {
         SharedBuilds.Built gpt = SharedBuilds.efiVm().requireSuccess();
-        assertThat(HostState.run("sfdisk", "--dump", gpt.output("raw").toString())).contains("label: gpt");
+        assertThat(HostState.run("sfdisk", "--dump", gpt.output("raw").toString()))
+                .contains("label: gpt");
 
         Path tree = treeBoot(gpt.output("tar"));
         String before = sha256(gpt.output("raw"));
         Path got = Files.createDirectories(dir.resolve("got"));
-        JdibProcess.Result k = JdibProcess.run(Duration.ofMinutes(5), env(), "disk-image-get-kernel", "-d",
-                got.toString(), "-i", gpt.output("raw").toString(), "-o", "efi");
+        JdibProcess.Result k = JdibProcess.run(
+                Duration.ofMinutes(5),
+                env(),
+                "disk-image-get-kernel",
+                "-d",
+                got.toString(),
+                "-i",
+                gpt.output("raw").toString(),
+                "-o",
+                "efi");
 
         assertThat(k.exitCode()).as(k.output()).isZero();
         assertSameKernel(tree, got.resolve("efi-vmlinuz"), got.resolve("efi-initrd"));
@@ -154,14 +216,16 @@ class RamdiskAndKernelIT {
     /** The /boot of the tree the image was built from, unpacked from its tar output. */
     private Path treeBoot(Path tar) throws IOException {
         Path tree = Files.createDirectories(dir.resolve("tree-" + tar.getFileName()));
-        assertThat(sh("tar --extract --file '" + tar + "' --directory '" + tree + "' ./boot")).doesNotContain("EXIT");
+        assertThat(sh("tar --extract --file '" + tar + "' --directory '" + tree + "' ./boot"))
+                .doesNotContain("EXIT");
         return tree.resolve("boot");
     }
 
     private static void assertSameKernel(Path boot, Path kernel, Path initrd) throws IOException {
         List<Path> kernels;
         try (var list = Files.list(boot)) {
-            kernels = list.filter(p -> p.getFileName().toString().startsWith("vmlinuz-")).toList();
+            kernels = list.filter(p -> p.getFileName().toString().startsWith("vmlinuz-"))
+                    .toList();
         }
         assertThat(kernels).hasSize(1);
         String version = kernels.get(0).getFileName().toString().substring("vmlinuz-".length());

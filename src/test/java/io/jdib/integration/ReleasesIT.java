@@ -42,8 +42,16 @@ class ReleasesIT {
     @Timeout(value = 30, unit = TimeUnit.MINUTES)
     static void buildTrixie() {
         long start = System.nanoTime();
-        trixie = JdibProcess.run(Duration.ofMinutes(30), env("trixie"), "disk-image-create", "-o",
-                out("trixie").toString(), "-t", "qcow2,tar", "debian-minimal", "vm");
+        trixie = JdibProcess.run(
+                Duration.ofMinutes(30),
+                env("trixie"),
+                "disk-image-create",
+                "-o",
+                out("trixie").toString(),
+                "-t",
+                "qcow2,tar",
+                "debian-minimal",
+                "vm");
         System.out.printf("trixie debian-minimal vm: built in %.0f s%n", (System.nanoTime() - start) / 1e9);
     }
 
@@ -57,15 +65,23 @@ class ReleasesIT {
     @Timeout(value = 1, unit = TimeUnit.MINUTES)
     void trixieBuildsWithDeb822Sources() throws Exception {
         assertThat(trixie.exitCode()).as(trixie.output()).isZero();
-        assertThat(trixie.output()).contains("release: trixie from " + MIRROR + ", amd64")
+        assertThat(trixie.output())
+                .contains("release: trixie from " + MIRROR + ", amd64")
                 .containsAnyOf("bootstrapping Debian trixie (amd64)", "using cached Debian trixie bootstrap")
                 .doesNotContain("Debian bookworm");
-        String sources = HostState.run("tar", "--extract", "--to-stdout", "--file", out("trixie.tar").toString(),
+        String sources = HostState.run(
+                "tar",
+                "--extract",
+                "--to-stdout",
+                "--file",
+                out("trixie.tar").toString(),
                 "./etc/apt/sources.list.d/debian.sources");
-        assertThat(sources).contains("Suites: trixie trixie-updates").contains("Suites: trixie-security")
+        assertThat(sources)
+                .contains("Suites: trixie trixie-updates")
+                .contains("Suites: trixie-security")
                 .contains("Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg");
-        String osRelease = HostState.run("tar", "--extract", "--to-stdout", "--file", out("trixie.tar").toString(),
-                "./usr/lib/os-release");
+        String osRelease = HostState.run(
+                "tar", "--extract", "--to-stdout", "--file", out("trixie.tar").toString(), "./usr/lib/os-release");
         assertThat(osRelease).contains("VERSION_CODENAME=trixie");
         assertNothingLeft();
     }
@@ -74,11 +90,13 @@ class ReleasesIT {
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void trixieBootsToLogin() throws Exception {
         assertThat(trixie.exitCode()).as(trixie.output()).isZero();
-        BootResult booted = new QemuBoot(EventSink.NONE).boot(BootRequest.ofImage(out("trixie.qcow2"))
-                .withTimeout(Duration.ofMinutes(8)).withConsoleLog(dir.resolve("trixie.console")));
+        BootResult booted = new QemuBoot(EventSink.NONE)
+                .boot(BootRequest.ofImage(out("trixie.qcow2"))
+                        .withTimeout(Duration.ofMinutes(8))
+                        .withConsoleLog(dir.resolve("trixie.console")));
         assertThat(booted.matched()).as(String.join("\n", booted.lastLines())).isTrue();
-        System.out.printf("trixie qcow2 %d bytes, login after %.1f s%n", Files.size(out("trixie.qcow2")),
-                booted.seconds());
+        System.out.printf(
+                "trixie qcow2 %d bytes, login after %.1f s%n", Files.size(out("trixie.qcow2")), booted.seconds());
         assertThat(Files.readString(dir.resolve("trixie.console"), java.nio.charset.StandardCharsets.ISO_8859_1))
                 .contains("Debian GNU/Linux 13");
     }
@@ -86,11 +104,19 @@ class ReleasesIT {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aReleaseTheMirrorDoesNotServeFailsInOneLineBeforeBootstrapping() {
-        JdibProcess.Result r = JdibProcess.run(Duration.ofMinutes(3), env("nosuchrelease"), "disk-image-create",
-                "-o", out("nosuch").toString(), "debian-minimal", "vm");
+        JdibProcess.Result r = JdibProcess.run(
+                Duration.ofMinutes(3),
+                env("nosuchrelease"),
+                "disk-image-create",
+                "-o",
+                out("nosuch").toString(),
+                "debian-minimal",
+                "vm");
 
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.output().lines().filter(l -> l.startsWith("error: ")).toList()).singleElement().asString()
+        assertThat(r.output().lines().filter(l -> l.startsWith("error: ")).toList())
+                .singleElement()
+                .asString()
                 .startsWith("error: release 'nosuchrelease' is not served by the mirror " + MIRROR);
         assertThat(r.output()).doesNotContain("==> root.d").doesNotContain("mmdebstrap");
         assertThat(Files.exists(out("nosuch.qcow2"))).isFalse();

@@ -1,9 +1,6 @@
 package io.jdib.integration;
 
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.jdib.check.BootRequest;
 import io.jdib.check.BootResult;
@@ -20,8 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real bootable images: built with loop devices, mkfs and GRUB, then booted under QEMU (TCG). */
@@ -35,8 +34,11 @@ class VmImageIT {
     Path dir;
 
     private Map<String, String> env(String... extra) {
-        Map<String, String> env = new HashMap<>(Map.of("ELEMENTS_PATH", JdibProcess.testElements().toString(),
-                "JDIB_WORK_DIR", dir.resolve("work").toString()));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "ELEMENTS_PATH",
+                JdibProcess.testElements().toString(),
+                "JDIB_WORK_DIR",
+                dir.resolve("work").toString()));
         for (int i = 0; i < extra.length; i += 2) {
             env.put(extra[i], extra[i + 1]);
         }
@@ -56,14 +58,17 @@ class VmImageIT {
 
     private static Path fixture(String name) {
         try {
-            return Path.of(Objects.requireNonNull(VmImageIT.class.getResource(name)).toURI());
+            return Path.of(
+                    Objects.requireNonNull(VmImageIT.class.getResource(name)).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private BootResult boot(Path image, boolean uefi) {
-        BootRequest request = BootRequest.ofImage(image).withUefi(uefi).withTimeout(BOOT)
+        BootRequest request = BootRequest.ofImage(image)
+                .withUefi(uefi)
+                .withTimeout(BOOT)
                 .withConsoleLog(dir.resolve(image.getFileName() + (uefi ? ".uefi" : ".bios") + ".console"));
         return new QemuBoot(EventSink.NONE).boot(request);
     }
@@ -84,7 +89,9 @@ class VmImageIT {
     }
 
     private static long allocatedBytes(Path file) {
-        return Long.parseLong(HostState.run("stat", "--format=%b", file.toString()).strip()) * 512;
+        return Long.parseLong(
+                        HostState.run("stat", "--format=%b", file.toString()).strip())
+                * 512;
     }
 
     @Test
@@ -94,7 +101,8 @@ class VmImageIT {
         assertThat(built.result().output()).contains("block-device-mbr").contains("installing GRUB for BIOS");
         Path qcow2 = built.output("qcow2");
         Path raw = built.output("raw");
-        assertThat(HostState.run("qemu-img", "info", "--output=json", qcow2.toString())).contains("\"format\": \"qcow2\"");
+        assertThat(HostState.run("qemu-img", "info", "--output=json", qcow2.toString()))
+                .contains("\"format\": \"qcow2\"");
         assertThat(HostState.run("sfdisk", "--dump", raw.toString())).contains("type=83, bootable");
         // Trimmed free space stays unallocated, so the raw file is sparse.
         assertThat(allocatedBytes(raw)).isLessThan(Files.size(raw) * 3 / 4);
@@ -121,19 +129,28 @@ class VmImageIT {
 
     @Test
     void multiPartitionImageBootsAndItsFstabIsRight() throws Exception {
-        JdibProcess.Result r = build(env("DIB_BLOCK_DEVICE_CONFIG", "file://" + fixture("multi-partition.yaml")),
-                "-o", out("multi").toString(), "-t", "qcow2,tar", "debian-minimal", "vm");
+        JdibProcess.Result r = build(
+                env("DIB_BLOCK_DEVICE_CONFIG", "file://" + fixture("multi-partition.yaml")),
+                "-o",
+                out("multi").toString(),
+                "-t",
+                "qcow2,tar",
+                "debian-minimal",
+                "vm");
 
         assertThat(r.exitCode()).as(r.output()).isZero();
-        String fstab = HostState.run("tar", "--extract", "--to-stdout", "--file", out("multi.tar").toString(), "./etc/fstab");
-        assertThat(fstab.lines().toList()).containsExactly(
-                "LABEL=cloudimg-rootfs / ext4 defaults 0 1",
-                "LABEL=boot /boot ext4 defaults 0 2",
-                "LABEL=var /var ext4 defaults 0 2",
-                "LABEL=varlog /var/log xfs defaults,noatime 0 2");
+        String fstab = HostState.run(
+                "tar", "--extract", "--to-stdout", "--file", out("multi.tar").toString(), "./etc/fstab");
+        assertThat(fstab.lines().toList())
+                .containsExactly(
+                        "LABEL=cloudimg-rootfs / ext4 defaults 0 1",
+                        "LABEL=boot /boot ext4 defaults 0 2",
+                        "LABEL=var /var ext4 defaults 0 2",
+                        "LABEL=varlog /var/log xfs defaults,noatime 0 2");
         // The tar is the whole final tree, across the image's own filesystems.
         assertThat(HostState.run("tar", "--list", "--file", out("multi.tar").toString()))
-                .contains("./boot/grub/grub.cfg").contains("./var/lib/dpkg/status");
+                .contains("./boot/grub/grub.cfg")
+                .contains("./var/lib/dpkg/status");
         assertNothingLeft();
 
         BootResult booted = boot(out("multi.qcow2"), false);
@@ -143,11 +160,12 @@ class VmImageIT {
 
     @Test
     void failingFinaliseHookLeavesNothingMountedOrAttached() throws Exception {
-        JdibProcess.Result r = build(env(), "-o", out("fail").toString(), "-t", "raw", "debian-minimal",
-                "jdib-test-fail-finalise");
+        JdibProcess.Result r =
+                build(env(), "-o", out("fail").toString(), "-t", "raw", "debian-minimal", "jdib-test-fail-finalise");
 
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.output()).contains("==> create disk")
+        assertThat(r.output())
+                .contains("==> create disk")
                 .contains("error: hook failed: element jdib-test-fail-finalise, phase finalise.d, script 10-jdib-fail"
                         + " exited with code 4");
         assertThat(Files.exists(out("fail.raw"))).isFalse();
@@ -156,15 +174,26 @@ class VmImageIT {
 
     @Test
     void sigkillDuringFinaliseThenCleanupDetachesEverything() throws Exception {
-        JdibProcess p = JdibProcess.start(env(), "disk-image-create", "-o", out("killed").toString(), "-t", "raw",
-                "debian-minimal", "jdib-test-hang-finalise");
+        JdibProcess p = JdibProcess.start(
+                env(),
+                "disk-image-create",
+                "-o",
+                out("killed").toString(),
+                "-t",
+                "raw",
+                "debian-minimal",
+                "jdib-test-hang-finalise");
         p.awaitLine(l -> l.contains("JDIB-FINALISE-READY"), BUILD);
         p.signal("KILL");
         p.waitFor(Duration.ofMinutes(1));
         assertThat(HostState.loopsUnder(dir)).isNotEmpty();
         assertThat(HostState.mountsUnder(dir)).isNotEmpty();
 
-        JdibProcess.Result cleanup = JdibProcess.run(Duration.ofMinutes(2), env(), "cleanup", "--work-dir",
+        JdibProcess.Result cleanup = JdibProcess.run(
+                Duration.ofMinutes(2),
+                env(),
+                "cleanup",
+                "--work-dir",
                 dir.resolve("work").toString());
 
         assertThat(cleanup.exitCode()).as(cleanup.output()).isZero();

@@ -49,8 +49,8 @@ class CpioWriterTest {
         w.symlink("sbin", "bin", Attrs.root(0));
         w.symlink("etc/mtab", "../proc/self/mounts", Attrs.root(0));
         w.file("home/user/owned", new Attrs(0640, 1000, 1001), "mine".getBytes(StandardCharsets.UTF_8));
-        w.hardLinks(List.of("bin/busybox", "bin/ls"), Attrs.root(0755),
-                "busybox-bytes".getBytes(StandardCharsets.UTF_8));
+        w.hardLinks(
+                List.of("bin/busybox", "bin/ls"), Attrs.root(0755), "busybox-bytes".getBytes(StandardCharsets.UTF_8));
         w.file(LONG_NAME, Attrs.root(0644), "long".getBytes(StandardCharsets.UTF_8));
         w.charDevice("dev/null", Attrs.root(0666), 1, 3);
         w.charDevice("dev/console", Attrs.root(0600), 5, 1);
@@ -60,9 +60,30 @@ class CpioWriterTest {
     }
 
     static final List<String> SAMPLE_NAMES = List.of(
-            "bin", "bin/hello", "bin/su", "var", "tmp", "sbin", "etc", "etc/mtab", "home", "home/user",
-            "home/user/owned", "bin/busybox", "bin/ls", "usr", "usr/share", LONG_DIR, LONG_NAME, "dev",
-            "dev/null", "dev/console", "dev/loop7", "run", "run/initctl", "empty");
+            "bin",
+            "bin/hello",
+            "bin/su",
+            "var",
+            "tmp",
+            "sbin",
+            "etc",
+            "etc/mtab",
+            "home",
+            "home/user",
+            "home/user/owned",
+            "bin/busybox",
+            "bin/ls",
+            "usr",
+            "usr/share",
+            LONG_DIR,
+            LONG_NAME,
+            "dev",
+            "dev/null",
+            "dev/console",
+            "dev/loop7",
+            "run",
+            "run/initctl",
+            "empty");
 
     private Path write(String name, byte[] data) throws IOException {
         Path p = tmp.resolve(name);
@@ -106,16 +127,21 @@ class CpioWriterTest {
         assertThat(Files.readString(ls)).isEqualTo("busybox-bytes");
 
         assertThat(Sh.run(out, null, "stat", "-c", "%F %t:%T", "dev/null", "dev/console", "dev/loop7", "run/initctl")
-                .lines().toList())
-                .containsExactly("character special file 1:3", "character special file 5:1",
-                        "block special file 7:7", "fifo 0:0");
+                        .lines()
+                        .toList())
+                .containsExactly(
+                        "character special file 1:3",
+                        "character special file 5:1",
+                        "block special file 7:7",
+                        "fifo 0:0");
         assertThat(mode(out.resolve("dev/loop7"))).isEqualTo(060660);
     }
 
     @Test
     void verboseListingShowsDeviceNumbersAndSetuid() throws Exception {
         Path archive = write("a.cpio", sample(MTIME));
-        List<String> lines = Sh.run(tmp, archive, "cpio", "-itv", "--quiet").lines().toList();
+        List<String> lines =
+                Sh.run(tmp, archive, "cpio", "-itv", "--quiet").lines().toList();
         assertThat(lines).anyMatch(l -> l.matches("crw-rw-rw-\\s+1 root\\s+root\\s+1,\\s+3 .* dev/null"));
         assertThat(lines).anyMatch(l -> l.matches("brw-rw----\\s+1 root\\s+root\\s+7,\\s+7 .* dev/loop7"));
         assertThat(lines).anyMatch(l -> l.matches("-rwsr-xr-x\\s+1 root .* bin/su"));
@@ -183,7 +209,8 @@ class CpioWriterTest {
         assumeTrue(Sh.has("lsinitramfs"), "needs lsinitramfs (apt-get install initramfs-tools-core)");
         for (Compression c : List.of(Compression.GZIP, Compression.XZ)) {
             Path archive = write("initrd" + c.suffix(), compressed(c));
-            List<String> listed = Sh.run(tmp, null, "lsinitramfs", archive.toString()).lines().toList();
+            List<String> listed =
+                    Sh.run(tmp, null, "lsinitramfs", archive.toString()).lines().toList();
             assertThat(listed).as(c.name()).containsExactlyElementsOf(SAMPLE_NAMES);
         }
     }
@@ -197,11 +224,12 @@ class CpioWriterTest {
         }
         Path archive = tmp.resolve("initrd.img");
         Files.write(archive, early.toByteArray());
-        Files.write(archive, compressed(Compression.GZIP),
-                java.nio.file.StandardOpenOption.APPEND);
-        List<String> listed = Sh.run(tmp, null, "lsinitramfs", archive.toString()).lines().toList();
-        assertThat(listed.subList(0, 4)).containsExactly(
-                "kernel", "kernel/x86", "kernel/x86/microcode", "kernel/x86/microcode/GenuineIntel.bin");
+        Files.write(archive, compressed(Compression.GZIP), java.nio.file.StandardOpenOption.APPEND);
+        List<String> listed =
+                Sh.run(tmp, null, "lsinitramfs", archive.toString()).lines().toList();
+        assertThat(listed.subList(0, 4))
+                .containsExactly(
+                        "kernel", "kernel/x86", "kernel/x86/microcode", "kernel/x86/microcode/GenuineIntel.bin");
         assertThat(listed.subList(4, listed.size())).containsExactlyElementsOf(SAMPLE_NAMES);
     }
 
@@ -210,7 +238,8 @@ class CpioWriterTest {
         assumeTrue(Sh.has("xz"));
         Path archive = write("initrd.xz", compressed(Compression.XZ));
         String robot = Sh.run(tmp, null, "xz", "--robot", "--list", archive.toString());
-        String fileLine = robot.lines().filter(l -> l.startsWith("file\t")).findFirst().orElseThrow();
+        String fileLine =
+                robot.lines().filter(l -> l.startsWith("file\t")).findFirst().orElseThrow();
         assertThat(fileLine.split("\t")).contains("CRC32").doesNotContain("CRC64");
     }
 
@@ -225,8 +254,8 @@ class CpioWriterTest {
 
     @Test
     void missingCompressorNamesTheDebianPackage() {
-        assertThatThrownBy(() -> Compression.external(new ByteArrayOutputStream(), "zstd-not-installed-here",
-                "zstd", List.of()))
+        assertThatThrownBy(() ->
+                        Compression.external(new ByteArrayOutputStream(), "zstd-not-installed-here", "zstd", List.of()))
                 .isInstanceOf(CompressorNotFoundException.class)
                 .hasMessageContaining("'zstd-not-installed-here' not found on PATH")
                 .hasMessageContaining("apt-get install zstd");
@@ -235,11 +264,16 @@ class CpioWriterTest {
     @Test
     void failingCompressorIsReportedWithItsStderr() {
         assertThatThrownBy(() -> {
-            try (var out = Compression.external(new ByteArrayOutputStream(), "sh", "dash",
-                    List.of("-c", "cat >/dev/null; echo broken >&2; exit 3"))) {
-                out.write(new byte[] {1, 2, 3});
-            }
-        }).isInstanceOf(IOException.class).hasMessage("sh exited with 3: broken");
+                    try (var out = Compression.external(
+                            new ByteArrayOutputStream(),
+                            "sh",
+                            "dash",
+                            List.of("-c", "cat >/dev/null; echo broken >&2; exit 3"))) {
+                        out.write(new byte[] {1, 2, 3});
+                    }
+                })
+                .isInstanceOf(IOException.class)
+                .hasMessage("sh exited with 3: broken");
     }
 
     @Test
@@ -255,8 +289,7 @@ class CpioWriterTest {
             w.file("etc/hostname", Attrs.root(0644), new byte[0]);
             assertThatThrownBy(() -> w.file("/etc/hostname", Attrs.root(0644), new byte[0]))
                     .hasMessage("duplicate entry in cpio archive: etc/hostname");
-            assertThatThrownBy(() -> w.directory("etc", Attrs.root(0755)))
-                    .hasMessageContaining("duplicate entry");
+            assertThatThrownBy(() -> w.directory("etc", Attrs.root(0755))).hasMessageContaining("duplicate entry");
             assertThatThrownBy(() -> w.file("etc/hostname/x", Attrs.root(0644), new byte[0]))
                     .hasMessage("cannot add etc/hostname/x: parent etc/hostname is not a directory");
             assertThatThrownBy(() -> w.file("a/../../etc", Attrs.root(0644), new byte[0]))
@@ -301,9 +334,20 @@ class CpioWriterTest {
         }
         assertThat(Files.readAllBytes(archive)).isEqualTo(first);
 
-        assertThat(Sh.run(tmp, archive, "cpio", "-it", "--quiet").lines().toList()).containsExactly(
-                "bin", "dev", "dev/fifo", "dev/sda", "dev/tty1", "tmp", "usr", "usr/bin",
-                "usr/bin/tool", "usr/b", "usr/bin/a", "z"); // the hard link group comes at its last name
+        assertThat(Sh.run(tmp, archive, "cpio", "-it", "--quiet").lines().toList())
+                .containsExactly(
+                        "bin",
+                        "dev",
+                        "dev/fifo",
+                        "dev/sda",
+                        "dev/tty1",
+                        "tmp",
+                        "usr",
+                        "usr/bin",
+                        "usr/bin/tool",
+                        "usr/b",
+                        "usr/bin/a",
+                        "z"); // the hard link group comes at its last name
 
         Path out = Files.createDirectory(tmp.resolve("out"));
         Sh.run(out, archive, "cpio", "-idm", "--quiet", "--no-absolute-filenames");
@@ -317,7 +361,9 @@ class CpioWriterTest {
         assertThat(attr(out.resolve("z"), "ino")).isEqualTo(ino);
         assertThat(attr(out.resolve("z"), "nlink")).isEqualTo(3);
         assertThat(Files.readString(out.resolve("usr/b"))).isEqualTo("same");
-        assertThat(Sh.run(out, null, "stat", "-c", "%F %a %t:%T", "dev/tty1", "dev/sda", "dev/fifo").lines().toList())
+        assertThat(Sh.run(out, null, "stat", "-c", "%F %a %t:%T", "dev/tty1", "dev/sda", "dev/fifo")
+                        .lines()
+                        .toList())
                 .containsExactly("character special file 620 4:1", "block special file 644 8:0", "fifo 600 0:0");
     }
 
@@ -341,7 +387,9 @@ class CpioWriterTest {
     void majorMinorDecodeGlibcMakedev() {
         long major = 0x1234;
         long minor = 0x56789;
-        long dev = ((major & 0xfffL) << 8) | ((major & 0xfffff000L) << 32) | (minor & 0xffL)
+        long dev = ((major & 0xfffL) << 8)
+                | ((major & 0xfffff000L) << 32)
+                | (minor & 0xffL)
                 | ((minor & 0xffffff00L) << 12);
         assertThat(CpioWriter.major(dev)).isEqualTo(0x1234);
         assertThat(CpioWriter.minor(dev)).isEqualTo(0x56789);

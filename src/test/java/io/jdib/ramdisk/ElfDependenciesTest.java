@@ -40,11 +40,12 @@ class ElfDependenciesTest {
         assumeX8664Host();
         Closure c = ElfDependencies.of(HOST).closure(List.of("/bin/bash"), CONTEXT);
 
-        assertThat(c.files()).containsExactlyInAnyOrder(
-                hostReal("/bin/bash"),
-                hostReal("/lib64/ld-linux-x86-64.so.2"),
-                hostReal("/lib/x86_64-linux-gnu/libc.so.6"),
-                hostReal("/lib/x86_64-linux-gnu/libtinfo.so.6"));
+        assertThat(c.files())
+                .containsExactlyInAnyOrder(
+                        hostReal("/bin/bash"),
+                        hostReal("/lib64/ld-linux-x86-64.so.2"),
+                        hostReal("/lib/x86_64-linux-gnu/libc.so.6"),
+                        hostReal("/lib/x86_64-linux-gnu/libtinfo.so.6"));
         for (Path link : c.symlinks()) {
             assertThat(HOST.resolve(link)).isSymbolicLink();
         }
@@ -60,7 +61,8 @@ class ElfDependenciesTest {
     @Test
     void theClosurePackedIntoCpioRunsInAChroot() throws Exception {
         assumeX8664Host();
-        assumeTrue("root".equals(System.getProperty("user.name")) && Sh.has("chroot") && Sh.has("cpio"),
+        assumeTrue(
+                "root".equals(System.getProperty("user.name")) && Sh.has("chroot") && Sh.has("cpio"),
                 "needs root, chroot and cpio");
         Closure c = ElfDependencies.of(HOST).closure(List.of("bash", "true"), CONTEXT);
         assertThat(c.executables().keySet()).containsExactly("bash", "true");
@@ -79,7 +81,13 @@ class ElfDependenciesTest {
         Path root = Files.createDirectory(tmp.resolve("root"));
         Sh.run(root, archive, "cpio", "-idm", "--quiet", "--no-absolute-filenames");
         String bash = c.executables().get("bash");
-        String out = Sh.run(null, null, "chroot", root.toString(), bash, "-c",
+        String out = Sh.run(
+                null,
+                null,
+                "chroot",
+                root.toString(),
+                bash,
+                "-c",
                 c.executables().get("true") + " && echo ran");
         assertThat(out).isEqualTo("ran\n");
     }
@@ -98,11 +106,13 @@ class ElfDependenciesTest {
         Files.createDirectories(tree.resolve("opt/real"));
         Files.createDirectories(tree.resolve("opt/first"));
         Files.createSymbolicLink(tree.resolve("lib64"), Path.of("/opt/sys/lib"));
-        Files.copy(Path.of("/lib64/ld-linux-x86-64.so.2").toRealPath(),
-                tree.resolve("opt/sys/lib/ld-linux-x86-64.so.2"));
+        Files.copy(
+                Path.of("/lib64/ld-linux-x86-64.so.2").toRealPath(), tree.resolve("opt/sys/lib/ld-linux-x86-64.so.2"));
         Files.copy(Path.of("/lib/x86_64-linux-gnu/libc.so.6").toRealPath(), tree.resolve("opt/real/libc-2.36.so"));
         Files.createSymbolicLink(tree.resolve("opt/sys/lib/libc.so.6"), Path.of("/opt/real/libc-2.36.so"));
-        Files.write(tree.resolve("opt/first/libc.so.6"), FakeElf.of(false, false, 3).soname("libc.so.6").build());
+        Files.write(
+                tree.resolve("opt/first/libc.so.6"),
+                FakeElf.of(false, false, 3).soname("libc.so.6").build());
         Files.createDirectories(tree.resolve("etc/ld.so.conf.d"));
         Files.writeString(tree.resolve("etc/ld.so.conf"), "include ld.so.conf.d/*.conf\n");
         Files.writeString(tree.resolve("etc/ld.so.conf.d/10-first.conf"), "/opt/first\n");
@@ -117,13 +127,16 @@ class ElfDependenciesTest {
         assertThat(deps.ldSoConfDirs()).containsExactly("/opt/first", "/opt/sys/lib");
 
         Closure c = deps.closure(List.of("/bin/true"), CONTEXT);
-        assertThat(c.files()).containsExactly(
-                Path.of("opt/real/libc-2.36.so"), Path.of("opt/sys/lib/ld-linux-x86-64.so.2"),
-                Path.of("usr/bin/true"));
-        assertThat(c.symlinks()).containsExactly(
-                Path.of("bin"), Path.of("lib64"), Path.of("opt/sys/lib/libc.so.6"));
+        assertThat(c.files())
+                .containsExactly(
+                        Path.of("opt/real/libc-2.36.so"),
+                        Path.of("opt/sys/lib/ld-linux-x86-64.so.2"),
+                        Path.of("usr/bin/true"));
+        assertThat(c.symlinks()).containsExactly(Path.of("bin"), Path.of("lib64"), Path.of("opt/sys/lib/libc.so.6"));
         for (Path p : c.all()) {
-            assertThat(Files.exists(tree.resolve(p), LinkOption.NOFOLLOW_LINKS)).as(p.toString()).isTrue();
+            assertThat(Files.exists(tree.resolve(p), LinkOption.NOFOLLOW_LINKS))
+                    .as(p.toString())
+                    .isTrue();
         }
         assertThat(deps.closure(List.of("true"), CONTEXT).executables())
                 .containsExactly(Map.entry("true", "/usr/bin/true"));
@@ -165,7 +178,9 @@ class ElfDependenciesTest {
     void aMissingInterpreterIsReported() throws Exception {
         Path tree = Files.createDirectory(tmp.resolve("t"));
         Files.createDirectories(tree.resolve("usr/bin"));
-        Files.write(tree.resolve("usr/bin/app"), FakeElf.of(true, false, 62).interp("/lib/ld-gone.so").build());
+        Files.write(
+                tree.resolve("usr/bin/app"),
+                FakeElf.of(true, false, 62).interp("/lib/ld-gone.so").build());
         assertThatThrownBy(() -> ElfDependencies.of(tree).closure(List.of("/usr/bin/app"), "ctx"))
                 .isInstanceOf(MissingDependencyException.class)
                 .hasMessageStartingWith("ctx: /usr/bin/app needs /lib/ld-gone.so (ELF interpreter), not found");
@@ -174,20 +189,37 @@ class ElfDependenciesTest {
     @Test
     void readsBigEndian32And64BitHeaders() throws Exception {
         Path f = tmp.resolve("mips");
-        Files.write(f, FakeElf.of(false, true, 8).interp("/lib/ld.so.1").needs("libfoo.so.1", "libbar.so.2")
-                .rpath("/opt/a:$ORIGIN/../lib").runpath("/opt/r").soname("app").build());
-        assertThat(ElfFile.read(f)).contains(new ElfFile(false, true, 8, "/lib/ld.so.1",
-                List.of("libfoo.so.1", "libbar.so.2"), List.of("/opt/a", "$ORIGIN/../lib"), List.of("/opt/r"), "app"));
+        Files.write(
+                f,
+                FakeElf.of(false, true, 8)
+                        .interp("/lib/ld.so.1")
+                        .needs("libfoo.so.1", "libbar.so.2")
+                        .rpath("/opt/a:$ORIGIN/../lib")
+                        .runpath("/opt/r")
+                        .soname("app")
+                        .build());
+        assertThat(ElfFile.read(f))
+                .contains(new ElfFile(
+                        false,
+                        true,
+                        8,
+                        "/lib/ld.so.1",
+                        List.of("libfoo.so.1", "libbar.so.2"),
+                        List.of("/opt/a", "$ORIGIN/../lib"),
+                        List.of("/opt/r"),
+                        "app"));
 
         Files.write(f, FakeElf.of(true, true, 21).needs("libc.so.6").build());
-        assertThat(ElfFile.read(f)).contains(new ElfFile(true, true, 21, null, List.of("libc.so.6"),
-                List.of(), List.of(), null));
+        assertThat(ElfFile.read(f))
+                .contains(new ElfFile(true, true, 21, null, List.of("libc.so.6"), List.of(), List.of(), null));
 
         Files.writeString(f, "#!/bin/sh\n");
         assertThat(ElfFile.read(f)).isEmpty();
         byte[] truncated = FakeElf.of(true, false, 62).needs("libc.so.6").build();
         Files.write(f, java.util.Arrays.copyOf(truncated, 70));
-        assertThatThrownBy(() -> ElfFile.read(f)).isInstanceOf(IOException.class).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> ElfFile.read(f))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("truncated");
     }
 
     @Test
@@ -199,7 +231,9 @@ class ElfDependenciesTest {
         assertThat(bash.machine()).isEqualTo(62);
         assertThat(bash.interpreter()).isEqualTo("/lib64/ld-linux-x86-64.so.2");
         assertThat(bash.needed()).contains("libc.so.6", "libtinfo.so.6");
-        assertThat(ElfFile.read(Path.of("/lib/x86_64-linux-gnu/libc.so.6")).orElseThrow().soname())
+        assertThat(ElfFile.read(Path.of("/lib/x86_64-linux-gnu/libc.so.6"))
+                        .orElseThrow()
+                        .soname())
                 .isEqualTo("libc.so.6");
     }
 
@@ -211,23 +245,45 @@ class ElfDependenciesTest {
             Files.createDirectories(tree.resolve(d));
         }
         Files.write(tree.resolve("lib/ld.so.1"), FakeElf.of(false, true, 8).build());
-        Files.write(tree.resolve("usr/bin/app-runpath"), FakeElf.of(false, true, 8).interp("/lib/ld.so.1")
-                .needs("libfoo.so.1").runpath("$ORIGIN/../lib/app").build());
-        Files.write(tree.resolve("usr/bin/app-rpath"), FakeElf.of(false, true, 8).interp("/lib/ld.so.1")
-                .needs("libfoo.so.1").rpath("${ORIGIN}/../lib/app").build());
-        Files.write(tree.resolve("usr/lib/app/libfoo.so.1"), FakeElf.of(false, true, 8).needs("libbar.so.2").build());
-        Files.write(tree.resolve("usr/lib/app/libbar.so.2"), FakeElf.of(false, true, 8).build());
-        Files.write(tree.resolve("usr/lib/mips-linux-gnu/libbar.so.2"), FakeElf.of(false, true, 8).build());
+        Files.write(
+                tree.resolve("usr/bin/app-runpath"),
+                FakeElf.of(false, true, 8)
+                        .interp("/lib/ld.so.1")
+                        .needs("libfoo.so.1")
+                        .runpath("$ORIGIN/../lib/app")
+                        .build());
+        Files.write(
+                tree.resolve("usr/bin/app-rpath"),
+                FakeElf.of(false, true, 8)
+                        .interp("/lib/ld.so.1")
+                        .needs("libfoo.so.1")
+                        .rpath("${ORIGIN}/../lib/app")
+                        .build());
+        Files.write(
+                tree.resolve("usr/lib/app/libfoo.so.1"),
+                FakeElf.of(false, true, 8).needs("libbar.so.2").build());
+        Files.write(
+                tree.resolve("usr/lib/app/libbar.so.2"),
+                FakeElf.of(false, true, 8).build());
+        Files.write(
+                tree.resolve("usr/lib/mips-linux-gnu/libbar.so.2"),
+                FakeElf.of(false, true, 8).build());
         // A little-endian library of the same name on the search path must be skipped.
         Files.write(tree.resolve("lib/libbar.so.2"), FakeElf.of(false, false, 8).build());
         ElfDependencies deps = ElfDependencies.of(tree);
 
-        assertThat(deps.closure(List.of("/usr/bin/app-runpath"), "ctx").files()).containsExactly(
-                Path.of("lib/ld.so.1"), Path.of("usr/bin/app-runpath"), Path.of("usr/lib/app/libfoo.so.1"),
-                Path.of("usr/lib/mips-linux-gnu/libbar.so.2"));
-        assertThat(deps.closure(List.of("/usr/bin/app-rpath"), "ctx").files()).containsExactly(
-                Path.of("lib/ld.so.1"), Path.of("usr/bin/app-rpath"), Path.of("usr/lib/app/libbar.so.2"),
-                Path.of("usr/lib/app/libfoo.so.1"));
+        assertThat(deps.closure(List.of("/usr/bin/app-runpath"), "ctx").files())
+                .containsExactly(
+                        Path.of("lib/ld.so.1"),
+                        Path.of("usr/bin/app-runpath"),
+                        Path.of("usr/lib/app/libfoo.so.1"),
+                        Path.of("usr/lib/mips-linux-gnu/libbar.so.2"));
+        assertThat(deps.closure(List.of("/usr/bin/app-rpath"), "ctx").files())
+                .containsExactly(
+                        Path.of("lib/ld.so.1"),
+                        Path.of("usr/bin/app-rpath"),
+                        Path.of("usr/lib/app/libbar.so.2"),
+                        Path.of("usr/lib/app/libfoo.so.1"));
 
         Files.delete(tree.resolve("usr/lib/mips-linux-gnu/libbar.so.2"));
         assertThatThrownBy(() -> deps.closure(List.of("/usr/bin/app-runpath"), "ctx"))
@@ -253,8 +309,10 @@ class ElfDependenciesTest {
     void ldSoConfIncludesCommentsAndSeparators() throws Exception {
         Path tree = Files.createDirectory(tmp.resolve("c"));
         Files.createDirectories(tree.resolve("etc/ld.so.conf.d"));
-        Files.writeString(tree.resolve("etc/ld.so.conf"), "# comment\n/usr/local/lib  # trailing\n"
-                + "include ld.so.conf.d/*.conf\n/opt/x:/opt/y, /opt/z=libc6\nhwcap 0 nosegneg\n");
+        Files.writeString(
+                tree.resolve("etc/ld.so.conf"),
+                "# comment\n/usr/local/lib  # trailing\n"
+                        + "include ld.so.conf.d/*.conf\n/opt/x:/opt/y, /opt/z=libc6\nhwcap 0 nosegneg\n");
         Files.writeString(tree.resolve("etc/ld.so.conf.d/b.conf"), "/b\n/a\n");
         Files.writeString(tree.resolve("etc/ld.so.conf.d/a.conf"), "/a\ninclude /etc/extra.conf\n");
         Files.writeString(tree.resolve("etc/ld.so.conf.d/c.txt"), "/nope\n");
@@ -281,6 +339,7 @@ class ElfDependenciesTest {
         assertThat(deps.resolve("/esc/abs/etc/passwd", links)).isEqualTo(Path.of("etc/passwd"));
         assertThat(links).containsExactly(Path.of("esc"), Path.of("abs"));
         assertThatThrownBy(() -> deps.resolve("/loop/x", new HashSet<>()))
-                .isInstanceOf(IOException.class).hasMessageContaining("too many levels of symbolic links");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("too many levels of symbolic links");
     }
 }

@@ -1,9 +1,9 @@
 package io.jdib.ramdisk;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,11 +26,30 @@ final class FakeElf {
         return f;
     }
 
-    FakeElf interp(String s) { interp = s; return this; }
-    FakeElf needs(String... names) { needed.addAll(List.of(names)); return this; }
-    FakeElf rpath(String s) { rpath = s; return this; }
-    FakeElf runpath(String s) { runpath = s; return this; }
-    FakeElf soname(String s) { soname = s; return this; }
+    FakeElf interp(String s) {
+        interp = s;
+        return this;
+    }
+
+    FakeElf needs(String... names) {
+        needed.addAll(List.of(names));
+        return this;
+    }
+
+    FakeElf rpath(String s) {
+        rpath = s;
+        return this;
+    }
+
+    FakeElf runpath(String s) {
+        runpath = s;
+        return this;
+    }
+
+    FakeElf soname(String s) {
+        soname = s;
+        return this;
+    }
 
     byte[] build() {
         int ehsize = is64 ? 64 : 52;
@@ -75,8 +94,12 @@ final class FakeElf {
         } else {
             b.putInt(0).putInt(ehsize).putInt(0).putInt(0);
         }
-        b.putShort((short) ehsize).putShort((short) phentsize).putShort((short) phnum)
-                .putShort((short) (is64 ? 64 : 40)).putShort((short) 0).putShort((short) 0);
+        b.putShort((short) ehsize)
+                .putShort((short) phentsize)
+                .putShort((short) phnum)
+                .putShort((short) (is64 ? 64 : 40))
+                .putShort((short) 0)
+                .putShort((short) 0);
         b.position(ehsize);
         phdr(b, 1, 0, base, total);
         if (interp != null) {
@@ -100,10 +123,23 @@ final class FakeElf {
 
     private void phdr(ByteBuffer b, int type, long off, long vaddr, long size) {
         if (is64) {
-            b.putInt(type).putInt(4).putLong(off).putLong(vaddr).putLong(vaddr).putLong(size).putLong(size).putLong(8);
+            b.putInt(type)
+                    .putInt(4)
+                    .putLong(off)
+                    .putLong(vaddr)
+                    .putLong(vaddr)
+                    .putLong(size)
+                    .putLong(size)
+                    .putLong(8);
         } else {
-            b.putInt(type).putInt((int) off).putInt((int) vaddr).putInt((int) vaddr).putInt((int) size)
-                    .putInt((int) size).putInt(4).putInt(4);
+            b.putInt(type)
+                    .putInt((int) off)
+                    .putInt((int) vaddr)
+                    .putInt((int) vaddr)
+                    .putInt((int) size)
+                    .putInt((int) size)
+                    .putInt(4)
+                    .putInt(4);
         }
     }
 

@@ -26,18 +26,24 @@ class KernelModulesTest {
                 """);
         Files.writeString(dir.resolve("modules.builtin"), "kernel/drivers/virtio/virtio_pci.ko\n");
 
-        KernelModules.Selection s = KernelModules.select(dir, List.of("virtio_net", "usb_storage", "virtio-pci", "nosuch"));
+        KernelModules.Selection s =
+                KernelModules.select(dir, List.of("virtio_net", "usb_storage", "virtio-pci", "nosuch"));
 
-        assertThat(s.files()).containsExactly("kernel/drivers/net/net_failover.ko", "kernel/drivers/net/virtio_net.ko",
-                "kernel/drivers/scsi/scsi_common.ko", "kernel/drivers/usb/storage/usb-storage.ko.xz",
-                "kernel/net/core/failover.ko");
+        assertThat(s.files())
+                .containsExactly(
+                        "kernel/drivers/net/net_failover.ko",
+                        "kernel/drivers/net/virtio_net.ko",
+                        "kernel/drivers/scsi/scsi_common.ko",
+                        "kernel/drivers/usb/storage/usb-storage.ko.xz",
+                        "kernel/net/core/failover.ko");
         assertThat(s.builtin()).containsExactly("virtio-pci");
         assertThat(s.missing()).containsExactly("nosuch");
     }
 
     @Test
     void withoutModulesDepItSaysSo() {
-        assertThatThrownBy(() -> KernelModules.select(dir, List.of("e1000"))).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> KernelModules.select(dir, List.of("e1000")))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("no modules.dep in " + dir);
     }
 }

@@ -21,7 +21,9 @@ class RamdiskImageTest {
 
     private static RamdiskImage.Source element(String name) {
         Path builtIn = JdibProcess.home().resolve("elements").resolve(name);
-        Path dirOf = Files.isDirectory(builtIn) ? builtIn : JdibProcess.testElements().resolve(name);
+        Path dirOf = Files.isDirectory(builtIn)
+                ? builtIn
+                : JdibProcess.testElements().resolve(name);
         return new RamdiskImage.Source(name, dirOf);
     }
 
@@ -39,10 +41,14 @@ class RamdiskImageTest {
 
     @Test
     void missingBinaryIsAnErrorNamingTheElementAndFile() throws IOException {
-        RamdiskImage ramdisk = new RamdiskImage(tree(), dir.resolve("staging"),
-                List.of(element("ramdisk"), element("jdib-test-ramdisk-missing")), EventSink.NONE);
+        RamdiskImage ramdisk = new RamdiskImage(
+                tree(),
+                dir.resolve("staging"),
+                List.of(element("ramdisk"), element("jdib-test-ramdisk-missing")),
+                EventSink.NONE);
 
-        assertThatThrownBy(ramdisk::copyBinaries).isInstanceOf(UserError.class)
+        assertThatThrownBy(ramdisk::copyBinaries)
+                .isInstanceOf(UserError.class)
                 .hasMessageStartingWith("element jdib-test-ramdisk-missing (binary-deps.d/jdib-test-ramdisk-missing):"
                         + " executable 'jdib-no-such-tool' not found in tree ")
                 .hasMessageContaining("(looked in /usr/local/sbin/jdib-no-such-tool, ")
@@ -59,7 +65,10 @@ class RamdiskImageTest {
         assertThat(staging.resolve("usr/bin/blkid")).hasContent("not an ELF file, copied as it is");
         assertThat(staging.resolve("usr/bin/lsblk")).isRegularFile();
         try (var files = Files.walk(staging)) {
-            assertThat(files.filter(Files::isRegularFile).map(staging::relativize).map(Path::toString).sorted())
+            assertThat(files.filter(Files::isRegularFile)
+                            .map(staging::relativize)
+                            .map(Path::toString)
+                            .sorted())
                     .containsExactly("usr/bin/blkid", "usr/bin/lsblk");
         }
     }
@@ -70,9 +79,15 @@ class RamdiskImageTest {
         Files.writeString(late.resolve("90-late"), "echo late\n");
         Path early = Files.createDirectories(dir.resolve("early/init.d"));
         Files.writeString(early.resolve("10-early"), "echo early");
-        RamdiskImage ramdisk = new RamdiskImage(tree(), dir.resolve("staging"), List.of(element("ramdisk-base"),
-                new RamdiskImage.Source("late", late.getParent()), element("jdib-test-ramdisk"),
-                new RamdiskImage.Source("early", early.getParent())), EventSink.NONE);
+        RamdiskImage ramdisk = new RamdiskImage(
+                tree(),
+                dir.resolve("staging"),
+                List.of(
+                        element("ramdisk-base"),
+                        new RamdiskImage.Source("late", late.getParent()),
+                        element("jdib-test-ramdisk"),
+                        new RamdiskImage.Source("early", early.getParent())),
+                EventSink.NONE);
 
         String init = ramdisk.init();
 
@@ -82,24 +97,30 @@ class RamdiskImageTest {
         int testAt = init.indexOf("# --- element jdib-test-ramdisk: init.d/50-jdib-test-ramdisk ---");
         int lateAt = init.indexOf("# --- element late: init.d/90-late ---\necho late\n");
         int shell = init.indexOf("starting a shell on the console");
-        assertThat(List.of(marker, earlyAt, testAt, lateAt, shell)).doesNotContain(-1).isSorted();
+        assertThat(List.of(marker, earlyAt, testAt, lateAt, shell))
+                .doesNotContain(-1)
+                .isSorted();
         assertThat(init.indexOf("udevadm settle")).isBetween(0, marker);
     }
 
     @Test
     void withoutRamdiskBaseThereIsNoInit() throws IOException {
-        RamdiskImage ramdisk = new RamdiskImage(tree(), dir.resolve("staging"), List.of(element("jdib-test-ramdisk")),
-                EventSink.NONE);
+        RamdiskImage ramdisk =
+                new RamdiskImage(tree(), dir.resolve("staging"), List.of(element("jdib-test-ramdisk")), EventSink.NONE);
 
-        assertThatThrownBy(ramdisk::init).isInstanceOf(UserError.class)
-                .hasMessage("no element ships a ramdisk init; include ramdisk-base (the ramdisk element depends on it)");
+        assertThatThrownBy(ramdisk::init)
+                .isInstanceOf(UserError.class)
+                .hasMessage(
+                        "no element ships a ramdisk init; include ramdisk-base (the ramdisk element depends on it)");
     }
 
     @Test
     void kernelIsTheNewestByVersionAndItsAbsenceIsAnError() throws IOException {
         Path root = tree();
         RamdiskImage ramdisk = new RamdiskImage(root, dir.resolve("staging"), List.of(), EventSink.NONE);
-        assertThatThrownBy(ramdisk::kernel).isInstanceOf(UserError.class).hasMessageStartingWith("the tree has no kernel");
+        assertThatThrownBy(ramdisk::kernel)
+                .isInstanceOf(UserError.class)
+                .hasMessageStartingWith("the tree has no kernel");
 
         Path boot = Files.createDirectories(root.resolve("boot"));
         for (String v : List.of("6.1.0-9-amd64", "6.1.0-10-amd64", "5.10.0-30-amd64")) {

@@ -22,8 +22,10 @@ final class Sh {
 
     static Result exec(Path dir, Path stdin, String... command) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(List.of(command)).directory(dir == null ? null : dir.toFile());
-        pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
-                : ProcessBuilder.Redirect.from(stdin.toFile()));
+        pb.redirectInput(
+                stdin == null
+                        ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
+                        : ProcessBuilder.Redirect.from(stdin.toFile()));
         Path err = java.nio.file.Files.createTempFile("jdib-test", ".err");
         try {
             pb.redirectError(err.toFile());

@@ -39,10 +39,12 @@ class ArchitectureTest {
     @Test
     void elfMagicAndMaskAreQemusForArm64() {
         // The values Debian's qemu-user-static registers for aarch64 (/usr/lib/binfmt.d/qemu-aarch64.conf).
-        assertThat(Binfmt.escape(Architecture.ARM64.elfMagic())).isEqualTo(
-                "\\x7f\\x45\\x4c\\x46\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xb7\\x00");
-        assertThat(Binfmt.escape(Architecture.ARM64.elfMask())).isEqualTo(
-                "\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff");
+        assertThat(Binfmt.escape(Architecture.ARM64.elfMagic()))
+                .isEqualTo(
+                        "\\x7f\\x45\\x4c\\x46\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xb7\\x00");
+        assertThat(Binfmt.escape(Architecture.ARM64.elfMask()))
+                .isEqualTo(
+                        "\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff");
     }
 
     @Test

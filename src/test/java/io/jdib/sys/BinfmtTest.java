@@ -32,8 +32,10 @@ class BinfmtTest {
     }
 
     private static Binfmt binfmt(Path binfmt, Binfmt.Mounter mounter) {
-        return new Binfmt(binfmt, mounter, tool -> tool.equals(QEMU.getFileName().toString())
-                ? Optional.of(QEMU) : Optional.empty());
+        return new Binfmt(
+                binfmt,
+                mounter,
+                tool -> tool.equals(QEMU.getFileName().toString()) ? Optional.of(QEMU) : Optional.empty());
     }
 
     @Test
@@ -41,24 +43,28 @@ class BinfmtTest {
         Path binfmt = fakeBinfmt();
         Ledger ledger = ledger();
 
-        Binfmt.Registration r = binfmt(binfmt, d -> { throw new AssertionError("already mounted"); })
+        Binfmt.Registration r = binfmt(binfmt, d -> {
+                    throw new AssertionError("already mounted");
+                })
                 .enable(Architecture.ARM64, ledger, events::add);
 
         assertThat(r.ours()).isTrue();
         assertThat(r.name()).startsWith("jdib-aarch64-");
         String line = Files.readString(binfmt.resolve("register"));
-        assertThat(line).startsWith(":" + r.name() + ":M::\\x7f\\x45\\x4c\\x46\\x02")
+        assertThat(line)
+                .startsWith(":" + r.name() + ":M::\\x7f\\x45\\x4c\\x46\\x02")
                 .endsWith(":" + QEMU + ":F");
         List<Ledger.Action> pending = Ledger.pending(ledger.file());
         assertThat(pending).extracting(Ledger.Action::kind).containsExactly(Ledger.Kind.BINFMT);
-        assertThat(pending.get(0).args()).containsExactly(binfmt.resolve(r.name()).toString());
+        assertThat(pending.get(0).args())
+                .containsExactly(binfmt.resolve(r.name()).toString());
     }
 
     @Test
     void undoWritesMinusOneToTheEntryAndGoneIsFine() throws Exception {
         Path binfmt = fakeBinfmt();
         Ledger ledger = ledger();
-        Binfmt.Registration r = binfmt(binfmt, d -> { }).enable(Architecture.ARM64, ledger, events::add);
+        Binfmt.Registration r = binfmt(binfmt, d -> {}).enable(Architecture.ARM64, ledger, events::add);
         Path entry = binfmt.resolve(r.name());
         Files.writeString(entry, "enabled\n"); // what the kernel would show
 
@@ -74,11 +80,13 @@ class BinfmtTest {
     void usesAMatchingHostRegistrationAndLeavesItAlone() throws Exception {
         Path binfmt = fakeBinfmt();
         String magic = java.util.HexFormat.of().formatHex(Architecture.ARM64.elfMagic());
-        Files.writeString(binfmt.resolve("qemu-aarch64"), "enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\n"
-                + "flags: POCF\noffset 0\nmagic " + magic + "\nmask ffffffffffffff00fffffffffffffffffeffffff\n");
+        Files.writeString(
+                binfmt.resolve("qemu-aarch64"),
+                "enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\n" + "flags: POCF\noffset 0\nmagic "
+                        + magic + "\nmask ffffffffffffff00fffffffffffffffffeffffff\n");
         Ledger ledger = ledger();
 
-        Binfmt.Registration r = binfmt(binfmt, d -> { }).enable(Architecture.ARM64, ledger, events::add);
+        Binfmt.Registration r = binfmt(binfmt, d -> {}).enable(Architecture.ARM64, ledger, events::add);
 
         assertThat(r.ours()).isFalse();
         assertThat(r.name()).isEqualTo("qemu-aarch64");
@@ -90,10 +98,11 @@ class BinfmtTest {
     void aHostEntryWithoutFixBinaryIsNotEnough() throws Exception {
         Path binfmt = fakeBinfmt();
         String magic = java.util.HexFormat.of().formatHex(Architecture.ARM64.elfMagic());
-        Files.writeString(binfmt.resolve("qemu-aarch64"), "enabled\ninterpreter /usr/bin/qemu-aarch64\n"
-                + "flags: \noffset 0\nmagic " + magic + "\n");
+        Files.writeString(
+                binfmt.resolve("qemu-aarch64"),
+                "enabled\ninterpreter /usr/bin/qemu-aarch64\n" + "flags: \noffset 0\nmagic " + magic + "\n");
 
-        Binfmt.Registration r = binfmt(binfmt, d -> { }).enable(Architecture.ARM64, ledger(), events::add);
+        Binfmt.Registration r = binfmt(binfmt, d -> {}).enable(Architecture.ARM64, ledger(), events::add);
 
         assertThat(r.ours()).isTrue();
     }
@@ -105,16 +114,18 @@ class BinfmtTest {
         List<Path> mounted = new ArrayList<>();
 
         binfmt(binfmt, d -> {
-            mounted.add(d);
-            try {
-                Files.writeString(d.resolve("register"), "");
-            } catch (java.io.IOException e) {
-                throw new AssertionError(e);
-            }
-        }).enable(Architecture.ARM64, ledger, events::add);
+                    mounted.add(d);
+                    try {
+                        Files.writeString(d.resolve("register"), "");
+                    } catch (java.io.IOException e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .enable(Architecture.ARM64, ledger, events::add);
 
         assertThat(mounted).containsExactly(binfmt);
-        assertThat(Ledger.pending(ledger.file())).extracting(Ledger.Action::kind)
+        assertThat(Ledger.pending(ledger.file()))
+                .extracting(Ledger.Action::kind)
                 .containsExactly(Ledger.Kind.BINFMT_MOUNT, Ledger.Kind.BINFMT);
     }
 
@@ -123,8 +134,10 @@ class BinfmtTest {
         Path binfmt = Files.createDirectories(dir.resolve("binfmt_misc"));
         Ledger ledger = ledger();
 
-        assertThatThrownBy(() -> binfmt(binfmt, d -> { throw new IllegalStateException("unknown filesystem type"); })
-                .enable(Architecture.ARM64, ledger, events::add))
+        assertThatThrownBy(() -> binfmt(binfmt, d -> {
+                            throw new IllegalStateException("unknown filesystem type");
+                        })
+                        .enable(Architecture.ARM64, ledger, events::add))
                 .isInstanceOf(UserError.class)
                 .hasMessageStartingWith("binfmt_misc is not available at " + binfmt)
                 .hasMessageContaining("unknown filesystem type")
@@ -138,8 +151,8 @@ class BinfmtTest {
         Path binfmt = fakeBinfmt();
         Ledger ledger = ledger();
 
-        assertThatThrownBy(() -> new Binfmt(binfmt, d -> { }, tool -> Optional.empty())
-                .enable(Architecture.ARM64, ledger, events::add))
+        assertThatThrownBy(() -> new Binfmt(binfmt, d -> {}, tool -> Optional.empty())
+                        .enable(Architecture.ARM64, ledger, events::add))
                 .isInstanceOf(MissingToolError.class)
                 .hasMessageContaining("qemu-aarch64-static")
                 .hasMessageContaining("apt-get install qemu-user-static");
@@ -153,7 +166,7 @@ class BinfmtTest {
         Files.createDirectories(binfmt.resolve("register")); // writing to it fails, as EPERM/EINVAL would
         Ledger ledger = ledger();
 
-        assertThatThrownBy(() -> binfmt(binfmt, d -> { }).enable(Architecture.ARM64, ledger, events::add))
+        assertThatThrownBy(() -> binfmt(binfmt, d -> {}).enable(Architecture.ARM64, ledger, events::add))
                 .isInstanceOf(UserError.class)
                 .hasMessageStartingWith("this host refused to register " + QEMU + " with binfmt_misc")
                 .hasMessageNotContaining("\n");
@@ -164,10 +177,11 @@ class BinfmtTest {
     void anotherBuildsEntryIsNeverReusedItGoesWhenThatBuildEnds() throws Exception {
         Path binfmt = fakeBinfmt();
         String magic = java.util.HexFormat.of().formatHex(Architecture.ARM64.elfMagic());
-        Files.writeString(binfmt.resolve("jdib-aarch64-1"), "enabled\ninterpreter /usr/bin/qemu-aarch64-static\n"
-                + "flags: F\noffset 0\nmagic " + magic + "\n");
+        Files.writeString(
+                binfmt.resolve("jdib-aarch64-1"),
+                "enabled\ninterpreter /usr/bin/qemu-aarch64-static\n" + "flags: F\noffset 0\nmagic " + magic + "\n");
 
-        Binfmt.Registration r = binfmt(binfmt, d -> { }).enable(Architecture.ARM64, ledger(), events::add);
+        Binfmt.Registration r = binfmt(binfmt, d -> {}).enable(Architecture.ARM64, ledger(), events::add);
 
         assertThat(r.ours()).isTrue();
         assertThat(r.name()).isNotEqualTo("jdib-aarch64-1");

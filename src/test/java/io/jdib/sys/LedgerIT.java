@@ -19,11 +19,11 @@ class LedgerIT {
     @Test
     void undoAllReversesARealMountFromAnotherLedgerObject() throws Exception {
         Path target = Files.createDirectories(dir.resolve("t"));
-        Ledger ledger = Ledger.create(dir.resolve("b"), s -> { });
+        Ledger ledger = Ledger.create(dir.resolve("b"), s -> {});
         new Mounts(ledger).mount("tmpfs", "jdib-test", target, "size=1m");
         assertThat(Mounts.isMounted(target)).isTrue();
 
-        Ledger.undoAll(ledger.file(), s -> { });
+        Ledger.undoAll(ledger.file(), s -> {});
 
         assertThat(Mounts.isMounted(target)).isFalse();
         assertThat(Ledger.pending(ledger.file())).isEmpty();

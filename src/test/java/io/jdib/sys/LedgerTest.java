@@ -16,7 +16,7 @@ class LedgerTest {
 
     @Test
     void recordsBeforeActingAndForgetsWhatWasUndone() {
-        Ledger ledger = Ledger.create(dir.resolve("b"), s -> { });
+        Ledger ledger = Ledger.create(dir.resolve("b"), s -> {});
         Ledger.Entry mount = ledger.recordMount(dir.resolve("mnt"));
         ledger.recordProcessGroup(999_999_999L);
         mount.markUndone();
@@ -30,7 +30,7 @@ class LedgerTest {
 
     @Test
     void ownerIsAliveOnlyWhileThisProcessRuns() throws Exception {
-        Ledger ledger = Ledger.create(dir.resolve("b"), s -> { });
+        Ledger ledger = Ledger.create(dir.resolve("b"), s -> {});
         assertThat(Ledger.ownerAlive(ledger.file())).isTrue();
 
         // A ledger whose owner pid was reused by another process (start time differs) is stale.
@@ -42,7 +42,7 @@ class LedgerTest {
 
     @Test
     void tornLastLineKeepsEverythingBeforeIt() throws Exception {
-        Ledger ledger = Ledger.create(dir.resolve("b"), s -> { });
+        Ledger ledger = Ledger.create(dir.resolve("b"), s -> {});
         ledger.recordMount(dir.resolve("m1"));
         Files.writeString(ledger.file(), "do\t2\tmou", java.nio.file.StandardOpenOption.APPEND);
 
@@ -51,11 +51,12 @@ class LedgerTest {
 
     @Test
     void sealedLedgerRefusesNewSideEffects() {
-        Ledger ledger = Ledger.create(dir.resolve("b"), s -> { });
+        Ledger ledger = Ledger.create(dir.resolve("b"), s -> {});
         ledger.seal();
 
         assertThatThrownBy(() -> ledger.recordMount(dir.resolve("m")))
-                .isInstanceOf(Interrupted.class).hasMessage("build is stopping; not starting anything new");
+                .isInstanceOf(Interrupted.class)
+                .hasMessage("build is stopping; not starting anything new");
     }
 
     @Test
@@ -69,9 +70,9 @@ class LedgerTest {
     @Test
     void processGroupIsKilledWithItsChildren() throws Exception {
         List<String> lines = new ArrayList<>();
-        Ledger ledger = Ledger.create(dir.resolve("b"), s -> { });
-        Thread runner = new Thread(() -> Exec.stream(Exec.Command.of("/bin/sh", "-c", "sleep 7321 & echo started $!; wait"),
-                ledger, line -> {
+        Ledger ledger = Ledger.create(dir.resolve("b"), s -> {});
+        Thread runner = new Thread(() ->
+                Exec.stream(Exec.Command.of("/bin/sh", "-c", "sleep 7321 & echo started $!; wait"), ledger, line -> {
                     synchronized (lines) {
                         lines.add(line);
                     }
@@ -85,7 +86,7 @@ class LedgerTest {
         long child = awaitChildPid(lines, deadline);
         assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive)).contains(true);
 
-        Ledger.undoAll(ledger.file(), s -> { });
+        Ledger.undoAll(ledger.file(), s -> {});
         runner.join(10_000);
 
         assertThat(ProcessGroups.alive(pgid)).isFalse();
@@ -95,7 +96,8 @@ class LedgerTest {
         while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false) && System.currentTimeMillis() < gone) {
             Thread.sleep(50);
         }
-        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse();
     }
 
     private static long awaitChildPid(List<String> lines, long deadline) throws InterruptedException {
@@ -103,7 +105,8 @@ class LedgerTest {
             synchronized (lines) {
                 for (String line : lines) {
                     if (line.startsWith("started ")) {
-                        return Long.parseLong(line.substring("started ".length()).trim());
+                        return Long.parseLong(
+                                line.substring("started ".length()).trim());
                     }
                 }
             }

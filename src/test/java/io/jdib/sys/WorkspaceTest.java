@@ -17,11 +17,14 @@ class WorkspaceTest {
     @Test
     void aWorkspaceIsNamedForCleanupAndLeavesNothingWhenClosed() throws Exception {
         Path dir;
-        try (Workspace workspace = Workspace.open(root, "check", s -> { })) {
+        try (Workspace workspace = Workspace.open(root, "check", s -> {})) {
             dir = workspace.dir();
-            assertThat(dir.getFileName().toString()).startsWith("build-check-")
+            assertThat(dir.getFileName().toString())
+                    .startsWith("build-check-")
                     .endsWith("-" + ProcessHandle.current().pid());
-            assertThat(workspace.ledger().file()).isEqualTo(dir.resolve(Ledger.FILE_NAME)).exists();
+            assertThat(workspace.ledger().file())
+                    .isEqualTo(dir.resolve(Ledger.FILE_NAME))
+                    .exists();
             assertThat(workspace.work()).isDirectory();
             Files.writeString(workspace.work().resolve("scratch"), "x");
             workspace.close(); // twice is fine
@@ -34,7 +37,7 @@ class WorkspaceTest {
         List<String> lines = new ArrayList<>();
         Thread runner;
         Ledger ledger;
-        try (Workspace workspace = Workspace.open(root, "", s -> { })) {
+        try (Workspace workspace = Workspace.open(root, "", s -> {})) {
             ledger = workspace.ledger();
             runner = new Thread(() -> {
                 try {
@@ -52,7 +55,9 @@ class WorkspaceTest {
             while (Ledger.pending(ledger.file()).isEmpty() && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
             }
-            assertThat(Ledger.pending(ledger.file())).extracting(Ledger.Action::kind).containsExactly(Ledger.Kind.PGROUP);
+            assertThat(Ledger.pending(ledger.file()))
+                    .extracting(Ledger.Action::kind)
+                    .containsExactly(Ledger.Kind.PGROUP);
         }
         runner.join(10_000);
         assertThat(runner.isAlive()).isFalse();
@@ -60,8 +65,8 @@ class WorkspaceTest {
 
     @Test
     void cleanStaleRemovesOnlyWorkspacesWhoseOwnerDied() throws Exception {
-        Workspace alive = Workspace.open(root, "alive", s -> { });
-        Workspace dead = Workspace.open(root, "dead", s -> { });
+        Workspace alive = Workspace.open(root, "alive", s -> {});
+        Workspace dead = Workspace.open(root, "dead", s -> {});
         // Make the second look like a killed process's: its owner's start time no longer matches.
         List<String> ledger = new ArrayList<>(Files.readAllLines(dead.ledger().file()));
         ledger.set(0, ledger.get(0).replaceFirst("\t[0-9]+$", "\t1"));
@@ -73,7 +78,9 @@ class WorkspaceTest {
         assertThat(cleaned).containsExactly(dead.dir());
         assertThat(dead.dir()).doesNotExist();
         assertThat(alive.dir()).isDirectory();
-        assertThat(said).anyMatch(s -> s.contains("did not finish") && s.contains(dead.dir().getFileName().toString()));
+        assertThat(said)
+                .anyMatch(s -> s.contains("did not finish")
+                        && s.contains(dead.dir().getFileName().toString()));
         alive.close();
         dead.close();
         assertThat(alive.dir()).doesNotExist();
@@ -81,6 +88,6 @@ class WorkspaceTest {
 
     @Test
     void aMissingWorkRootIsNothingToClean() {
-        assertThat(Workspace.cleanStale(root.resolve("none"), s -> { })).isEmpty();
+        assertThat(Workspace.cleanStale(root.resolve("none"), s -> {})).isEmpty();
     }
 }

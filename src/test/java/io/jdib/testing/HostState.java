@@ -8,8 +8,7 @@ import java.util.List;
 
 /** What a build may leak on the host: mounts under a directory, loop devices on its files, processes. */
 public final class HostState {
-    private HostState() {
-    }
+    private HostState() {}
 
     /** Mount points at or below {@code dir}. */
     public static List<String> mountsUnder(Path dir) {
@@ -32,7 +31,8 @@ public final class HostState {
     public static List<String> loopsUnder(Path dir) {
         List<String> found = new ArrayList<>();
         String base = dir.toAbsolutePath().normalize().toString();
-        for (String line : run("losetup", "--noheadings", "--output", "NAME,BACK-FILE", "--list").split("\n")) {
+        for (String line : run("losetup", "--noheadings", "--output", "NAME,BACK-FILE", "--list")
+                .split("\n")) {
             String[] f = line.trim().split("\\s+", 2);
             if (f.length == 2 && f[1].startsWith(base + "/")) {
                 found.add(line.trim());
@@ -58,7 +58,8 @@ public final class HostState {
             return List.of();
         }
         try (var list = Files.list(workRoot)) {
-            return list.filter(p -> p.getFileName().toString().startsWith("build-")).toList();
+            return list.filter(p -> p.getFileName().toString().startsWith("build-"))
+                    .toList();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -93,7 +93,8 @@ public final class JdibProcess {
                 }
             }
             if (!process.isAlive()) {
-                throw new AssertionError("jdib exited (" + process.exitValue() + ") before the expected line:\n" + output());
+                throw new AssertionError(
+                        "jdib exited (" + process.exitValue() + ") before the expected line:\n" + output());
             }
             sleep(200);
         }
@@ -102,7 +103,9 @@ public final class JdibProcess {
 
     public void signal(String signal) {
         try {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .start()
+                    .waitFor();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -117,7 +120,8 @@ public final class JdibProcess {
     }
 
     private void pump() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 synchronized (lines) {

@@ -22,8 +22,7 @@ public final class SharedBuilds {
     private static final Map<String, Built> BUILT = new HashMap<>();
     private static Path root;
 
-    private SharedBuilds() {
-    }
+    private SharedBuilds() {}
 
     /** One finished (or failed) build: its outputs are {@code dir/out/NAME.SUFFIX}. */
     public record Built(Path dir, String name, JdibProcess.Result result) {
@@ -38,8 +37,8 @@ public final class SharedBuilds {
         /** The build's result, or an assertion error carrying its output when it failed. */
         public Built requireSuccess() {
             if (result.exitCode() != 0) {
-                throw new AssertionError("shared build " + name + " failed (exit " + result.exitCode() + "):\n"
-                        + result.output());
+                throw new AssertionError(
+                        "shared build " + name + " failed (exit " + result.exitCode() + "):\n" + result.output());
             }
             return this;
         }
@@ -62,8 +61,11 @@ public final class SharedBuilds {
 
     /** The environment the shared builds ran with: the test elements on the path and their own work dir. */
     public static Map<String, String> environment(Path dir) {
-        return Map.of("ELEMENTS_PATH", JdibProcess.testElements().toString(),
-                "JDIB_WORK_DIR", dir.resolve("work").toString());
+        return Map.of(
+                "ELEMENTS_PATH",
+                JdibProcess.testElements().toString(),
+                "JDIB_WORK_DIR",
+                dir.resolve("work").toString());
     }
 
     private static synchronized Built build(String name, String... args) {
@@ -72,12 +74,13 @@ public final class SharedBuilds {
             return done;
         }
         Path dir = root().resolve(name);
-        List<String> argv = new ArrayList<>(List.of("disk-image-create", "-o", dir.resolve("out").resolve(name).toString()));
+        List<String> argv = new ArrayList<>(List.of(
+                "disk-image-create", "-o", dir.resolve("out").resolve(name).toString()));
         argv.addAll(List.of(args));
         long start = System.nanoTime();
         JdibProcess.Result result = JdibProcess.run(BUILD, environment(dir), argv.toArray(String[]::new));
-        System.out.printf("shared build %s: exit %d in %.1f s%n", name, result.exitCode(),
-                (System.nanoTime() - start) / 1e9);
+        System.out.printf(
+                "shared build %s: exit %d in %.1f s%n", name, result.exitCode(), (System.nanoTime() - start) / 1e9);
         Built built = new Built(dir, name, result);
         BUILT.put(name, built);
         return built;
@@ -93,8 +96,10 @@ public final class SharedBuilds {
                 throw new UncheckedIOException(e);
             }
             Path dir = root;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> HostState.run("rm", "-rf", "--one-file-system",
-                    dir.toString()), "jdib-shared-builds-cleanup"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> HostState.run("rm", "-rf", "--one-file-system", dir.toString()),
+                            "jdib-shared-builds-cleanup"));
         }
         return root;
     }

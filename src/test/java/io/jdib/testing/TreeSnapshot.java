@@ -25,8 +25,7 @@ import java.util.stream.Stream;
  * out.
  */
 public final class TreeSnapshot {
-    private TreeSnapshot() {
-    }
+    private TreeSnapshot() {}
 
     /** Path (relative, "." for the root) to its description. */
     public static SortedMap<String, String> of(Path root) {
@@ -57,8 +56,15 @@ public final class TreeSnapshot {
      * ({@code security.capability}).
      */
     static Map<String, String> xattrs(Path root) {
-        String dump = HostState.run("getfattr", "--recursive", "--no-dereference", "--dump", "--match=-",
-                "--encoding=hex", "--absolute-names", root.toString());
+        String dump = HostState.run(
+                "getfattr",
+                "--recursive",
+                "--no-dereference",
+                "--dump",
+                "--match=-",
+                "--encoding=hex",
+                "--absolute-names",
+                root.toString());
         if (dump.contains("getfattr: not found") || dump.startsWith("Cannot run")) {
             throw new AssertionError("getfattr is missing: apt-get install attr");
         }
@@ -74,7 +80,8 @@ public final class TreeSnapshot {
             }
         }
         Map<String, String> joined = new TreeMap<>();
-        byPath.forEach((path, attrs) -> joined.put(path, String.join(",", attrs.stream().sorted().toList())));
+        byPath.forEach((path, attrs) ->
+                joined.put(path, String.join(",", attrs.stream().sorted().toList())));
         return joined;
     }
 
@@ -118,9 +125,11 @@ public final class TreeSnapshot {
     /** The snapshot as a filesystem without POSIX ACLs (SquashFS) would hold it. */
     public static SortedMap<String, String> withoutAcls(SortedMap<String, String> snapshot) {
         SortedMap<String, String> stripped = new TreeMap<>();
-        snapshot.forEach((path, entry) -> stripped.put(path, entry
-                .replaceAll("system\\.posix_acl_(access|default)=0x[0-9a-f]+,?", "")
-                .replaceAll(",$", "").replaceAll(" xattrs $", "")));
+        snapshot.forEach((path, entry) -> stripped.put(
+                path,
+                entry.replaceAll("system\\.posix_acl_(access|default)=0x[0-9a-f]+,?", "")
+                        .replaceAll(",$", "")
+                        .replaceAll(" xattrs $", "")));
         return stripped;
     }
 
@@ -128,7 +137,9 @@ public final class TreeSnapshot {
     public static List<String> differences(SortedMap<String, String> a, SortedMap<String, String> b) {
         SortedMap<String, String> all = new TreeMap<>(a);
         all.putAll(b);
-        return all.keySet().stream().filter(k -> !java.util.Objects.equals(a.get(k), b.get(k)))
-                .map(k -> k + ": " + a.get(k) + " | " + b.get(k)).toList();
+        return all.keySet().stream()
+                .filter(k -> !java.util.Objects.equals(a.get(k), b.get(k)))
+                .map(k -> k + ": " + a.get(k) + " | " + b.get(k))
+                .toList();
     }
 }

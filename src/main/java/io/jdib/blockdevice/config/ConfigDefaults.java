@@ -12,30 +12,30 @@ import java.util.Optional;
  */
 public record ConfigDefaults(String rootFsType, Optional<String> rootLabel) {
 
-  public static final String DEFAULT_ROOT_LABEL = "cloudimg-rootfs";
-  /** xfs labels hold 12 bytes, too few for cloudimg-rootfs. */
-  public static final String XFS_ROOT_LABEL = "img-rootfs";
+    public static final String DEFAULT_ROOT_LABEL = "cloudimg-rootfs";
+    /** xfs labels hold 12 bytes, too few for cloudimg-rootfs. */
+    public static final String XFS_ROOT_LABEL = "img-rootfs";
 
-  public ConfigDefaults {
-    Objects.requireNonNull(rootFsType, "rootFsType");
-    Objects.requireNonNull(rootLabel, "rootLabel");
-  }
+    public ConfigDefaults {
+        Objects.requireNonNull(rootFsType, "rootFsType");
+        Objects.requireNonNull(rootLabel, "rootLabel");
+    }
 
-  /** DIB's defaults: ext4, label by type. */
-  public static ConfigDefaults dib() {
-    return new ConfigDefaults("ext4", Optional.empty());
-  }
+    /** DIB's defaults: ext4, label by type. */
+    public static ConfigDefaults dib() {
+        return new ConfigDefaults("ext4", Optional.empty());
+    }
 
-  public ConfigDefaults withRootFsType(String type) {
-    return new ConfigDefaults(type, rootLabel);
-  }
+    public ConfigDefaults withRootFsType(String type) {
+        return new ConfigDefaults(type, rootLabel);
+    }
 
-  public ConfigDefaults withRootLabel(String label) {
-    return new ConfigDefaults(rootFsType, Optional.of(label));
-  }
+    public ConfigDefaults withRootLabel(String label) {
+        return new ConfigDefaults(rootFsType, Optional.of(label));
+    }
 
-  /** The root label for a root filesystem of {@code type}. */
-  public String rootLabelFor(FsType type) {
-    return rootLabel.orElse(type == FsType.XFS ? XFS_ROOT_LABEL : DEFAULT_ROOT_LABEL);
-  }
+    /** The root label for a root filesystem of {@code type}. */
+    public String rootLabelFor(FsType type) {
+        return rootLabel.orElse(type == FsType.XFS ? XFS_ROOT_LABEL : DEFAULT_ROOT_LABEL);
+    }
 }

@@ -11,48 +11,48 @@ import java.util.Set;
  * nodes of their own so filesystems can name an LV as their base.
  */
 public record Lvm(
-    String name,
-    List<String> base,
-    List<PhysicalVolume> pvs,
-    List<VolumeGroup> vgs,
-    List<LogicalVolume> lvs,
-    SourcePosition position)
-    implements NodeConfig {
+        String name,
+        List<String> base,
+        List<PhysicalVolume> pvs,
+        List<VolumeGroup> vgs,
+        List<LogicalVolume> lvs,
+        SourcePosition position)
+        implements NodeConfig {
 
-  public Lvm {
-    Objects.requireNonNull(name, "name");
-    base = List.copyOf(base);
-    pvs = List.copyOf(pvs);
-    vgs = List.copyOf(vgs);
-    lvs = List.copyOf(lvs);
-    Objects.requireNonNull(position, "position");
-  }
+    public Lvm {
+        Objects.requireNonNull(name, "name");
+        base = List.copyOf(base);
+        pvs = List.copyOf(pvs);
+        vgs = List.copyOf(vgs);
+        lvs = List.copyOf(lvs);
+        Objects.requireNonNull(position, "position");
+    }
 
-  /**
-   * The explicit bases (DIB writes {@code base: [ root ]}; nested, the parent) and the devices
-   * under the physical volumes.
-   */
-  @Override
-  public List<String> bases() {
-    Set<String> bases = new LinkedHashSet<>();
-    bases.addAll(base);
-    pvs.forEach(pv -> bases.add(pv.base()));
-    return List.copyOf(bases);
-  }
+    /**
+     * The explicit bases (DIB writes {@code base: [ root ]}; nested, the parent) and the devices
+     * under the physical volumes.
+     */
+    @Override
+    public List<String> bases() {
+        Set<String> bases = new LinkedHashSet<>();
+        bases.addAll(base);
+        pvs.forEach(pv -> bases.add(pv.base()));
+        return List.copyOf(bases);
+    }
 
-  @Override
-  public NodeKind kind() {
-    return NodeKind.LVM;
-  }
+    @Override
+    public NodeKind kind() {
+        return NodeKind.LVM;
+    }
 
-  @Override
-  public Lvm withPosition(SourcePosition p) {
-    return new Lvm(
-        name,
-        base,
-        pvs.stream().map(x -> x.withPosition(p)).toList(),
-        vgs.stream().map(x -> x.withPosition(p)).toList(),
-        lvs.stream().map(x -> x.withPosition(p)).toList(),
-        p);
-  }
+    @Override
+    public Lvm withPosition(SourcePosition p) {
+        return new Lvm(
+                name,
+                base,
+                pvs.stream().map(x -> x.withPosition(p)).toList(),
+                vgs.stream().map(x -> x.withPosition(p)).toList(),
+                lvs.stream().map(x -> x.withPosition(p)).toList(),
+                p);
+    }
 }

@@ -7,31 +7,31 @@ import java.util.List;
  * config names them; the graph adds ordering edges of its own (partition order, mount order).
  */
 public sealed interface NodeConfig
-    permits LocalLoop,
-        Partitioning,
-        Partition,
-        Lvm,
-        PhysicalVolume,
-        VolumeGroup,
-        LogicalVolume,
-        Mkfs,
-        Mount,
-        Fstab {
+        permits LocalLoop,
+                Partitioning,
+                Partition,
+                Lvm,
+                PhysicalVolume,
+                VolumeGroup,
+                LogicalVolume,
+                Mkfs,
+                Mount,
+                Fstab {
 
-  String name();
+    String name();
 
-  List<String> bases();
+    List<String> bases();
 
-  NodeKind kind();
+    NodeKind kind();
 
-  /** Where the node was written; provenance only, not part of the layout. */
-  SourcePosition position();
+    /** Where the node was written; provenance only, not part of the layout. */
+    SourcePosition position();
 
-  /** This node written somewhere else; lets layouts from different files be compared. */
-  NodeConfig withPosition(SourcePosition position);
+    /** This node written somewhere else; lets layouts from different files be compared. */
+    NodeConfig withPosition(SourcePosition position);
 
-  /** "mkfs 'mkfs_root'": how messages name a node. */
-  default String describe() {
-    return kind().keyword() + " '" + name() + "'";
-  }
+    /** "mkfs 'mkfs_root'": how messages name a node. */
+    default String describe() {
+        return kind().keyword() + " '" + name() + "'";
+    }
 }

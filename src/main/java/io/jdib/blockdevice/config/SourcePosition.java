@@ -8,16 +8,16 @@ import java.util.Objects;
  */
 public record SourcePosition(String source, int line, int column) {
 
-  public SourcePosition {
-    Objects.requireNonNull(source, "source");
-    if (line < 1 || column < 1) {
-      throw new IllegalArgumentException("line and column are 1-based: " + line + ":" + column);
+    public SourcePosition {
+        Objects.requireNonNull(source, "source");
+        if (line < 1 || column < 1) {
+            throw new IllegalArgumentException("line and column are 1-based: " + line + ":" + column);
+        }
     }
-  }
 
-  /** {@code source:line:column}, the form compilers print and editors jump to. */
-  @Override
-  public String toString() {
-    return source + ":" + line + ":" + column;
-  }
+    /** {@code source:line:column}, the form compilers print and editors jump to. */
+    @Override
+    public String toString() {
+        return source + ":" + line + ":" + column;
+    }
 }

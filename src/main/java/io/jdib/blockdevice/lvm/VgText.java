@@ -9,83 +9,88 @@ import java.util.Objects;
  */
 public final class VgText {
 
-  /** Who wrote it and when, as lvm2 records it. */
-  public record Origin(String host, long creationTime) {
-    public Origin {
-      Objects.requireNonNull(host, "host");
+    /** Who wrote it and when, as lvm2 records it. */
+    public record Origin(String host, long creationTime) {
+        public Origin {
+            Objects.requireNonNull(host, "host");
+        }
     }
-  }
 
-  private VgText() {}
+    private VgText() {}
 
-  /**
-   * Renders {@code vg} as sequence number {@code seqno}; {@code pvDevices} are the device-name
-   * hints by PV name (LVM finds PVs by their ids, the hint is for humans).
-   */
-  public static String render(VgLayout vg, long seqno, Map<String, String> pvDevices, Origin origin) {
-    StringBuilder s = new StringBuilder();
-    long extentSectors = vg.extentBytes() / 512;
-    s.append(vg.name()).append(" {\n");
-    s.append("id = \"").append(vg.id().formatted()).append("\"\n");
-    s.append("seqno = ").append(seqno).append('\n');
-    s.append("format = \"lvm2\"\n");
-    s.append("status = [\"RESIZEABLE\", \"READ\", \"WRITE\"]\n");
-    s.append("flags = []\n");
-    s.append("extent_size = ").append(extentSectors).append('\n');
-    s.append("max_lv = 0\n");
-    s.append("max_pv = 0\n");
-    s.append("metadata_copies = 0\n\n");
-    s.append("physical_volumes {\n");
-    for (VgLayout.Pv pv : vg.pvs()) {
-      s.append('\n').append(pv.name()).append(" {\n");
-      s.append("id = \"").append(pv.id().formatted()).append("\"\n");
-      s.append("device = \"").append(pvDevices.getOrDefault(pv.name(), "unknown device"))
-          .append("\"\n\n");
-      s.append("status = [\"ALLOCATABLE\"]\n");
-      s.append("flags = []\n");
-      s.append("dev_size = ").append(pv.deviceBytes() / 512).append('\n');
-      s.append("pe_start = ").append(pv.peStartBytes() / 512).append('\n');
-      s.append("pe_count = ").append(pv.peCount()).append('\n');
-      s.append("}\n");
-    }
-    s.append("}\n");
-    if (!vg.lvs().isEmpty()) {
-      s.append("\nlogical_volumes {\n");
-      for (VgLayout.Lv lv : vg.lvs()) {
-        s.append('\n').append(lv.name()).append(" {\n");
-        s.append("id = \"").append(lv.id().formatted()).append("\"\n");
-        s.append("status = [\"READ\", \"WRITE\", \"VISIBLE\"]\n");
+    /**
+     * Renders {@code vg} as sequence number {@code seqno}; {@code pvDevices} are the device-name
+     * hints by PV name (LVM finds PVs by their ids, the hint is for humans).
+     */
+    public static String render(VgLayout vg, long seqno, Map<String, String> pvDevices, Origin origin) {
+        StringBuilder s = new StringBuilder();
+        long extentSectors = vg.extentBytes() / 512;
+        s.append(vg.name()).append(" {\n");
+        s.append("id = \"").append(vg.id().formatted()).append("\"\n");
+        s.append("seqno = ").append(seqno).append('\n');
+        s.append("format = \"lvm2\"\n");
+        s.append("status = [\"RESIZEABLE\", \"READ\", \"WRITE\"]\n");
         s.append("flags = []\n");
-        s.append("creation_time = ").append(origin.creationTime()).append('\n');
-        s.append("creation_host = \"").append(quote(origin.host())).append("\"\n");
-        s.append("segment_count = ").append(lv.segments().size()).append('\n');
-        int n = 1;
-        for (VgLayout.Segment seg : lv.segments()) {
-          s.append("\nsegment").append(n++).append(" {\n");
-          s.append("start_extent = ").append(seg.startExtent()).append('\n');
-          s.append("extent_count = ").append(seg.count()).append("\n\n");
-          s.append("type = \"striped\"\n");
-          s.append("stripe_count = 1\n\n");
-          s.append("stripes = [\n");
-          s.append('"').append(seg.pv()).append("\", ").append(seg.pvExtent()).append('\n');
-          s.append("]\n");
-          s.append("}\n");
+        s.append("extent_size = ").append(extentSectors).append('\n');
+        s.append("max_lv = 0\n");
+        s.append("max_pv = 0\n");
+        s.append("metadata_copies = 0\n\n");
+        s.append("physical_volumes {\n");
+        for (VgLayout.Pv pv : vg.pvs()) {
+            s.append('\n').append(pv.name()).append(" {\n");
+            s.append("id = \"").append(pv.id().formatted()).append("\"\n");
+            s.append("device = \"")
+                    .append(pvDevices.getOrDefault(pv.name(), "unknown device"))
+                    .append("\"\n\n");
+            s.append("status = [\"ALLOCATABLE\"]\n");
+            s.append("flags = []\n");
+            s.append("dev_size = ").append(pv.deviceBytes() / 512).append('\n');
+            s.append("pe_start = ").append(pv.peStartBytes() / 512).append('\n');
+            s.append("pe_count = ").append(pv.peCount()).append('\n');
+            s.append("}\n");
         }
         s.append("}\n");
-      }
-      s.append("}\n");
+        if (!vg.lvs().isEmpty()) {
+            s.append("\nlogical_volumes {\n");
+            for (VgLayout.Lv lv : vg.lvs()) {
+                s.append('\n').append(lv.name()).append(" {\n");
+                s.append("id = \"").append(lv.id().formatted()).append("\"\n");
+                s.append("status = [\"READ\", \"WRITE\", \"VISIBLE\"]\n");
+                s.append("flags = []\n");
+                s.append("creation_time = ").append(origin.creationTime()).append('\n');
+                s.append("creation_host = \"").append(quote(origin.host())).append("\"\n");
+                s.append("segment_count = ").append(lv.segments().size()).append('\n');
+                int n = 1;
+                for (VgLayout.Segment seg : lv.segments()) {
+                    s.append("\nsegment").append(n++).append(" {\n");
+                    s.append("start_extent = ").append(seg.startExtent()).append('\n');
+                    s.append("extent_count = ").append(seg.count()).append("\n\n");
+                    s.append("type = \"striped\"\n");
+                    s.append("stripe_count = 1\n\n");
+                    s.append("stripes = [\n");
+                    s.append('"')
+                            .append(seg.pv())
+                            .append("\", ")
+                            .append(seg.pvExtent())
+                            .append('\n');
+                    s.append("]\n");
+                    s.append("}\n");
+                }
+                s.append("}\n");
+            }
+            s.append("}\n");
+        }
+        s.append("\n}\n");
+        s.append("# Generated by jdib\n\n");
+        s.append("contents = \"Text Format Volume Group\"\n");
+        s.append("version = 1\n\n");
+        s.append("description = \"Written by jdib\"\n\n");
+        s.append("creation_host = \"").append(quote(origin.host())).append("\"\n");
+        s.append("creation_time = ").append(origin.creationTime()).append('\n');
+        return s.toString();
     }
-    s.append("\n}\n");
-    s.append("# Generated by jdib\n\n");
-    s.append("contents = \"Text Format Volume Group\"\n");
-    s.append("version = 1\n\n");
-    s.append("description = \"Written by jdib\"\n\n");
-    s.append("creation_host = \"").append(quote(origin.host())).append("\"\n");
-    s.append("creation_time = ").append(origin.creationTime()).append('\n');
-    return s.toString();
-  }
 
-  private static String quote(String text) {
-    return text.replace("\\", "\\\\").replace("\"", "\\\"");
-  }
+    private static String quote(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
 }

@@ -2,6 +2,6 @@ package io.jdib.blockdevice.partition;
 
 /** Partition table format. */
 public enum Label {
-  MBR,
-  GPT
+    MBR,
+    GPT
 }

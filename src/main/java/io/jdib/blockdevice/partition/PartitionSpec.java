@@ -11,23 +11,23 @@ import java.util.Set;
  */
 public record PartitionSpec(String name, PartitionSize size, Set<Flag> flags, String type) {
 
-  public PartitionSpec {
-    if (name == null || name.isBlank()) {
-      throw new PartitionSpecException("a partition has no name; give every partition a name");
+    public PartitionSpec {
+        if (name == null || name.isBlank()) {
+            throw new PartitionSpecException("a partition has no name; give every partition a name");
+        }
+        Objects.requireNonNull(size, "size");
+        flags = flags == null || flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
     }
-    Objects.requireNonNull(size, "size");
-    flags = flags == null || flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
-  }
 
-  public PartitionSpec(String name, PartitionSize size, Flag... flags) {
-    this(name, size, Set.of(flags), null);
-  }
+    public PartitionSpec(String name, PartitionSize size, Flag... flags) {
+        this(name, size, Set.of(flags), null);
+    }
 
-  public PartitionSpec withType(String newType) {
-    return new PartitionSpec(name, size, flags, newType);
-  }
+    public PartitionSpec withType(String newType) {
+        return new PartitionSpec(name, size, flags, newType);
+    }
 
-  public boolean has(Flag flag) {
-    return flags.contains(flag);
-  }
+    public boolean has(Flag flag) {
+        return flags.contains(flag);
+    }
 }

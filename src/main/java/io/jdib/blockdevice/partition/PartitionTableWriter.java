@@ -9,9 +9,9 @@ import java.nio.channels.FileChannel;
  */
 public sealed interface PartitionTableWriter permits MbrWriter, GptWriter {
 
-  void write(FileChannel channel, Layout layout) throws IOException;
+    void write(FileChannel channel, Layout layout) throws IOException;
 
-  static PartitionTableWriter forLabel(Label label, IdSource ids) {
-    return label == Label.MBR ? new MbrWriter(ids) : new GptWriter(ids);
-  }
+    static PartitionTableWriter forLabel(Label label, IdSource ids) {
+        return label == Label.MBR ? new MbrWriter(ids) : new GptWriter(ids);
+    }
 }

@@ -7,27 +7,27 @@ import java.util.Set;
  * logicals from 5; GPT 1..n), sectors are in the table's sector size.
  */
 public record PlacedPartition(
-    int number, String name, long startSector, long sectorCount, String type, Set<Flag> flags) {
+        int number, String name, long startSector, long sectorCount, String type, Set<Flag> flags) {
 
-  public PlacedPartition {
-    flags = Set.copyOf(flags);
-  }
+    public PlacedPartition {
+        flags = Set.copyOf(flags);
+    }
 
-  /** First sector after the partition. */
-  public long endSector() {
-    return startSector + sectorCount;
-  }
+    /** First sector after the partition. */
+    public long endSector() {
+        return startSector + sectorCount;
+    }
 
-  public long lastSector() {
-    return endSector() - 1;
-  }
+    public long lastSector() {
+        return endSector() - 1;
+    }
 
-  public boolean has(Flag flag) {
-    return flags.contains(flag);
-  }
+    public boolean has(Flag flag) {
+        return flags.contains(flag);
+    }
 
-  /** True for an MBR logical partition (inside the extended one). */
-  public boolean logical() {
-    return number > 4;
-  }
+    /** True for an MBR logical partition (inside the extended one). */
+    public boolean logical() {
+        return number > 4;
+    }
 }

@@ -10,11 +10,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SizeSpecTest {
 
-  @ParameterizedTest(name = "{0} = {1} bytes")
-  @CsvSource(
-      delimiter = '|',
-      textBlock =
-          """
+    @ParameterizedTest(name = "{0} = {1} bytes")
+    @CsvSource(delimiter = '|', textBlock = """
           0        | 0
           512      | 512
           512B     | 512
@@ -36,39 +33,47 @@ class SizeSpecTest {
           .5KiB    | 512
           1.0001KB | 1000
           """)
-  void absoluteSizes(String text, long bytes) {
-    assertThat(SizeSpec.parse(text)).isEqualTo(new SizeSpec.Absolute(bytes));
-  }
+    void absoluteSizes(String text, long bytes) {
+        assertThat(SizeSpec.parse(text)).isEqualTo(new SizeSpec.Absolute(bytes));
+    }
 
-  @ParameterizedTest(name = "{0} = {1}%")
-  @CsvSource(
-      delimiter = '|',
-      textBlock =
-          """
+    @ParameterizedTest(name = "{0} = {1}%")
+    @CsvSource(delimiter = '|', textBlock = """
           100%  | 100
           50%   | 50
           33.3% | 33.3
           50.0% | 50
           0%    | 0
           """)
-  void percentages(String text, String percent) {
-    assertThat(SizeSpec.parse(text)).isEqualTo(new SizeSpec.Percent(new BigDecimal(percent)));
-  }
+    void percentages(String text, String percent) {
+        assertThat(SizeSpec.parse(text)).isEqualTo(new SizeSpec.Percent(new BigDecimal(percent)));
+    }
 
-  @ParameterizedTest(name = "{0} is rejected")
-  @ValueSource(
-      strings = {"", "GiB", "1gib", "1 GiBs", "1.2.3G", "-1G", "1e3", "1 %x", "ten", "1  MiB", "%",
-          "99999999999TiB"})
-  void badSizes(String text) {
-    assertThatThrownBy(() -> SizeSpec.parse(text))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("'" + text + "' is not a size");
-  }
+    @ParameterizedTest(name = "{0} is rejected")
+    @ValueSource(
+            strings = {
+                "",
+                "GiB",
+                "1gib",
+                "1 GiBs",
+                "1.2.3G",
+                "-1G",
+                "1e3",
+                "1 %x",
+                "ten",
+                "1  MiB",
+                "%",
+                "99999999999TiB"
+            })
+    void badSizes(String text) {
+        assertThatThrownBy(() -> SizeSpec.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'" + text + "' is not a size");
+    }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"50%", "100%"})
-  void absoluteOnlyRejectsPercentages(String text) {
-    assertThatThrownBy(() -> SizeSpec.parseAbsolute(text))
-        .isInstanceOf(IllegalArgumentException.class);
-  }
+    @ParameterizedTest
+    @ValueSource(strings = {"50%", "100%"})
+    void absoluteOnlyRejectsPercentages(String text) {
+        assertThatThrownBy(() -> SizeSpec.parseAbsolute(text)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
