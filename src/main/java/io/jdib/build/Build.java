@@ -585,7 +585,7 @@ public final class Build {
         if (!overwrite.isEmpty() && !overwrite.equals("0")) {
             return;
         }
-        String stamp = java.time.LocalDateTime.now()
+        String stamp = java.time.LocalDateTime.now(java.time.ZoneId.systemDefault())
                 .format(java.time.format.DateTimeFormatter.ofPattern("yyyy.MM.dd-HH.mm.ss"));
         for (Path target : targets) {
             if (!Files.isRegularFile(target)) {

@@ -1,6 +1,5 @@
 package io.jdib.check;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jdib.event.EventSink;
 import io.jdib.sys.Architecture;
 import io.jdib.sys.Ledger;
@@ -40,7 +39,6 @@ public final class QemuBoot {
     public static final Path OVMF_VARS = Path.of("/usr/share/OVMF/OVMF_VARS.fd");
     private static final long POLL_MILLIS = 50;
     private static final int QEMU_TAIL = 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EventSink events;
     private final Ledger ledger;
@@ -137,10 +135,6 @@ public final class QemuBoot {
         }
         argv.addAll(request.extraQemuArgs());
         return argv;
-    }
-
-    private BootResult run(List<String> argv, BootRequest request, Path console) {
-        return run(argv, request, console, null);
     }
 
     private BootResult run(

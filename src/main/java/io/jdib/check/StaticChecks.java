@@ -145,10 +145,10 @@ public final class StaticChecks {
             Volume last = disk.volumes().stream()
                     .max((a, b) -> Long.compare(a.offset(), b.offset()))
                     .orElseThrow();
-            if (last != r) {
+            if (!last.equals(r)) {
                 ev.add(Evidence.of(
                         "partition " + last.name(),
-                        "comes after the root partition, so growpart cannot grow" + " root into the rest of the disk"));
+                        "comes after the root partition, so growpart cannot grow root into the rest of the disk"));
                 ok = false;
             }
         }

@@ -77,7 +77,7 @@ final class EventPrinter implements EventSink, AutoCloseable {
             return;
         }
         try {
-            String stamp = LocalTime.now().format(TIME);
+            String stamp = LocalTime.now(java.time.ZoneId.systemDefault()).format(TIME);
             for (String line : text.split("\n")) {
                 log.write(stamp + " " + line + "\n");
             }

@@ -12,7 +12,12 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // The terminal's charset: what the user's console decodes.
+        java.nio.charset.Charset console = java.nio.charset.Charset.defaultCharset();
+        System.exit(run(
+                args,
+                new PrintWriter(new java.io.OutputStreamWriter(System.out, console), true),
+                new PrintWriter(new java.io.OutputStreamWriter(System.err, console), true)));
     }
 
     public static int run(String[] args, PrintWriter out, PrintWriter err) {

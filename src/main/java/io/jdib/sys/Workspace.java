@@ -50,7 +50,8 @@ public final class Workspace implements AutoCloseable {
      */
     public static Workspace open(Path workRoot, String purpose, Consumer<String> warn) {
         cleanStale(workRoot, warn);
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String stamp = LocalDateTime.now(java.time.ZoneId.systemDefault())
+                .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         String name = PREFIX + (purpose.isEmpty() ? "" : purpose + "-") + stamp + "-"
                 + ProcessHandle.current().pid();
         Path dir = workRoot.toAbsolutePath().resolve(name);
