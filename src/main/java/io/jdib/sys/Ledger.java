@@ -58,7 +58,7 @@ public final class Ledger {
         /** Reverses the side effect now and marks it undone. */
         public synchronized void undo() {
             if (!undone) {
-                Undo.undo(action, events);
+                Undo.undo(action, events, host);
                 markUndone();
             }
         }
@@ -74,20 +74,27 @@ public final class Ledger {
 
     private final Path file;
     private final Consumer<String> events;
+    private final Host host;
     private int nextId = 1;
     private volatile boolean sealed;
 
-    private Ledger(Path file, Consumer<String> events) {
+    private Ledger(Path file, Consumer<String> events, Host host) {
         this.file = file;
         this.events = events;
+        this.host = host;
     }
 
-    /** Starts a new ledger owned by this process. */
+    /** Starts a new ledger owned by this process, acting on this machine. */
     public static Ledger create(Path dir, Consumer<String> events) {
+        return create(dir, events, Host.REAL);
+    }
+
+    /** Starts a new ledger owned by this process whose owners act through {@code host}. */
+    public static Ledger create(Path dir, Consumer<String> events, Host host) {
         try {
             Files.createDirectories(dir);
             Path file = dir.resolve(FILE_NAME);
-            Ledger ledger = new Ledger(file, events);
+            Ledger ledger = new Ledger(file, events, host);
             long pid = ProcessHandle.current().pid();
             Files.writeString(
                     file,
@@ -205,12 +212,16 @@ public final class Ledger {
 
     /** Reverses every pending action of {@code file}, newest first, appending {@code undone} lines. */
     public static void undoAll(Path file, Consumer<String> events) {
-        Ledger ledger = new Ledger(file, events);
+        undoAll(file, events, Host.REAL);
+    }
+
+    private static void undoAll(Path file, Consumer<String> events, Host host) {
+        Ledger ledger = new Ledger(file, events, host);
         List<Action> actions = pending(file);
         for (int i = actions.size() - 1; i >= 0; i--) {
             Action action = actions.get(i);
             try {
-                Undo.undo(action, events);
+                Undo.undo(action, events, host);
                 ledger.append("undone\t" + action.id());
             } catch (RuntimeException e) {
                 events.accept("could not undo " + action.kind().name().toLowerCase() + " " + action.args() + ": "
@@ -221,7 +232,12 @@ public final class Ledger {
 
     /** Undoes this ledger's own pending actions. */
     public void undoAll() {
-        undoAll(file, events);
+        undoAll(file, events, host);
+    }
+
+    /** Where the owners of this ledger's resources act. */
+    public Host host() {
+        return host;
     }
 
     static String startTime(long pid) {

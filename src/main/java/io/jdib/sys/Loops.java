@@ -51,7 +51,7 @@ public final class Loops {
             argv.addAll(List.of("--sector-size", Integer.toString(sectorSize)));
         }
         argv.add(file.toAbsolutePath().toString());
-        Exec.Result result = Exec.capture(Exec.Command.of(argv));
+        Exec.Result result = ledger.host().run(argv);
         if (!result.ok()) {
             entry.undo();
             throw new EnvironmentError("cannot attach a loop device to " + file + ": " + String.join(" ", result.tail())
@@ -63,7 +63,7 @@ public final class Loops {
     /** Creates /dev/loopNpM nodes with partx, since this kernel does not scan loop partition tables. */
     public Ledger.Entry addPartitions(String device) {
         Ledger.Entry entry = ledger.recordPartx(device);
-        Exec.Result result = Exec.capture(Exec.Command.of("partx", "--add", device));
+        Exec.Result result = ledger.host().run(List.of("partx", "--add", device));
         if (!result.ok()) {
             entry.undo();
             throw new EnvironmentError("partx --add " + device + " failed: " + String.join(" ", result.tail()));
@@ -71,17 +71,17 @@ public final class Loops {
         return entry;
     }
 
-    static void removePartitions(String device) {
+    static void removePartitions(String device, Host host) {
         if (Files.exists(Path.of(device))) {
-            Exec.capture(Exec.Command.of("partx", "--delete", device));
+            host.run(List.of("partx", "--delete", device));
         }
     }
 
     /** Detaches every loop device whose backing file is {@code backing}. */
-    static void detachIfBacking(String device, Path backing, Consumer<String> events) {
-        for (String dev : devicesBacking(backing)) {
-            removePartitions(dev);
-            Exec.Result result = Exec.capture(Exec.Command.of("losetup", "--detach", dev));
+    static void detachIfBacking(Path backing, Consumer<String> events, Host host) {
+        for (String dev : devicesBacking(backing, host)) {
+            removePartitions(dev, host);
+            Exec.Result result = host.run(List.of("losetup", "--detach", dev));
             if (!result.ok()) {
                 events.accept("losetup --detach " + dev + " failed: " + String.join(" ", result.tail()));
             }
@@ -90,8 +90,12 @@ public final class Loops {
 
     /** Loop devices attached to {@code backing}. */
     public static List<String> devicesBacking(Path backing) {
+        return devicesBacking(backing, Host.REAL);
+    }
+
+    static List<String> devicesBacking(Path backing, Host host) {
         List<String> devices = new ArrayList<>();
-        String out = Exec.capture(Exec.Command.of("losetup", "--noheadings", "--output", "NAME,BACK-FILE", "--list"))
+        String out = host.run(List.of("losetup", "--noheadings", "--output", "NAME,BACK-FILE", "--list"))
                 .stdout();
         String wanted = backing.toAbsolutePath().normalize().toString();
         for (String line : out.split("\n")) {

@@ -41,8 +41,8 @@ public final class Mounts {
         return entry;
     }
 
-    private static void run(Ledger.Entry entry, List<String> argv) {
-        Exec.Result result = Exec.capture(Exec.Command.of(argv));
+    private void run(Ledger.Entry entry, List<String> argv) {
+        Exec.Result result = ledger.host().run(argv);
         if (!result.ok()) {
             entry.undo();
             throw new EnvironmentError(String.join(" ", argv) + " failed: " + String.join(" ", result.tail()));
@@ -75,20 +75,24 @@ public final class Mounts {
 
     /** Unmounts {@code dir} and everything under it, deepest first; lazily if busy. */
     public static void unmountTree(Path dir, Consumer<String> events) {
+        unmountTree(dir, events, Host.REAL);
+    }
+
+    static void unmountTree(Path dir, Consumer<String> events, Host host) {
         for (int attempt = 0; attempt < 3; attempt++) {
-            List<Path> points = mountedUnder(dir);
+            List<Path> points = new ArrayList<>(host.mountsUnder(dir));
             if (points.isEmpty()) {
                 return;
             }
             points.sort(Comparator.comparingInt(Path::getNameCount).reversed());
             for (Path point : points) {
-                Exec.Result result = Exec.capture(Exec.Command.of("umount", point.toString()));
+                Exec.Result result = host.run(List.of("umount", point.toString()));
                 if (!result.ok() && attempt == 2) {
                     events.accept("umount " + point + " is busy; detaching it lazily");
-                    Exec.capture(Exec.Command.of("umount", "--lazy", point.toString()));
+                    host.run(List.of("umount", "--lazy", point.toString()));
                 }
             }
-            if (!mountedUnder(dir).isEmpty()) {
+            if (!host.mountsUnder(dir).isEmpty()) {
                 sleep();
             }
         }

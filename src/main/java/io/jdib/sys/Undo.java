@@ -7,14 +7,12 @@ import java.util.function.Consumer;
 final class Undo {
     private Undo() {}
 
-    static void undo(Ledger.Action action, Consumer<String> events) {
+    static void undo(Ledger.Action action, Consumer<String> events, Host host) {
         switch (action.kind()) {
             case PGROUP -> ProcessGroups.kill(Long.parseLong(action.args().get(0)));
-            case MOUNT -> Mounts.unmountTree(Path.of(action.args().get(0)), events);
-            case PARTX -> Loops.removePartitions(action.args().get(0));
-            case LOOP ->
-                Loops.detachIfBacking(
-                        action.args().get(0), Path.of(action.args().get(1)), events);
+            case MOUNT -> Mounts.unmountTree(Path.of(action.args().get(0)), events, host);
+            case PARTX -> Loops.removePartitions(action.args().get(0), host);
+            case LOOP -> Loops.detachIfBacking(Path.of(action.args().get(1)), events, host);
             case BINFMT -> Binfmt.unregister(Path.of(action.args().get(0)));
             case BINFMT_MOUNT -> Binfmt.unmountIfUnused(Path.of(action.args().get(0)), events);
         }
