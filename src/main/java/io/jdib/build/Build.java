@@ -107,7 +107,9 @@ public final class Build {
                 removePartialOutputs();
             }
         }
-        return new BuildReport(steps, outputs, Duration.ofNanos(System.nanoTime() - start));
+        BuildReport report = new BuildReport(steps, outputs, Duration.ofNanos(System.nanoTime() - start));
+        writeTimings(report);
+        return report;
     }
 
     /** The element whose builds read DIB_RELEASE from Debian's mirror. */
@@ -633,6 +635,17 @@ public final class Build {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             steps.add(new BuildReport.StepTime(name, took));
             events.emit(new BuildEvent.StepFinished(name, took, ok));
+        }
+    }
+
+    /** The step times, next to the manifests in {@code NAME.d/}, for pipelines that track build speed. */
+    private void writeTimings(BuildReport report) {
+        Path dir = spec.imageName().resolveSibling(spec.imageName().getFileName() + ".d");
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("build-times.json"), report.toJson());
+        } catch (IOException e) {
+            events.warn("could not write the build's step times to " + dir + ": " + e.getMessage());
         }
     }
 

@@ -12,4 +12,23 @@ public record BuildReport(List<StepTime> steps, List<Path> outputs, Duration tot
     }
 
     public record StepTime(String step, Duration took) {}
+
+    /** The report as JSON: the total and each step's wall time, in seconds, in the order they ran. */
+    public String toJson() {
+        StringBuilder json = new StringBuilder("{\n  \"total_seconds\": " + seconds(total) + ",\n  \"steps\": [");
+        for (int i = 0; i < steps.size(); i++) {
+            StepTime step = steps.get(i);
+            json.append(i == 0 ? "\n" : ",\n")
+                    .append("    {\"step\": \"")
+                    .append(step.step().replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append("\", \"seconds\": ")
+                    .append(seconds(step.took()))
+                    .append('}');
+        }
+        return json.append("\n  ]\n}\n").toString();
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
+    }
 }

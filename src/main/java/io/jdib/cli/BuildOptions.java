@@ -143,6 +143,10 @@ final class BuildOptions {
         try (EventPrinter printer = new EventPrinter(out, buildSpec.traceLevel() > 0, logfile)) {
             beforeBuild.accept(printer);
             BuildReport report = new Build(buildSpec, printer).run();
+            printer.line("step times:");
+            for (BuildReport.StepTime step : report.steps()) {
+                printer.line(String.format("  %8s  %s", EventPrinter.seconds(step.took()), step.step()));
+            }
             printer.line("build finished in " + EventPrinter.seconds(report.total()));
         }
     }

@@ -152,6 +152,12 @@ class DebianTreeBuildIT {
                 .contains("declare -x DIB_RELEASE=\"bookworm\"");
         assertThat(Files.readAllLines(manifests.resolve("dib-element-manifest")))
                 .contains("jdib-test", "base");
+        // The step times, as JSON, and as the table the build ends with.
+        assertThat(Files.readString(manifests.resolve("build-times.json")))
+                .contains("\"step\": \"root.d\"")
+                .contains("\"step\": \"write outputs\"")
+                .contains("\"total_seconds\": ");
+        assertThat(build.output()).containsPattern("step times:\n\\s+\\d+\\.\\d s\\s+resolve elements");
     }
 
     @Test
