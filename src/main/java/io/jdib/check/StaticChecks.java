@@ -48,8 +48,16 @@ public final class StaticChecks {
             "netfilter-persistent.service",
             "iptables.service",
             "ip6tables.service");
-    private static final List<String> CLOUD_INIT_UNITS =
-            List.of("cloud-init-local.service", "cloud-init.service", "cloud-config.service", "cloud-final.service");
+    /**
+     * The four stages of cloud-init, each with the names its unit has had: cloud-init 24.3 (Debian
+     * trixie) renamed the network stage's cloud-init.service to cloud-init-network.service.
+     */
+    private static final List<List<String>> CLOUD_INIT_UNITS = List.of(
+            List.of("cloud-init-local.service"),
+            List.of("cloud-init-network.service", "cloud-init.service"),
+            List.of("cloud-config.service"),
+            List.of("cloud-final.service"));
+
     private static final Pattern CONSOLE = Pattern.compile("(?<![\\w-])console=ttyS0\\b[^\\s\"]*");
 
     private final ImageFacts facts;
@@ -729,10 +737,14 @@ public final class StaticChecks {
         }
         List<Evidence> ev = new ArrayList<>();
         boolean ok = true;
-        for (String unit : CLOUD_INIT_UNITS) {
-            List<Evidence> by = facts.enabledBy(unit);
+        for (List<String> names : CLOUD_INIT_UNITS) {
+            List<Evidence> by = names.stream()
+                    .map(facts::enabledBy)
+                    .filter(found -> !found.isEmpty())
+                    .findFirst()
+                    .orElse(List.of());
             if (by.isEmpty()) {
-                ev.add(Evidence.of("/etc/systemd/system", unit + " is not enabled"));
+                ev.add(Evidence.of("/etc/systemd/system", String.join(" or ", names) + " is not enabled"));
                 ok = false;
             } else {
                 ev.add(by.get(0));

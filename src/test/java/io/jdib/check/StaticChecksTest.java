@@ -296,6 +296,35 @@ class StaticChecksTest {
     }
 
     @Test
+    void cloudInitServicesAcceptTrixiesNetworkStageName(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // cloud-init 24.3 (Debian trixie) calls the network stage cloud-init-network.service.
+        Path root = dir.resolve("trixie");
+        Path source = tree("cloud-ready").root();
+        try (var walk = java.nio.file.Files.walk(source)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path target = root.resolve(source.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(p, target);
+                }
+            }
+        }
+        Path wants = root.resolve("etc/systemd/system/cloud-init.target.wants");
+        java.nio.file.Files.move(wants.resolve("cloud-init.service"), wants.resolve("cloud-init-network.service"));
+
+        RuleResult trixie = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "cloud-init-services");
+
+        assertThat(trixie.outcome()).isEqualTo(Outcome.PASS);
+        assertEvidence(trixie, "/etc/systemd/system/cloud-init.target.wants/cloud-init-network.service", 0, "");
+        java.nio.file.Files.delete(wants.resolve("cloud-init-network.service"));
+        RuleResult neither = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "cloud-init-services");
+        assertThat(neither.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(
+                neither, "/etc/systemd/system", 0, "cloud-init-network.service or cloud-init.service is not enabled");
+    }
+
+    @Test
     void serialConsoleNeedsBothGrubCfgAndItsSource() {
         RuleResult good = rule(good(), "serial-console");
         assertEvidence(good, "/boot/grub/grub.cfg", 3, "console=ttyS0,115200");
