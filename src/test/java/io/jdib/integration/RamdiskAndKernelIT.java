@@ -93,8 +93,9 @@ class RamdiskAndKernelIT {
                         "usr/lib/x86_64-linux-gnu/libc.so.6",
                         "usr/lib/x86_64-linux-gnu/libmount.so.1",
                         "usr/lib/x86_64-linux-gnu/libblkid.so.1",
-                        "usr/lib/x86_64-linux-gnu/libsmartcols.so.1",
-                        "usr/lib/x86_64-linux-gnu/libkmod.so.2");
+                        "usr/lib/x86_64-linux-gnu/libsmartcols.so.1");
+        // Whether kmod links libkmod depends on the release (trixie's does not); the closure is
+        // checked for every program below, whatever it needs.
         assertThat(listing)
                 .containsPattern("lib/modules/[^/]+/kernel/drivers/net/virtio_net.ko\n")
                 .containsPattern("lib/modules/[^/]+/modules.dep\n")
