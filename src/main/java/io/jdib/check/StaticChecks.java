@@ -18,27 +18,27 @@ import java.util.regex.Pattern;
  * {@link #run} is the entry point; {@link ImageCheck} opens an image file and calls it.
  */
 public final class StaticChecks {
-    /** Rule ids, in report order; the number is the requirement of issue 4 they prove. */
+    /** Rule ids, in report order. */
     public static final List<String> RULES = List.of(
             "root-filesystem",
             "root-fills-partition",
             "no-swap",
-            "growroot", // 1
+            "growroot",
             "no-persistent-net-rules",
             "no-hwaddr",
-            "dhcp-all-interfaces", // 2
+            "dhcp-all-interfaces",
             "sshd-enabled",
             "no-ssh-host-keys",
-            "no-virtual-consoles", // 3
-            "no-firewall", // 4
+            "no-virtual-consoles",
+            "no-firewall",
             "cloud-init-installed",
             "ssh-password-auth-off",
             "root-locked",
-            "default-user", // 5
-            "cloud-init-services", // 6
-            "serial-console", // 7
+            "default-user",
+            "cloud-init-services",
+            "serial-console",
             "compressed-image",
-            "trimmed", // 8
+            "trimmed",
             "datasource-list"); // 9
 
     private static final List<String> FIREWALLS = List.of(
@@ -112,7 +112,7 @@ public final class StaticChecks {
         return ok ? pass(id, title, evidence) : fail(id, title, evidence);
     }
 
-    // ---- 1: one growable root filesystem, no swap
+    // ---- one growable root filesystem, no swap
 
     RuleResult rootFilesystem() {
         String id = "root-filesystem";
@@ -303,7 +303,7 @@ public final class StaticChecks {
         return Optional.empty();
     }
 
-    // ---- 2: no hard-coded MAC addresses, DHCP everywhere
+    // ---- no hard-coded MAC addresses, DHCP everywhere
 
     RuleResult noPersistentNetRules() {
         String id = "no-persistent-net-rules";
@@ -514,7 +514,7 @@ public final class StaticChecks {
                 "matches every interface; " + lines.get(dhcpLine - 1).strip()));
     }
 
-    // ---- 3: sshd, without host keys
+    // ---- sshd, without host keys
 
     RuleResult sshdEnabled() {
         String id = "sshd-enabled";
@@ -591,7 +591,7 @@ public final class StaticChecks {
                         Evidence.of("/etc/systemd/system/getty.target.wants", "no getty@tty*.service enabled")));
     }
 
-    // ---- 4: no firewall
+    // ---- no firewall
 
     RuleResult noFirewall() {
         String id = "no-firewall";
@@ -619,7 +619,7 @@ public final class StaticChecks {
                 List.of(Evidence.of("/etc/systemd/system", "none of " + String.join(", ", FIREWALLS) + " is enabled")));
     }
 
-    // ---- 5: cloud-init, keys only, root locked, a default user
+    // ---- cloud-init, keys only, root locked, a default user
 
     RuleResult cloudInitInstalled() {
         String id = "cloud-init-installed";
@@ -727,7 +727,7 @@ public final class StaticChecks {
         return fail(id, title, ev);
     }
 
-    // ---- 6: cloud-init runs at boot
+    // ---- cloud-init runs at boot
 
     RuleResult cloudInitServices() {
         String id = "cloud-init-services";
@@ -757,7 +757,7 @@ public final class StaticChecks {
         return of(ok, id, title, ev);
     }
 
-    // ---- 7: serial console
+    // ---- serial console
 
     RuleResult serialConsole() {
         String id = "serial-console";
@@ -809,7 +809,7 @@ public final class StaticChecks {
         return of(cfg != null && source != null, id, title, ev);
     }
 
-    // ---- 8: compressed copy-on-write, trimmed
+    // ---- compressed copy-on-write, trimmed
 
     RuleResult compressedImage() {
         String id = "compressed-image";
@@ -867,7 +867,7 @@ public final class StaticChecks {
                 List.of(Evidence.of("qemu-img map", text)));
     }
 
-    // ---- 9: datasource_list
+    // ---- datasource_list
 
     RuleResult datasourceList() {
         String id = "datasource-list";
