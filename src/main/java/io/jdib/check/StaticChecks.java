@@ -39,7 +39,7 @@ public final class StaticChecks {
             "serial-console",
             "compressed-image",
             "trimmed",
-            "datasource-list"); // 9
+            "datasource-list");
 
     private static final List<String> FIREWALLS = List.of(
             "ufw.service",
