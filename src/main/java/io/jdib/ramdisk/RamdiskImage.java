@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -216,6 +217,7 @@ public final class RamdiskImage {
         for (String file : selection.files()) {
             copyFromTree(relModules.resolve(file));
         }
+        copyModuleDecompressors(selection.files());
         for (String meta : List.of("modules.order", "modules.builtin", "modules.builtin.modinfo")) {
             if (Files.isRegularFile(treeModules.resolve(meta))) {
                 copyFromTree(relModules.resolve(meta));
@@ -232,6 +234,61 @@ public final class RamdiskImage {
             throw new UserError("depmod -b " + staging + " " + kernelVersion + " failed: "
                     + String.join(" ", depmod.tail()) + "; install kmod on the build host");
         }
+    }
+
+    /**
+     * Libraries opened at run time (dlopen), which no ELF closure finds: libkmod, which udevd 256 and
+     * later opens to load modules, and the library that decompresses {@code .ko.xz}, {@code .ko.zst}
+     * or {@code .ko.gz} modules, which kmod 31 and later open (both: trixie). Without them the ramdisk
+     * loads no module at all. Copies each, with what it needs, from the tree.
+     */
+    private void copyModuleDecompressors(java.util.Collection<String> moduleFiles) throws IOException {
+        Set<String> libraries = new java.util.TreeSet<>();
+        // systemd-udevd 256 and later (trixie) open libkmod at run time too, to load modules at all.
+        libraries.add("libkmod.so.2");
+        for (String file : moduleFiles) {
+            if (file.endsWith(".ko.xz")) {
+                libraries.add("liblzma.so.5");
+            } else if (file.endsWith(".ko.zst")) {
+                libraries.add("libzstd.so.1");
+            } else if (file.endsWith(".ko.gz")) {
+                libraries.add("libz.so.1");
+            }
+        }
+        ElfDependencies deps = ElfDependencies.of(root);
+        for (String library : libraries) {
+            Optional<String> found = findLibrary(library);
+            if (found.isEmpty()) {
+                if (!library.equals("libkmod.so.2")) {
+                    events.warn("ramdisk: compressed kernel modules, but the tree has no " + library
+                            + " for kmod to decompress them with");
+                }
+                continue;
+            }
+            events.debug("ramdisk: " + found.get() + ", opened at run time to load kernel modules");
+            for (Path rel : deps.closure(List.of(found.get()), "kmod's module decompression")
+                    .all()) {
+                copyFromTree(rel);
+            }
+        }
+    }
+
+    /** A library of the tree by file name, in the usual library directories: its absolute path in the tree. */
+    private Optional<String> findLibrary(String name) throws IOException {
+        for (String dir : List.of("usr/lib", "lib", "usr/lib64", "lib64")) {
+            Path base = root.resolve(dir);
+            if (!Files.isDirectory(base)) {
+                continue;
+            }
+            try (var walk = Files.walk(base, 2)) {
+                Optional<Path> hit = walk.filter(p -> p.getFileName().toString().equals(name))
+                        .findFirst();
+                if (hit.isPresent()) {
+                    return Optional.of("/" + root.relativize(hit.get()));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private void copyUdevRules() throws IOException {
