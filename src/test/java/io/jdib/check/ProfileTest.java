@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jdib.check.DiskFacts.Volume;
 import io.jdib.check.RuleResult.Outcome;
 import io.jdib.sys.UserError;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,44 +21,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the guides that ask for it.
  */
 class ProfileTest {
-    private static final long MIB = 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static final DiskFacts GOOD_QCOW2 = new DiskFacts(
-            "qcow2",
-            "dos",
-            List.of(new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/")),
-            "p1",
-            new DiskFacts.Qcow2Clusters(32768, 1000, 990),
-            900 * MIB,
-            880 * MIB,
-            2049 * MIB,
-            -1,
-            2048 * MIB);
-    private static final DiskFacts GOOD_RAW = new DiskFacts(
-            "raw", "dos", GOOD_QCOW2.volumes(), "p1", null, 900 * MIB, 880 * MIB, 2049 * MIB, -1, 2048 * MIB);
-    private static final DiskFacts BAD_DISK = new DiskFacts(
-            "raw",
-            "dos",
-            List.of(
-                    new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/"),
-                    new Volume("p2", 2049 * MIB, 512 * MIB, "82", "swap", "", "u2", "abcd-02", "")),
-            "p1",
-            null,
-            2000 * MIB,
-            880 * MIB,
-            2400 * MIB,
-            -1,
-            1024 * MIB);
+    private static final long MIB = CheckFixtures.MIB;
+    private static final DiskFacts GOOD_QCOW2 = CheckFixtures.GOOD_DISK;
+    private static final DiskFacts BAD_DISK = CheckFixtures.BAD_DISK;
 
     private static ImageTree tree(String name) {
-        try {
-            return new ImageTree(Path.of(Objects.requireNonNull(ProfileTest.class.getResource("trees/" + name))
-                    .toURI()));
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return CheckFixtures.tree(name);
     }
+
+    private static final DiskFacts GOOD_RAW = new DiskFacts(
+            "raw", "dos", GOOD_QCOW2.volumes(), "p1", null, 900 * MIB, 880 * MIB, 2049 * MIB, -1, 2048 * MIB);
 
     private static JsonNode json(CheckReport report) {
         return JSON.valueToTree(report.toJson());

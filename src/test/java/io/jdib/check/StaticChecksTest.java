@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jdib.check.DiskFacts.Volume;
 import io.jdib.check.RuleResult.Evidence;
 import io.jdib.check.RuleResult.Outcome;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,41 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code trees/not-ready} fails them, with evidence naming the file and line.
  */
 class StaticChecksTest {
-    private static final long MIB = 1024 * 1024;
-
-    private static final DiskFacts GOOD_DISK = new DiskFacts(
-            "qcow2",
-            "dos",
-            List.of(new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/")),
-            "p1",
-            new DiskFacts.Qcow2Clusters(32768, 1000, 990),
-            900 * MIB,
-            880 * MIB,
-            2049 * MIB,
-            -1,
-            2048 * MIB);
-
-    private static final DiskFacts BAD_DISK = new DiskFacts(
-            "raw",
-            "dos",
-            List.of(
-                    new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/"),
-                    new Volume("p2", 2049 * MIB, 512 * MIB, "82", "swap", "", "u2", "abcd-02", "")),
-            "p1",
-            null,
-            2000 * MIB,
-            880 * MIB,
-            2400 * MIB,
-            -1,
-            1024 * MIB);
+    private static final long MIB = CheckFixtures.MIB;
+    private static final DiskFacts GOOD_DISK = CheckFixtures.GOOD_DISK;
+    private static final DiskFacts BAD_DISK = CheckFixtures.BAD_DISK;
 
     private static ImageTree tree(String name) {
-        try {
-            return new ImageTree(Path.of(Objects.requireNonNull(StaticChecksTest.class.getResource("trees/" + name))
-                    .toURI()));
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return CheckFixtures.tree(name);
     }
 
     private static RuleResult rule(List<RuleResult> results, String id) {
