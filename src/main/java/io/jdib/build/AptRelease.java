@@ -29,8 +29,10 @@ import java.util.Optional;
  * @param codename      the Release file's Codename
  * @param suite         the Release file's Suite (may be empty)
  * @param architectures the Release file's Architectures
+ * @param date          the Release file's Date: when the archive last changed (empty when unknown);
+ *     a checkpoint made before the archive changed is not reused
  */
-public record AptRelease(String requested, String codename, String suite, List<String> architectures) {
+public record AptRelease(String requested, String codename, String suite, List<String> architectures, String date) {
     /** The suite names DIB documents for Debian; anything else is taken for a codename. */
     public static final List<String> SUITES =
             List.of("stable", "testing", "unstable", "oldstable", "oldoldstable", "experimental");
@@ -93,7 +95,8 @@ public record AptRelease(String requested, String codename, String suite, List<S
                         fields.getOrDefault("Architectures", "").split("\\s+"))
                 .filter(a -> !a.isEmpty())
                 .toList();
-        return new AptRelease(requested, codename, fields.getOrDefault("Suite", ""), archs);
+        return new AptRelease(
+                requested, codename, fields.getOrDefault("Suite", ""), archs, fields.getOrDefault("Date", ""));
     }
 
     /** The Release file's text, or empty when the mirror answers that it does not have it. */
@@ -146,7 +149,7 @@ public record AptRelease(String requested, String codename, String suite, List<S
         try {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), ".release", ".tmp");
-            Files.writeString(tmp, release.codename() + "\n");
+            Files.writeString(tmp, release.codename() + "\n" + release.date() + "\n");
             Files.move(
                     tmp,
                     file,
@@ -157,12 +160,14 @@ public record AptRelease(String requested, String codename, String suite, List<S
         }
     }
 
-    /** Offline: the remembered codename of a suite, or a codename as given. */
+    /** Offline: the remembered codename (and archive date) of a suite or codename, or a codename as given. */
     static AptRelease offline(Path cacheDir, String mirror, String release) {
         Path file = memo(cacheDir, mirror, release);
         try {
             if (Files.isRegularFile(file)) {
-                return new AptRelease(release, Files.readString(file).trim(), "", List.of());
+                List<String> lines = Files.readAllLines(file);
+                String date = lines.size() > 1 ? lines.get(1).trim() : "";
+                return new AptRelease(release, lines.get(0).trim(), "", List.of(), date);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -171,6 +176,6 @@ public record AptRelease(String requested, String codename, String suite, List<S
             throw new UserError("offline, and DIB_RELEASE=" + release + " has never been looked up on " + mirror
                     + "; build once online, or set DIB_RELEASE to a codename such as trixie");
         }
-        return new AptRelease(release, release, "", List.of());
+        return new AptRelease(release, release, "", List.of(), "");
     }
 }

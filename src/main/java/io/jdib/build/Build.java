@@ -2,6 +2,9 @@ package io.jdib.build;
 
 import io.jdib.blockdevice.BlockDevice;
 import io.jdib.blockdevice.config.BlockDeviceGraph;
+import io.jdib.cache.CacheInventory;
+import io.jdib.cache.Checkpoints;
+import io.jdib.cache.TreeKey;
 import io.jdib.chroot.Chroot;
 import io.jdib.element.ElementPath;
 import io.jdib.element.ElementResolution;
@@ -54,6 +57,10 @@ public final class Build {
     private final Set<Path> partialOutputs = ConcurrentHashMap.newKeySet();
     private final BreakPoints breakPoints;
     private Workspace workspace;
+    /** The package archive's state (its Release date) when the build looked it up; part of the tree's key. */
+    private String archiveDate = "";
+    /** The checkpoint this build restored, held until the build ends so that no prune removes it. */
+    private Checkpoints.Held reusedCheckpoint;
 
     public Build(BuildSpec spec, EventSink events) {
         this.spec = spec;
@@ -62,6 +69,20 @@ public final class Build {
     }
 
     public BuildReport run() {
+        try (AutoCloseable cacheHold = CacheInventory.holdForBuild(spec.imageCache())) {
+            return runHoldingCache();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            if (reusedCheckpoint != null) {
+                reusedCheckpoint.close();
+            }
+        }
+    }
+
+    private BuildReport runHoldingCache() {
         long start = System.nanoTime();
         Workspace.cleanStale(spec.workRoot(), events::warn);
         TreeOutputs.requireTools(spec.types());
@@ -138,6 +159,7 @@ public final class Build {
             found = AptRelease.resolve(mirror, release, spec.architecture().debianName());
             AptRelease.remember(memo, mirror, found);
         }
+        archiveDate = found.date();
         events.info("release: " + found.codename()
                 + (found.codename().equals(release) ? "" : " (DIB_RELEASE=" + release + ")") + " from " + mirror + ", "
                 + spec.architecture());
@@ -208,11 +230,40 @@ public final class Build {
                         hook.path().toString())
                 .withCleanEnv(withHostHelpers(phaseEnv, hostBin));
 
-        phase(runner, Phase.ROOT, env, outside);
-        requirePopulated(root);
-        phase(runner, Phase.EXTRA_DATA, env, outside);
-        inChroot(root, hooksDir, mounts, env, runner, List.of(Phase.PRE_INSTALL, Phase.INSTALL, Phase.POST_INSTALL));
-        phase(runner, Phase.POST_ROOT, env, outside);
+        TreeKey key = spec.checkpoints().saves()
+                ? step("compute checkpoint key", () -> treeKey(resolution, env, spec, archiveDate, codeIdentity()))
+                : null;
+        Checkpoints checkpoints = new Checkpoints(spec.imageCache());
+        reusedCheckpoint = key != null && spec.checkpoints().reuses()
+                ? checkpoints.find(key).orElse(null)
+                : null;
+        if (reusedCheckpoint != null) {
+            Checkpoints.Facts facts = reusedCheckpoint.facts();
+            events.info("reusing checkpoint " + key.shortDigest() + " (" + facts.description() + ", saved "
+                    + CacheInventory.age(Duration.between(facts.created(), java.time.Instant.now()))
+                    + " ago): root.d to post-root.d are skipped; --no-cache rebuilds them");
+            step("restore checkpoint", () -> {
+                reusedCheckpoint.restoreInto(root, hooksDir);
+                return null;
+            });
+        } else {
+            if (key != null && spec.checkpoints().reuses()) {
+                events.info("no checkpoint for this tree yet"
+                        + checkpoints
+                                .closest(key)
+                                .map(d -> " (the closest differs in: " + d + ")")
+                                .orElse(""));
+            }
+            phase(runner, Phase.ROOT, env, outside);
+            requirePopulated(root);
+            phase(runner, Phase.EXTRA_DATA, env, outside);
+            inChroot(
+                    root, hooksDir, mounts, env, runner, List.of(Phase.PRE_INSTALL, Phase.INSTALL, Phase.POST_INSTALL));
+            phase(runner, Phase.POST_ROOT, env, outside);
+            if (key != null) {
+                saveCheckpoint(checkpoints, key, root, hooksDir, resolution);
+            }
+        }
         phase(runner, Phase.BLOCK_DEVICE, env, outside);
         showImageUsage(root, env);
         if (!spec.wantsDisk()) {
@@ -247,6 +298,52 @@ public final class Build {
             Path raw = step("finish disk", disk::finish);
             written.addAll(step("convert disk image", () -> diskOutputs(raw)));
             return written;
+        }
+    }
+
+    /**
+     * What the tree after post-root.d is a function of: every element's files, the hooks' variables,
+     * the package archive's state and jdib's own library and code.
+     */
+    static TreeKey treeKey(
+            ElementResolution resolution, Map<String, String> env, BuildSpec spec, String archiveDate, String code) {
+        TreeKey.Builder key = TreeKey.builder();
+        resolution.elements().forEach(r -> key.element(r.name(), r.element().dir()));
+        key.environment(env)
+                .input("arch", spec.arch())
+                .input("packages", String.join(",", spec.extraPackages()))
+                .input("archive-date", archiveDate)
+                .directory("jdib-lib", spec.jdibHome().resolve("lib"))
+                .input("jdib-code", code);
+        return key.build();
+    }
+
+    /** The jar jdib runs from, by content (builds are reproducible); a classes directory (tests) by name. */
+    private static String codeIdentity() {
+        try {
+            Path code = Path.of(Build.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+            return Files.isRegularFile(code) ? TreeKey.fileDigest(code) : "classes";
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** A checkpoint that cannot be written (a full disk, say) costs the next build time, not this one. */
+    private void saveCheckpoint(
+            Checkpoints checkpoints, TreeKey key, Path root, Path hooksDir, ElementResolution resolution) {
+        String description = String.join(" ", resolution.names()) + ", " + spec.arch()
+                + spec.environment().getOrDefault("DIB_RELEASE", "").transform(r -> r.isEmpty() ? "" : ", " + r);
+        try {
+            Checkpoints.Facts facts = step("save checkpoint", () -> checkpoints.save(key, root, hooksDir, description));
+            events.info("saved checkpoint " + key.shortDigest() + " (" + (facts.treeBytes() >> 20) + " MiB) in "
+                    + checkpoints.root());
+        } catch (RuntimeException e) {
+            events.warn("could not save a checkpoint of the tree (" + e.getMessage()
+                    + "); the build goes on, the next one starts from scratch");
         }
     }
 

@@ -34,7 +34,30 @@ public record BuildSpec(
         Map<String, String> environment,
         List<String> arguments,
         DiskOptions disk,
-        ContainerOptions container) {
+        ContainerOptions container,
+        CheckpointUse checkpoints) {
+
+    /**
+     * Whether the build reuses and saves a checkpoint of its tree after post-root.d: USE both (the
+     * default), REFRESH saves without reusing ({@code --no-cache}), OFF neither
+     * ({@code JDIB_CHECKPOINTS=0}).
+     */
+    public enum CheckpointUse {
+        USE,
+        REFRESH,
+        OFF;
+
+        public boolean reuses() {
+            return this == USE;
+        }
+
+        public boolean saves() {
+            return this != OFF;
+        }
+    }
+
+    /** The variable that turns checkpoints off for a build ({@code 0}) or on (anything else). */
+    public static final String CHECKPOINTS_VARIABLE = "JDIB_CHECKPOINTS";
 
     /** How the disk image is made, for builds with a disk type. Null fields mean DIB's default. */
     public record DiskOptions(
@@ -86,7 +109,8 @@ public record BuildSpec(
                 value,
                 arguments,
                 disk,
-                container);
+                container,
+                checkpoints);
     }
 
     public boolean wantsDisk() {
@@ -141,6 +165,7 @@ public record BuildSpec(
         environment = Map.copyOf(environment);
         arguments = List.copyOf(arguments);
         container = container == null ? ContainerOptions.defaults() : container;
+        checkpoints = checkpoints == null ? CheckpointUse.USE : checkpoints;
     }
 
     public static Builder builder() {
@@ -170,6 +195,13 @@ public record BuildSpec(
         private List<String> arguments = List.of();
         private DiskOptions disk = DiskOptions.defaults();
         private ContainerOptions container = ContainerOptions.defaults();
+        private boolean noCache;
+
+        /** {@code --no-cache}: build the whole tree even when a checkpoint for it exists. */
+        public Builder noCache(boolean value) {
+            noCache = value;
+            return this;
+        }
 
         public Builder container(ContainerOptions value) {
             container = value;
@@ -306,11 +338,19 @@ public record BuildSpec(
                     environment,
                     arguments,
                     disk,
-                    container);
+                    container,
+                    checkpointUse());
             if (spec.wantsContainer()) {
                 spec.containerConfig(); // a bad -a, DIB_CONTAINER_CMD or image name fails now, not after the build
             }
             return spec;
+        }
+
+        private CheckpointUse checkpointUse() {
+            if ("0".equals(environment.getOrDefault(CHECKPOINTS_VARIABLE, "").trim())) {
+                return CheckpointUse.OFF;
+            }
+            return noCache ? CheckpointUse.REFRESH : CheckpointUse.USE;
         }
     }
 }

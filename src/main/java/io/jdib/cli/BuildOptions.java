@@ -63,6 +63,12 @@ final class BuildOptions {
     @Option(names = "--no-tmpfs", description = "Do not build on tmpfs.")
     boolean noTmpfs;
 
+    @Option(
+            names = "--no-cache",
+            description = "Build the whole tree even when a checkpoint of it is cached (a new one is saved);"
+                    + " JDIB_CHECKPOINTS=0 turns checkpoints off.")
+    boolean noCache;
+
     @Option(names = "--offline", description = "Use only cached downloads (sets DIB_OFFLINE).")
     boolean offline;
 
@@ -84,7 +90,7 @@ final class BuildOptions {
         System.getenv().forEach((k, v) -> {
             if (!clearEnv
                     || k.startsWith("DIB_")
-                    || List.of("PATH", "HOME", "ELEMENTS_PATH", "JDIB_WORK_DIR", "LANG")
+                    || List.of("PATH", "HOME", "ELEMENTS_PATH", "JDIB_WORK_DIR", "LANG", BuildSpec.CHECKPOINTS_VARIABLE)
                             .contains(k)) {
                 env.put(k, v);
             }
@@ -111,6 +117,7 @@ final class BuildOptions {
                 .extraPackages(packages)
                 .offline(offline || !env.getOrDefault("DIB_OFFLINE", "").isEmpty())
                 .imageCache(imageCache)
+                .noCache(noCache)
                 .useTmpfs(!noTmpfs
                         && !"1".equals(env.getOrDefault("DIB_NO_TMPFS", "0").trim()))
                 .minTmpfsGiB(minTmpfs != null ? minTmpfs : minTmpfsFromEnv(env))

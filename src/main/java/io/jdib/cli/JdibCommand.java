@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
             DiskImageCreateCommand.class,
             ElementInfoCommand.class,
             CleanupCommand.class,
+            CacheCommand.class,
             BootCommand.class,
             MatrixCommand.class,
             CheckCommand.class,

@@ -48,6 +48,8 @@ public final class JdibProcess {
         if (cache != null && !cache.isBlank()) {
             builder.environment().put("DIB_IMAGE_CACHE", cache);
         }
+        // Tests build from scratch unless they are about checkpoints (and say JDIB_CHECKPOINTS=1).
+        builder.environment().put("JDIB_CHECKPOINTS", "0");
         builder.environment().putAll(env);
         try {
             return new JdibProcess(builder.start());

@@ -44,19 +44,32 @@ public final class SharedBuilds {
         }
     }
 
-    /** {@code debian-minimal vm baremetal}, MBR and BIOS GRUB: raw, qcow2 and tar of the final tree. */
+    /** The arguments of {@link #minimalVm()} after {@code -o}: a rebuild with them reuses its checkpoint. */
+    public static final List<String> MINIMAL_VM_ARGS =
+            List.of("-t", "raw,qcow2,tar", "debian-minimal", "vm", "baremetal");
+
+    /**
+     * {@code debian-minimal vm baremetal}, MBR and BIOS GRUB: raw, qcow2 and tar of the final tree.
+     * Built from scratch ({@code --no-cache}) with checkpoints on, so it leaves a checkpoint of its
+     * tree in the run's image cache for CheckpointIT.
+     */
     public static Built minimalVm() {
-        return build("minimal-vm", "-t", "raw,qcow2,tar", "debian-minimal", "vm", "baremetal");
+        List<String> args = new ArrayList<>(List.of("--no-cache"));
+        args.addAll(MINIMAL_VM_ARGS);
+        return build("minimal-vm", Map.of(CHECKPOINTS, "1"), args.toArray(String[]::new));
     }
+
+    /** The variable that turns checkpoints on or off (off by default in tests: see JdibProcess). */
+    public static final String CHECKPOINTS = "JDIB_CHECKPOINTS";
 
     /** {@code debian-minimal vm block-device-efi}, GPT with an ESP: raw, qcow2 and tar of the final tree. */
     public static Built efiVm() {
-        return build("efi-vm", "-t", "raw,qcow2,tar", "debian-minimal", "vm", "block-device-efi");
+        return build("efi-vm", Map.of(), "-t", "raw,qcow2,tar", "debian-minimal", "vm", "block-device-efi");
     }
 
     /** {@code debian vm}, the cloud image: qcow2. */
     public static Built cloudVm() {
-        return build("cloud-vm", "-t", "qcow2", "debian", "vm");
+        return build("cloud-vm", Map.of(), "-t", "qcow2", "debian", "vm");
     }
 
     /** The environment the shared builds ran with: the test elements on the path and their own work dir. */
@@ -68,7 +81,7 @@ public final class SharedBuilds {
                 dir.resolve("work").toString());
     }
 
-    private static synchronized Built build(String name, String... args) {
+    private static synchronized Built build(String name, Map<String, String> extraEnv, String... args) {
         Built done = BUILT.get(name);
         if (done != null) {
             return done;
@@ -78,7 +91,9 @@ public final class SharedBuilds {
                 "disk-image-create", "-o", dir.resolve("out").resolve(name).toString()));
         argv.addAll(List.of(args));
         long start = System.nanoTime();
-        JdibProcess.Result result = JdibProcess.run(BUILD, environment(dir), argv.toArray(String[]::new));
+        Map<String, String> env = new HashMap<>(environment(dir));
+        env.putAll(extraEnv);
+        JdibProcess.Result result = JdibProcess.run(BUILD, env, argv.toArray(String[]::new));
         System.out.printf(
                 "shared build %s: exit %d in %.1f s%n", name, result.exitCode(), (System.nanoTime() - start) / 1e9);
         Built built = new Built(dir, name, result);

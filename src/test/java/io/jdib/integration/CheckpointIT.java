@@ -1,0 +1,134 @@
+package io.jdib.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jdib.check.BootRequest;
+import io.jdib.check.BootResult;
+import io.jdib.check.QemuBoot;
+import io.jdib.event.EventSink;
+import io.jdib.testing.HostState;
+import io.jdib.testing.JdibProcess;
+import io.jdib.testing.SharedBuilds;
+import io.jdib.testing.TreeSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rebuilds from a checkpoint: the shared {@code debian-minimal vm baremetal} build saved one; two
+ * rebuilds of the same command at once both reuse it while a prune runs, skip every phase up to
+ * post-root.d, give the cold build's tree, and boot.
+ */
+@Tag("integration")
+@Timeout(value = 60, unit = TimeUnit.MINUTES)
+class CheckpointIT {
+    private static final Duration BUILD = Duration.ofMinutes(20);
+    private static final Pattern SAVED = Pattern.compile("saved checkpoint ([0-9a-f]{16})");
+
+    /**
+     * Files each build writes afresh, checkpoint or not: GRUB's config names the new filesystem's
+     * UUID, and the manifests record the build's own arguments and environment. (Found by comparing
+     * a cold build's tree with a rebuild's by hand: nothing else differed.)
+     */
+    private static final Set<String> MADE_PER_BUILD =
+            Set.of("boot/grub/grub.cfg", "etc/dib-manifests/dib_arguments", "etc/dib-manifests/dib_environment");
+
+    @TempDir
+    Path dir;
+
+    private Map<String, String> env(String name) {
+        Map<String, String> env = new HashMap<>(SharedBuilds.environment(dir.resolve(name)));
+        env.put(SharedBuilds.CHECKPOINTS, "1");
+        return env;
+    }
+
+    private JdibProcess rebuild(String name) {
+        List<String> argv = new ArrayList<>(List.of(
+                "disk-image-create",
+                "-o",
+                dir.resolve(name).resolve("out").resolve(name).toString()));
+        argv.addAll(SharedBuilds.MINIMAL_VM_ARGS);
+        return JdibProcess.start(env(name), argv.toArray(String[]::new));
+    }
+
+    @Test
+    void twoRebuildsAtOnceReuseTheCheckpointGiveTheSameTreeAndBoot() throws Exception {
+        SharedBuilds.Built cold = SharedBuilds.minimalVm().requireSuccess();
+        Matcher saved = SAVED.matcher(cold.result().output());
+        assertThat(saved.find()).as(cold.result().output()).isTrue();
+        String digest = saved.group(1);
+
+        JdibProcess first = rebuild("first");
+        JdibProcess second = rebuild("second");
+        first.awaitLine(l -> l.contains("reusing checkpoint " + digest), BUILD);
+        second.awaitLine(l -> l.contains("reusing checkpoint " + digest), BUILD);
+
+        // While both run, a prune (dry run: the run's cache is shared by the other classes) keeps
+        // the checkpoint they hold and the base trees and packages a running build may use.
+        JdibProcess.Result prune =
+                JdibProcess.run(Duration.ofMinutes(2), Map.of(), "cache", "prune", "--min-age", "0", "--dry-run");
+        assertThat(prune.exitCode()).as(prune.output()).isZero();
+        assertThat(prune.output())
+                .containsPattern("kept +checkpoint .*in use by a running build")
+                .containsPattern("kept +base tree .*a build is running");
+
+        assertThat(first.waitFor(BUILD)).as(first.output()).isZero();
+        assertThat(second.waitFor(BUILD)).as(second.output()).isZero();
+        for (JdibProcess p : List.of(first, second)) {
+            assertThat(p.output())
+                    .doesNotContain("==> install.d")
+                    .doesNotContain("==> root.d")
+                    .contains("==> restore checkpoint")
+                    .contains("==> finalise.d");
+        }
+        assertThat(HostState.mountsUnder(dir)).isEmpty();
+        assertThat(HostState.loopsUnder(dir)).isEmpty();
+
+        Path rebuilt = dir.resolve("first/out/first");
+        SortedMap<String, String> coldTree = unpack(cold.output("tar"), dir.resolve("cold-tree"));
+        SortedMap<String, String> rebuiltTree = unpack(Path.of(rebuilt + ".tar"), dir.resolve("rebuilt-tree"));
+        assertThat(rebuiltTree.keySet()).isEqualTo(coldTree.keySet());
+        assertThat(rebuiltTree).isEqualTo(coldTree);
+        // The manifests record the rebuild, not the build that saved the checkpoint.
+        assertThat(Files.readString(dir.resolve("rebuilt-tree/etc/dib-manifests/dib_arguments")))
+                .contains("first/out/first");
+
+        BootResult booted = new QemuBoot(EventSink.NONE)
+                .boot(BootRequest.ofImage(Path.of(rebuilt + ".qcow2"))
+                        .withTimeout(Duration.ofMinutes(6))
+                        .withConsoleLog(dir.resolve("first.console")));
+        assertThat(booted.matched()).as(String.join("\n", booted.lastLines())).isTrue();
+    }
+
+    /** The tar output unpacked as root would, then its snapshot with per-build files' contents left out. */
+    private static SortedMap<String, String> unpack(Path tar, Path into) throws Exception {
+        Files.createDirectories(into);
+        HostState.run(
+                "tar",
+                "--extract",
+                "--file",
+                tar.toString(),
+                "--directory",
+                into.toString(),
+                "--numeric-owner",
+                "--same-owner",
+                "--preserve-permissions",
+                "--xattrs",
+                "--xattrs-include=*",
+                "--acls");
+        return TreeSnapshot.of(into, MADE_PER_BUILD);
+    }
+}
