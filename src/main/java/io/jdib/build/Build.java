@@ -308,7 +308,7 @@ public final class Build {
     static TreeKey treeKey(
             ElementResolution resolution, Map<String, String> env, BuildSpec spec, String archiveDate, String code) {
         TreeKey.Builder key = TreeKey.builder();
-        resolution.elements().forEach(r -> key.element(r.name(), r.element().dir()));
+        resolution.elements().forEach(r -> key.element(r.name(), r.element().dir(), AFTER_CHECKPOINT));
         key.environment(env)
                 .input("arch", spec.arch())
                 .input("packages", String.join(",", spec.extraPackages()))
@@ -338,7 +338,8 @@ public final class Build {
         String description = String.join(" ", resolution.names()) + ", " + spec.arch()
                 + spec.environment().getOrDefault("DIB_RELEASE", "").transform(r -> r.isEmpty() ? "" : ", " + r);
         try {
-            Checkpoints.Facts facts = step("save checkpoint", () -> checkpoints.save(key, root, hooksDir, description));
+            Checkpoints.Facts facts =
+                    step("save checkpoint", () -> checkpoints.save(key, root, hooksDir, AFTER_CHECKPOINT, description));
             events.info("saved checkpoint " + key.shortDigest() + " (" + (facts.treeBytes() >> 20) + " MiB) in "
                     + checkpoints.root());
         } catch (RuntimeException e) {
@@ -346,6 +347,15 @@ public final class Build {
                     + "); the build goes on, the next one starts from scratch");
         }
     }
+
+    /**
+     * The phase directories whose hooks run after the checkpoint: changing them cannot change the
+     * checkpointed tree, so they are not part of its key, and a rebuild runs the current ones.
+     */
+    static final Set<String> AFTER_CHECKPOINT = java.util.stream.Stream.of(
+                    Phase.BLOCK_DEVICE, Phase.PRE_FINALISE, Phase.FINALISE, Phase.CLEANUP)
+            .map(Phase::dirName)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     /** pre-finalise.d, finalise.d in a chroot of the final tree, cleanup.d. */
     private void finalise(

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Built trees kept under the image cache ({@code checkpoints/DIGEST/}), one per {@link TreeKey}. A
@@ -26,7 +27,10 @@ import java.util.Properties;
 public final class Checkpoints {
     static final String DIR = "checkpoints";
     static final String TREE = "tree.tar.zst";
-    /** What hooks up to post-root.d left in $TMP_HOOKS_PATH for later phases. */
+    /**
+     * What hooks up to post-root.d left in $TMP_HOOKS_PATH for later phases; the later phases' own
+     * hooks are not in it (each build merges its own).
+     */
     static final String HOOKS = "hooks.tar.zst";
 
     static final String INPUTS = "inputs.txt";
@@ -131,14 +135,14 @@ public final class Checkpoints {
      * Saves {@code tree} as the checkpoint for {@code key}; when another build saved the same key
      * meanwhile, keeps theirs. Returns the checkpoint's facts.
      */
-    public Facts save(TreeKey key, Path tree, Path hooksDir, String description) {
+    public Facts save(TreeKey key, Path tree, Path hooksDir, Set<String> laterHooks, String description) {
         Path partial = root.resolve(PARTIAL_PREFIX + key.shortDigest() + "-"
                 + ProcessHandle.current().pid() + "-" + System.nanoTime());
         Path dir = root.resolve(key.digest());
         try {
             Files.createDirectories(partial);
-            archive(tree, partial.resolve(TREE));
-            archive(hooksDir, partial.resolve(HOOKS));
+            archive(tree, partial.resolve(TREE), Set.of());
+            archive(hooksDir, partial.resolve(HOOKS), laterHooks);
             Files.writeString(partial.resolve(INPUTS), String.join("\n", key.inputs()) + "\n");
             Facts facts = new Facts(key.digest(), Instant.now(), description, Files.size(partial.resolve(TREE)));
             writeFacts(partial, facts);
@@ -165,8 +169,9 @@ public final class Checkpoints {
         }
     }
 
-    private static void archive(Path from, Path archive) {
-        Exec.Result r = Exec.capture(Exec.Command.of(
+    /** A tar of {@code from}, without its top-level entries named in {@code leaveOut}. */
+    private static void archive(Path from, Path archive, Set<String> leaveOut) {
+        List<String> argv = new ArrayList<>(List.of(
                 "tar",
                 "--create",
                 "--use-compress-program=zstd -1 -T0",
@@ -179,8 +184,10 @@ public final class Checkpoints {
                 "--xattrs-include=*",
                 "--acls",
                 "--sparse",
-                "--one-file-system",
-                "."));
+                "--one-file-system"));
+        leaveOut.stream().sorted().forEach(name -> argv.add("--exclude=./" + name));
+        argv.add(".");
+        Exec.Result r = Exec.capture(Exec.Command.of(argv));
         if (!r.ok()) {
             throw new EnvironmentError("could not write a checkpoint of " + from + ": " + String.join(" ", r.tail()));
         }

@@ -104,9 +104,13 @@ public record TreeKey(String digest, List<String> inputs) {
     public static final class Builder {
         private final List<String> lines = new ArrayList<>();
 
-        /** One element, by name, with the digest of its directory's files (names, kinds, modes, contents). */
-        public Builder element(String name, Path dir) {
-            lines.add("element " + name + " " + directoryDigest(dir));
+        /**
+         * One element, by name, with the digest of its directory's files (names, kinds, modes,
+         * contents), leaving out its top-level directories named in {@code runLater}: the hooks of
+         * phases that run after the checkpoint, which cannot have shaped the tree in it.
+         */
+        public Builder element(String name, Path dir, Set<String> runLater) {
+            lines.add("element " + name + " " + directoryDigest(dir, runLater));
             return this;
         }
 
@@ -141,7 +145,7 @@ public record TreeKey(String digest, List<String> inputs) {
 
         /** A directory jdib itself brings (its bash library, say), by content. */
         public Builder directory(String name, Path dir) {
-            lines.add(name + " " + directoryDigest(dir));
+            lines.add(name + " " + directoryDigest(dir, Set.of()));
             return this;
         }
 
@@ -161,16 +165,20 @@ public record TreeKey(String digest, List<String> inputs) {
 
     /**
      * A digest of a directory's entries: each one's relative path, kind, permission bits and content
-     * (a symlink's target), sorted by path. A directory that does not exist digests as empty.
+     * (a symlink's target), sorted by path, without the top-level directories in {@code leaveOut}. A
+     * directory that does not exist digests as empty.
      */
-    static String directoryDigest(Path dir) {
+    static String directoryDigest(Path dir, Set<String> leaveOut) {
         MessageDigest sha = sha256();
         if (!Files.isDirectory(dir)) {
             return "none";
         }
         List<Path> entries;
         try (Stream<Path> walk = Files.walk(dir)) {
-            entries = walk.filter(p -> !p.equals(dir)).sorted().toList();
+            entries = walk.filter(p -> !p.equals(dir))
+                    .filter(p -> !leaveOut.contains(dir.relativize(p).getName(0).toString()))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
         }

@@ -120,6 +120,16 @@ class CheckpointKeyTest {
     }
 
     @Test
+    void aChangedOrNewHookOfALaterPhaseHits() throws IOException {
+        String before = key();
+        Files.writeString(second.resolve("finalise.d/50-second"), "#!/bin/bash\necho changed\n");
+        element("first", "cleanup.d/90-tidy", "#!/bin/bash\n");
+        element("first", "block-device.d/10-layout", "#!/bin/bash\n");
+        element("first", "pre-finalise.d/10-before", "#!/bin/bash\n");
+        assertThat(key()).isEqualTo(before);
+    }
+
+    @Test
     void aPackageInstallsChangeMisses() throws IOException {
         String before = key();
         Files.writeString(first.resolve("package-installs.yaml"), "curl:\nvim:\n");

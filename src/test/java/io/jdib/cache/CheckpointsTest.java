@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,8 @@ class CheckpointsTest {
         Files.createSymbolicLink(tree.resolve("usr/bin/alias"), Path.of("tool"));
         Files.createDirectories(hooks.resolve("install.d"));
         Files.writeString(hooks.resolve("left-by-extra-data"), "data\n");
+        Files.createDirectories(hooks.resolve("finalise.d"));
+        Files.writeString(hooks.resolve("finalise.d/50-old"), "#!/bin/bash\n");
     }
 
     private static TreeKey key(String name) {
@@ -47,7 +50,7 @@ class CheckpointsTest {
     @Test
     void aSavedTreeIsFoundAndRestoredWithModesLinksAndHookFiles() throws IOException {
         Checkpoints store = new Checkpoints(cache);
-        store.save(key("a"), tree, hooks, "test tree");
+        store.save(key("a"), tree, hooks, Set.of("finalise.d"), "test tree");
 
         Path restored = dir.resolve("restored");
         Path freshHooks = dir.resolve("fresh-hooks");
@@ -69,13 +72,16 @@ class CheckpointsTest {
         // What this build wrote into its hooks directory wins over the checkpoint's copy.
         assertThat(Files.readString(freshHooks.resolve("left-by-extra-data"))).isEqualTo("written by this build\n");
         assertThat(freshHooks.resolve("install.d")).isDirectory();
+        // Hooks of phases after the checkpoint come from this build's elements only: one removed
+        // since the checkpoint was saved must not come back.
+        assertThat(freshHooks.resolve("finalise.d")).doesNotExist();
     }
 
     @Test
     void anotherKeyIsAMissAndNamesWhatDiffers() {
         Checkpoints store = new Checkpoints(cache);
         store.save(
-                TreeKey.builder().input("element", "a 1").input("arch", "amd64").build(), tree, hooks, "t");
+                TreeKey.builder().input("element", "a 1").input("arch", "amd64").build(), tree, hooks, Set.of(), "t");
         TreeKey other =
                 TreeKey.builder().input("element", "a 2").input("arch", "amd64").build();
         assertThat(store.find(other)).isEmpty();
@@ -104,8 +110,8 @@ class CheckpointsTest {
     @Test
     void twoBuildsSavingTheSameTreeAtOnceLeaveOneCheckpoint() {
         Checkpoints store = new Checkpoints(cache);
-        var a = CompletableFuture.supplyAsync(() -> store.save(key("same"), tree, hooks, "a"));
-        var b = CompletableFuture.supplyAsync(() -> store.save(key("same"), tree, hooks, "b"));
+        var a = CompletableFuture.supplyAsync(() -> store.save(key("same"), tree, hooks, Set.of(), "a"));
+        var b = CompletableFuture.supplyAsync(() -> store.save(key("same"), tree, hooks, Set.of(), "b"));
         assertThat(a.join().digest()).isEqualTo(b.join().digest());
         assertThat(store.all()).hasSize(1);
         assertThat(store.abandoned()).isEmpty();
@@ -115,9 +121,9 @@ class CheckpointsTest {
     @Test
     void pruneRemovesByAgeAndKeepsWhatABuildHolds() throws IOException {
         Checkpoints store = new Checkpoints(cache);
-        store.save(key("old"), tree, hooks, "old");
-        store.save(key("held"), tree, hooks, "held");
-        store.save(key("recent"), tree, hooks, "recent");
+        store.save(key("old"), tree, hooks, Set.of(), "old");
+        store.save(key("held"), tree, hooks, Set.of(), "held");
+        store.save(key("recent"), tree, hooks, Set.of(), "recent");
         Instant now = Instant.now();
         age(store.root().resolve(key("old").digest()), now.minus(Duration.ofHours(2)));
         age(store.root().resolve(key("held").digest()), now.minus(Duration.ofHours(3)));
@@ -140,7 +146,7 @@ class CheckpointsTest {
         Checkpoints store = new Checkpoints(cache);
         Instant now = Instant.now();
         for (int i = 1; i <= 3; i++) {
-            store.save(key("c" + i), tree, hooks, "c" + i);
+            store.save(key("c" + i), tree, hooks, Set.of(), "c" + i);
             age(store.root().resolve(key("c" + i).digest()), now.minus(Duration.ofMinutes(10L * (4 - i))));
         }
         long one = new CacheInventory(cache).list().get(0).bytes();
@@ -155,7 +161,7 @@ class CheckpointsTest {
     @Test
     void aDryRunDecidesButRemovesNothing() throws IOException {
         Checkpoints store = new Checkpoints(cache);
-        store.save(key("old"), tree, hooks, "old");
+        store.save(key("old"), tree, hooks, Set.of(), "old");
         age(store.root().resolve(key("old").digest()), Instant.now().minus(Duration.ofDays(2)));
         var result = new CacheInventory(cache)
                 .prune(new CacheInventory.Policy(Duration.ofHours(1), null, true), Instant.now());
