@@ -200,6 +200,32 @@ class CheckpointsTest {
     }
 
     @Test
+    void buildsInOneJvmShareTheHoldAndReleaseItWhenTheLastEnds() throws Exception {
+        // jdib matrix -j 2 runs two builds in one process: the second must not wait on the first.
+        AutoCloseable first = CacheInventory.holdForBuild(cache);
+        AutoCloseable second = CacheInventory.holdForBuild(cache);
+        first.close();
+        assertThat(CacheLock.tryExclusive(cache.resolve(CacheInventory.BUILDS_LOCK)))
+                .isEmpty();
+        second.close();
+        try (CacheLock prune = CacheLock.tryExclusive(cache.resolve(CacheInventory.BUILDS_LOCK))
+                .orElseThrow()) {
+            assertThat(CacheLock.tryShared(cache.resolve(CacheInventory.BUILDS_LOCK)))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void twoBuildsInOneJvmBothFindTheCheckpoint() {
+        Checkpoints store = new Checkpoints(cache);
+        store.save(key("shared"), tree, hooks, Set.of(), "shared");
+        try (Checkpoints.Held a = store.find(key("shared")).orElseThrow();
+                Checkpoints.Held b = store.find(key("shared")).orElseThrow()) {
+            assertThat(a.dir()).isEqualTo(b.dir());
+        }
+    }
+
+    @Test
     void agesAndSizesParseAndBadOnesSayWhatToGive() {
         assertThat(CacheInventory.Policy.parseAge("90s")).isEqualTo(Duration.ofSeconds(90));
         assertThat(CacheInventory.Policy.parseAge("12h")).isEqualTo(Duration.ofHours(12));
