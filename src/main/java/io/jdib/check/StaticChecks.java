@@ -4,6 +4,7 @@ import io.jdib.check.DiskFacts.Volume;
 import io.jdib.check.ImageFacts.Setting;
 import io.jdib.check.RuleResult.Evidence;
 import io.jdib.check.RuleResult.Outcome;
+import io.jdib.sys.Architecture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,8 +58,6 @@ public final class StaticChecks {
             List.of("cloud-init-network.service", "cloud-init.service"),
             List.of("cloud-config.service"),
             List.of("cloud-final.service"));
-
-    private static final Pattern CONSOLE = Pattern.compile("(?<![\\w-])console=ttyS0\\b[^\\s\"]*");
 
     private final ImageFacts facts;
     private final ImageTree tree;
@@ -759,10 +758,21 @@ public final class StaticChecks {
 
     // ---- serial console
 
+    /** {@code console=PORT} with its options, not {@code xconsole=} or a longer port name. */
+    static Pattern console(String port) {
+        return Pattern.compile("(?<![\\w-])console=" + Pattern.quote(port) + "(?![\\w])[^\\s\"]*");
+    }
+
     RuleResult serialConsole() {
         String id = "serial-console";
-        String title = "console=ttyS0 on the kernel command line (grub.cfg, from /etc/default/grub)";
+        String title = "the serial console (console=ttyS0; ttyAMA0 on arm) on the kernel command line (grub.cfg, from"
+                + " /etc/default/grub)";
         List<Evidence> ev = new ArrayList<>();
+        // The port is the architecture's: ttyS0 on x86, ttyAMA0 on arm64/armhf (QEMU's virt), hvc0, ttysclp0.
+        Optional<ImageFacts.Arch> arch = facts.architecture();
+        Architecture architecture = arch.map(ImageFacts.Arch::architecture).orElse(Architecture.AMD64);
+        String port = architecture.serialConsole();
+        Pattern consolePattern = console(port);
         Evidence cfg = null;
         String grubCfg = null;
         for (String candidate : List.of("/boot/grub/grub.cfg", "/boot/grub2/grub.cfg")) {
@@ -771,7 +781,7 @@ public final class StaticChecks {
                 List<String> lines = tree.lines(candidate);
                 for (int i = 0; i < lines.size() && cfg == null; i++) {
                     String l = lines.get(i).strip();
-                    Matcher m = CONSOLE.matcher(l);
+                    Matcher m = consolePattern.matcher(l);
                     if (l.startsWith("linux") && m.find()) {
                         cfg = Evidence.at(candidate, i + 1, m.group() + " on the kernel line");
                     }
@@ -784,7 +794,7 @@ public final class StaticChecks {
         } else {
             ev.add(Evidence.of(
                     grubCfg != null ? grubCfg : "/boot/grub/grub.cfg",
-                    grubCfg == null ? "absent" : "no kernel line with console=ttyS0"));
+                    grubCfg == null ? "absent" : "no kernel line with console=" + port));
         }
         Evidence source = null;
         List<String> defaults = new ArrayList<>(List.of("/etc/default/grub"));
@@ -792,7 +802,7 @@ public final class StaticChecks {
         for (String file : defaults) {
             for (Map.Entry<String, Setting> e : facts.shellAssignments(file).entrySet()) {
                 if (e.getKey().startsWith("GRUB_CMDLINE_LINUX")) {
-                    Matcher m = CONSOLE.matcher(e.getValue().value().toString());
+                    Matcher m = consolePattern.matcher(e.getValue().value().toString());
                     if (m.find()) {
                         source = e.getValue().evidence(e.getKey() + " has " + m.group());
                     }
@@ -804,8 +814,11 @@ public final class StaticChecks {
         } else {
             ev.add(Evidence.of(
                     "/etc/default/grub",
-                    "no GRUB_CMDLINE_LINUX with console=ttyS0 (here or in grub.d):" + " grub-mkconfig would drop it"));
+                    "no GRUB_CMDLINE_LINUX with console=" + port
+                            + " (here or in grub.d): grub-mkconfig would drop it"));
         }
+        ev.add(arch.map(a -> a.evidence().withText(a.evidence().text() + ": its serial console is " + port))
+                .orElse(Evidence.of("/bin/sh", "architecture unknown (no ELF program, no dpkg): expecting " + port)));
         return of(cfg != null && source != null, id, title, ev);
     }
 

@@ -265,28 +265,17 @@ class StaticChecksTest {
     }
 
     @Test
-    void cloudInitServicesAcceptTrixiesNetworkStageName(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void cloudInitServicesAcceptTrixiesNetworkStageName(@TempDir Path dir) throws Exception {
         // cloud-init 24.3 (Debian trixie) calls the network stage cloud-init-network.service.
-        Path root = dir.resolve("trixie");
-        Path source = tree("cloud-ready").root();
-        try (var walk = java.nio.file.Files.walk(source)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path target = root.resolve(source.relativize(p).toString());
-                if (java.nio.file.Files.isDirectory(p)) {
-                    java.nio.file.Files.createDirectories(target);
-                } else {
-                    java.nio.file.Files.copy(p, target);
-                }
-            }
-        }
+        Path root = copyOf("cloud-ready", dir);
         Path wants = root.resolve("etc/systemd/system/cloud-init.target.wants");
-        java.nio.file.Files.move(wants.resolve("cloud-init.service"), wants.resolve("cloud-init-network.service"));
+        Files.move(wants.resolve("cloud-init.service"), wants.resolve("cloud-init-network.service"));
 
         RuleResult trixie = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "cloud-init-services");
 
         assertThat(trixie.outcome()).isEqualTo(Outcome.PASS);
         assertEvidence(trixie, "/etc/systemd/system/cloud-init.target.wants/cloud-init-network.service", 0, "");
-        java.nio.file.Files.delete(wants.resolve("cloud-init-network.service"));
+        Files.delete(wants.resolve("cloud-init-network.service"));
         RuleResult neither = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "cloud-init-services");
         assertThat(neither.outcome()).isEqualTo(Outcome.FAIL);
         assertEvidence(
@@ -302,6 +291,76 @@ class StaticChecksTest {
         assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
         assertEvidence(bad, "/boot/grub/grub.cfg", 2, "console=ttyS0");
         assertEvidence(bad, "/etc/default/grub", 0, "grub-mkconfig would drop it");
+    }
+
+    /** A copy of a fixture tree under {@code dir}, to change one thing in. */
+    private static Path copyOf(String name, Path dir) throws Exception {
+        Path root = dir.resolve(name);
+        Path source = tree(name).root();
+        try (var walk = Files.walk(source)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path target = root.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        return root;
+    }
+
+    /** The first bytes of a position-independent executable of {@code arch}, as /bin/sh is. */
+    private static byte[] elfHeader(io.jdib.sys.Architecture arch) {
+        byte[] header = java.util.Arrays.copyOf(arch.elfMagic(), 64);
+        header[arch == io.jdib.sys.Architecture.S390X ? 17 : 16] = 3; // ET_DYN
+        return header;
+    }
+
+    @Test
+    void serialConsoleIsTheArchitecturesPort(@TempDir Path dir) throws Exception {
+        Path root = copyOf("cloud-ready", dir);
+        // An arm64 tree: /bin -> usr/bin, sh -> dash, an aarch64 ELF program (QEMU's virt machine has ttyAMA0).
+        Files.createDirectories(root.resolve("usr/bin"));
+        Files.write(root.resolve("usr/bin/dash"), elfHeader(io.jdib.sys.Architecture.ARM64));
+        Files.createSymbolicLink(root.resolve("usr/bin/sh"), Path.of("dash"));
+        Files.createSymbolicLink(root.resolve("bin"), Path.of("usr/bin"));
+
+        RuleResult ttyS0 = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "serial-console");
+        assertThat(ttyS0.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(ttyS0, "/bin/sh", 0, "ELF program for arm64: its serial console is ttyAMA0");
+        assertEvidence(ttyS0, "/boot/grub/grub.cfg", 0, "no kernel line with console=ttyAMA0");
+
+        for (String file : List.of("boot/grub/grub.cfg", "etc/default/grub.d/50-jdib.cfg")) {
+            Path p = root.resolve(file);
+            Files.writeString(p, Files.readString(p).replace("ttyS0", "ttyAMA0"));
+        }
+        RuleResult ttyAma0 = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "serial-console");
+        assertThat(ttyAma0.outcome()).as(ttyAma0.evidence().toString()).isEqualTo(Outcome.PASS);
+        assertEvidence(ttyAma0, "/boot/grub/grub.cfg", 3, "console=ttyAMA0,115200 on the kernel line");
+
+        // An amd64 program wants ttyS0 again; without ELF programs dpkg's architecture decides.
+        Files.write(root.resolve("usr/bin/dash"), elfHeader(io.jdib.sys.Architecture.AMD64));
+        RuleResult amd64 = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "serial-console");
+        assertThat(amd64.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(amd64, "/bin/sh", 0, "ELF program for amd64: its serial console is ttyS0");
+        Files.write(root.resolve("usr/bin/dash"), new byte[] {'#', '!'});
+        Path status = root.resolve("var/lib/dpkg/status");
+        Files.writeString(
+                status,
+                Files.readString(status) + "\nPackage: dpkg\nStatus: install ok installed\n" + "Architecture: arm64\n");
+        RuleResult dpkg = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "serial-console");
+        assertThat(dpkg.outcome()).isEqualTo(Outcome.PASS);
+        assertThat(dpkg.evidence())
+                .anySatisfy(
+                        e -> assertThat(e.render()).matches("/var/lib/dpkg/status:\\d+: dpkg is built for arm64.*"));
+        // The port is matched whole: console=ttyS01 is not console=ttyS0.
+        assertThat(StaticChecks.console("ttyS0").matcher("console=ttyS01").find())
+                .isFalse();
+        assertThat(StaticChecks.console("ttyS0")
+                        .matcher("x console=ttyS0,115200n8")
+                        .find())
+                .isTrue();
     }
 
     @Test
