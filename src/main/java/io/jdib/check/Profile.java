@@ -30,6 +30,7 @@ public enum Profile {
     private static final Set<Profile> NONE = Set.of();
     private static final Map<String, Rule> RULES = table(
             rule("root-filesystem", List.of(Guide.OPENSTACK, Guide.EGI), NONE),
+            rule("no-lvm-root", List.of(Guide.EGI), EnumSet.of(OPENSTACK, OPENNEBULA, GENERIC)),
             rule("root-fills-partition", List.of(Guide.OPENSTACK, Guide.EGI), NONE),
             rule("no-swap", List.of(Guide.EGI), EnumSet.of(OPENSTACK, OPENNEBULA, GENERIC)),
             rule("growroot", List.of(Guide.OPENSTACK, Guide.EGI), NONE),

@@ -112,8 +112,10 @@ class ProfileTest {
         assertThat(Profile.OPENSTACK.severity("no-swap")).isEqualTo(Severity.ADVICE);
         assertThat(Profile.OPENSTACK.severity("serial-console")).isEqualTo(Severity.REQUIRED);
         assertThat(Profile.OPENSTACK.severity("dhcp-all-interfaces")).isEqualTo(Severity.REQUIRED);
+        assertThat(Profile.OPENSTACK.severity("no-lvm-root")).isEqualTo(Severity.ADVICE);
         // EGI: small compressed copy-on-write images, no swap, no LVM root, contextualisation.
-        for (String id : List.of("compressed-image", "trimmed", "no-swap", "root-filesystem", "cloud-init-installed")) {
+        for (String id : List.of(
+                "compressed-image", "trimmed", "no-swap", "no-lvm-root", "root-filesystem", "cloud-init-installed")) {
             assertThat(Profile.EGI.severity(id)).as(id).isEqualTo(Severity.REQUIRED);
         }
         // OpenNebula configures the network from its context: DHCP everywhere is advice there.
