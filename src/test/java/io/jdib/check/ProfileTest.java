@@ -130,6 +130,31 @@ class ProfileTest {
     }
 
     @Test
+    void openNebulasStartScriptIsAdviceWithWhereItWent() {
+        // cloud-init runs USER_DATA; START_SCRIPT is one-context's, so its absence never fails a check.
+        for (Profile p : Profile.values()) {
+            assertThat(p.severity("boot-start-script:opennebula")).isEqualTo(Severity.ADVICE);
+            assertThat(p.severity("boot-user-data:opennebula")).isEqualTo(Severity.REQUIRED);
+        }
+        assertThat(Profile.rule("boot-start-script:opennebula").guides()).containsExactly(Guide.OPENNEBULA);
+
+        RuleResult notRun = BootCheck.startScriptRule(
+                ":opennebula", Map.of("startscript", "", "startmeta", "START_SCRIPT_BASE64 "), true);
+        CheckReport report = new CheckReport(Path.of("x.qcow2"), "qcow2", Profile.OPENNEBULA, List.of(notRun), 1);
+        assertThat(report.passed()).isTrue();
+        assertThat(report.warnings()).containsExactly("boot-start-script:opennebula");
+        assertThat(notRun.evidence())
+                .extracting(RuleResult.Evidence::render)
+                .contains("/run/cloud-init/instance-data.json: START_SCRIPT_BASE64 kept as metadata (ds.meta_data), not"
+                        + " run")
+                .anySatisfy(e -> assertThat(e).contains("give the script as USER_DATA"));
+        RuleResult ran = BootCheck.startScriptRule(":opennebula", Map.of("startscript", "jdib-check-1"), true);
+        assertThat(ran.outcome()).isEqualTo(Outcome.PASS);
+        BootCheck.Run run = new BootCheck.Run(Datasource.OPENNEBULA, List.of(notRun), 1, 2, List.of());
+        assertThat(run.passed()).as("advice does not fail a boot").isTrue();
+    }
+
+    @Test
     void aGoodRawImagePassesOpenStackWithAdviceButNotEgi() {
         List<RuleResult> results = StaticChecks.run(tree("cloud-ready"), GOOD_RAW);
         CheckReport openstack = new CheckReport(Path.of("good.raw"), "raw", results, 1);
