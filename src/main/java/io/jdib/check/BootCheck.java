@@ -127,7 +127,7 @@ public final class BootCheck {
                         ? List.of()
                         : provision.server().requests();
                 List<RuleResult> results =
-                        rules(booted, facts, sshEvidence, hostname, marker, disk, datasource, requests);
+                        rules(booted, facts, sshEvidence, hostname, marker, disk, datasource, requests, request.arch());
                 return new Run(
                         datasource,
                         results,
@@ -416,7 +416,8 @@ public final class BootCheck {
             String marker,
             Image disk,
             Datasource datasource,
-            List<MetadataServer.Request> requests)
+            List<MetadataServer.Request> requests,
+            io.jdib.sys.Architecture arch)
             throws IOException {
         String at = ":" + datasource.id();
         List<RuleResult> results = new ArrayList<>();
@@ -500,7 +501,8 @@ public final class BootCheck {
                         booted.consoleLog().toString(),
                         kernelLog
                                 ? "holds 'Linux version' and the kernel command line"
-                                : "no kernel messages: is console=ttyS0 on the kernel command line?"))));
+                                : "no kernel messages: is console=" + arch.serialConsole()
+                                        + " on the kernel command line?"))));
         if (datasource == Datasource.OPENSTACK_METADATA || datasource == Datasource.EC2_METADATA) {
             results.add(metadataRule(at, datasource, requests));
         }
