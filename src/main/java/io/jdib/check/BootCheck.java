@@ -43,6 +43,13 @@ public final class BootCheck {
             "boot-serial-log");
     /** Added for the metadata-service data sources: what the guest asked 169.254.169.254 for. */
     public static final String METADATA_RULE = "boot-metadata";
+    /**
+     * Added for OpenNebula (advice): whether the context's START_SCRIPT ran. cloud-init's OpenNebula data
+     * source runs USER_DATA and only passes START_SCRIPT on as metadata; OpenNebula's one-context runs it.
+     */
+    public static final String START_SCRIPT_RULE = "boot-start-script";
+    /** One boot per check: the image on a disk of exactly its own size, as built. */
+    public static final String BUILT_SIZE_RULE = "boot-built-size";
 
     private static final long GROW_BYTES = 2L << 30;
     private static final String USER = "jdibcheck";
@@ -71,8 +78,9 @@ public final class BootCheck {
             requests = List.copyOf(requests);
         }
 
+        /** Every required rule passed (advice, such as {@value #START_SCRIPT_RULE}, may fail). */
         public boolean passed() {
-            return results.stream().noneMatch(r -> r.outcome() != Outcome.PASS);
+            return results.stream().noneMatch(r -> r.required() && r.outcome() != Outcome.PASS);
         }
     }
 
@@ -119,7 +127,7 @@ public final class BootCheck {
                         ? List.of()
                         : provision.server().requests();
                 List<RuleResult> results =
-                        rules(booted, facts, sshEvidence, hostname, marker, disk, datasource, requests);
+                        rules(booted, facts, sshEvidence, hostname, marker, disk, datasource, requests, request.arch());
                 return new Run(
                         datasource,
                         results,
@@ -133,6 +141,59 @@ public final class BootCheck {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The boot on a disk of the image's own size: its rule and the seconds to the login prompt (-1: none). */
+    public record BuiltSize(RuleResult result, double loginSeconds) {}
+
+    /**
+     * Boots {@code image} itself (snapshot: never written), so the guest's disk is exactly the size the
+     * image was built at, with no data source, and waits for the login prompt: the guides ask that an
+     * image boot at its built size as well as on a larger disk. Passes on a login prompt with no
+     * "No space left on device" on the console.
+     */
+    public BuiltSize builtSize(
+            Path image, boolean uefi, io.jdib.sys.Architecture arch, Duration bootTimeout, Path consoleLog) {
+        try {
+            Path dir = Files.createDirectories(scratch.resolve("built-size"));
+            long bytes = virtualSize(image);
+            BootRequest request = BootRequest.ofImage(image)
+                    .withUefi(uefi)
+                    .withArch(arch)
+                    .withTimeout(bootTimeout)
+                    .withConsoleLog(consoleLog != null ? consoleLog : dir.resolve("console.log"));
+            BootResult booted = new QemuBoot(events, ledger).boot(request);
+            String console = new String(Files.readAllBytes(booted.consoleLog()), StandardCharsets.ISO_8859_1);
+            boolean full = console.contains("No space left on device");
+            List<Evidence> ev = new ArrayList<>();
+            ev.add(Evidence.of(
+                    "serial console",
+                    booted.matched()
+                            ? String.format(
+                                    "'%s' after %.1f s on a disk of %d bytes (%d MiB), the image's own size",
+                                    booted.matchedLine().strip(), booted.seconds(), bytes, bytes >> 20)
+                            : booted.outcome() + " on a disk of " + bytes + " bytes; last lines: "
+                                    + String.join(" | ", booted.lastLines())));
+            if (full) {
+                ev.add(Evidence.of("serial console", "'No space left on device' while booting at the built size"));
+            }
+            RuleResult result =
+                    rule(BUILT_SIZE_RULE, "boots on a disk of exactly its built size", booted.matched() && !full, ev);
+            return new BuiltSize(result, booted.matched() ? booted.seconds() : -1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long virtualSize(Path image) {
+        try {
+            return new ObjectMapper()
+                    .readTree(Exec.check("qemu-img", "info", "-U", "--output=json", image.toString()))
+                    .path("virtual-size")
+                    .asLong();
+        } catch (IOException e) {
+            throw new UserError("cannot read " + image + " with qemu-img: " + e.getMessage());
         }
     }
 
@@ -292,7 +353,10 @@ public final class BootCheck {
                 "echo btime=$(awk '/^btime/ {print $2}' /proc/stat)",
                 "echo hostkeys=$(stat -c '%n:%Y' /etc/ssh/ssh_host_*_key | tr '\\n' ' ')",
                 "echo ds=$(grep -o '\"datasource\": *\"[^\"]*' /run/cloud-init/result.json | sed 's/.*\"//')",
-                "echo startscript=$(cat /var/tmp/jdib-check-start-script 2>/dev/null)");
+                "echo startscript=$(cat /var/tmp/jdib-check-start-script 2>/dev/null)",
+                // cloud-init keeps every context variable as metadata (readable, secrets redacted).
+                "echo startmeta=$(grep -o 'START_SCRIPT[A-Z0-9_]*' /run/cloud-init/instance-data.json 2>/dev/null"
+                        + " | sort -u | tr '\\n' ' ')");
         long start = System.nanoTime();
         long deadline = start + SSH_WAIT.toNanos();
         Exec.Result last = null;
@@ -352,7 +416,8 @@ public final class BootCheck {
             String marker,
             Image disk,
             Datasource datasource,
-            List<MetadataServer.Request> requests)
+            List<MetadataServer.Request> requests,
+            io.jdib.sys.Architecture arch)
             throws IOException {
         String at = ":" + datasource.id();
         List<RuleResult> results = new ArrayList<>();
@@ -393,15 +458,6 @@ public final class BootCheck {
                             "hostname", "'" + facts.get("hostname") + "', metadata said '" + hostname + "'"))));
             List<Evidence> userData = new ArrayList<>(List.of(Evidence.of(
                     "/var/tmp/jdib-check-marker", "'" + facts.get("marker") + "', expected '" + marker + "'")));
-            if (datasource == Datasource.OPENNEBULA) {
-                String start = facts.getOrDefault("startscript", "");
-                userData.add(Evidence.of(
-                        "/var/tmp/jdib-check-start-script",
-                        start.isEmpty()
-                                ? "START_SCRIPT did not run (cloud-init reads USER_DATA; OpenNebula's one-context runs"
-                                        + " START_SCRIPT)"
-                                : "START_SCRIPT ran: '" + start + "'"));
-            }
             results.add(
                     rule("boot-user-data" + at, "user-data script ran", marker.equals(facts.get("marker")), userData));
             long root = parseLong(facts.get("rootsize"));
@@ -445,11 +501,55 @@ public final class BootCheck {
                         booted.consoleLog().toString(),
                         kernelLog
                                 ? "holds 'Linux version' and the kernel command line"
-                                : "no kernel messages: is console=ttyS0 on the kernel command line?"))));
+                                : "no kernel messages: is console=" + arch.serialConsole()
+                                        + " on the kernel command line?"))));
         if (datasource == Datasource.OPENSTACK_METADATA || datasource == Datasource.EC2_METADATA) {
             results.add(metadataRule(at, datasource, requests));
         }
+        if (datasource == Datasource.OPENNEBULA) {
+            results.add(startScriptRule(at, facts, ssh));
+        }
         return results;
+    }
+
+    /**
+     * Whether the context CD's START_SCRIPT_BASE64 ran. OpenNebula users expect it to (OpenNebula's own
+     * one-context packages run it at every boot); cloud-init's OpenNebula data source runs USER_DATA and
+     * keeps every other context variable as metadata without running it. Advice, so the evidence tells a
+     * user of a cloud-init image where the script went and how to hand it over instead.
+     */
+    static RuleResult startScriptRule(String at, Map<String, String> facts, boolean ssh) {
+        String id = START_SCRIPT_RULE + at;
+        String title = "OpenNebula's START_SCRIPT ran";
+        if (!ssh) {
+            return new RuleResult(
+                    id, title, Outcome.FAIL, false, List.of(Evidence.of("ssh", "not checked: no ssh login")));
+        }
+        String ran = facts.getOrDefault("startscript", "");
+        if (!ran.isEmpty()) {
+            return new RuleResult(
+                    id,
+                    title,
+                    Outcome.PASS,
+                    false,
+                    List.of(Evidence.of("/var/tmp/jdib-check-start-script", "START_SCRIPT_BASE64 ran: '" + ran + "'")));
+        }
+        String meta = facts.getOrDefault("startmeta", "").strip();
+        List<Evidence> ev = new ArrayList<>();
+        ev.add(Evidence.of(
+                "/var/tmp/jdib-check-start-script",
+                "absent: START_SCRIPT_BASE64 did not run; cloud-init's OpenNebula data source runs USER_DATA, and"
+                        + " only OpenNebula's one-context packages run START_SCRIPT"));
+        ev.add(Evidence.of(
+                "/run/cloud-init/instance-data.json",
+                meta.isEmpty()
+                        ? "no START_SCRIPT variable among cloud-init's metadata"
+                        : meta + " kept as metadata (ds.meta_data), not run"));
+        ev.add(Evidence.of(
+                "context.sh",
+                "for a cloud-init image, give the script as USER_DATA (a #! script or #cloud-config runcmd,"
+                        + " USERDATA_ENCODING=base64), as the user data of this boot was"));
+        return new RuleResult(id, title, Outcome.FAIL, false, ev);
     }
 
     /** The guest fetched its key and its user data from the metadata service; the evidence lists what it asked. */

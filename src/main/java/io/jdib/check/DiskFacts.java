@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param tableDiskBytes the disk size the partition table was written for (GPT: last usable sector +
  *     the 33 sectors of the backup table and header), or -1 when the table records none (MBR, no table)
  * @param rootFsBytes the root filesystem's own size (blocks times block size), or -1 when unknown
+ * @param bootCode whether the first 440 bytes of the disk (an MBR's boot code) hold anything: on a disk
+ *     without a partition table, whether something on the disk itself can start it
  */
 public record DiskFacts(
         String format,
@@ -29,9 +31,36 @@ public record DiskFacts(
         long usedBytes,
         long diskBytes,
         long tableDiskBytes,
-        long rootFsBytes) {
+        long rootFsBytes,
+        boolean bootCode) {
     public DiskFacts {
         volumes = List.copyOf(volumes);
+    }
+
+    /** Facts of a disk whose first sector holds boot code (as every disk GRUB boots does). */
+    public DiskFacts(
+            String format,
+            String tableLabel,
+            List<Volume> volumes,
+            String rootVolume,
+            Qcow2Clusters qcow2,
+            long allocatedBytes,
+            long usedBytes,
+            long diskBytes,
+            long tableDiskBytes,
+            long rootFsBytes) {
+        this(
+                format,
+                tableLabel,
+                volumes,
+                rootVolume,
+                qcow2,
+                allocatedBytes,
+                usedBytes,
+                diskBytes,
+                tableDiskBytes,
+                rootFsBytes,
+                true);
     }
 
     /** Facts without the sizes {@code root-fills-partition} needs (that rule is then not applicable). */
@@ -43,13 +72,14 @@ public record DiskFacts(
             Qcow2Clusters qcow2,
             long allocatedBytes,
             long usedBytes) {
-        this(format, tableLabel, volumes, rootVolume, qcow2, allocatedBytes, usedBytes, -1, -1, -1);
+        this(format, tableLabel, volumes, rootVolume, qcow2, allocatedBytes, usedBytes, -1, -1, -1, true);
     }
 
     /**
      * A partition (or the whole disk) and what {@code blkid} found on it.
      *
-     * @param name {@code p1}, {@code p2}... ({@code disk} for a disk without a table)
+     * @param name {@code p1}, {@code p2}... ({@code disk} for a disk without a table; {@code vg-lv} for
+     *     a logical volume, as device-mapper names it)
      * @param partType the partition type (MBR hex or GPT type GUID), or "" without a table
      * @param fsType blkid's TYPE (ext4, xfs, vfat, swap, LVM2_member...), or "" when nothing was found
      * @param mountPoint where the image's fstab mounts it, or "" when it does not
@@ -63,7 +93,19 @@ public record DiskFacts(
             String label,
             String uuid,
             String partUuid,
-            String mountPoint) {}
+            String mountPoint) {
+        /** Whether it is an LVM logical volume rather than a partition or the whole disk. */
+        public boolean logicalVolume() {
+            return !name.equals("disk") && !name.matches("p\\d+");
+        }
+
+        /** How evidence names it: {@code partition p1}, {@code whole disk}, {@code logical volume vg-root}. */
+        public String describe() {
+            return name.equals("disk")
+                    ? "whole disk"
+                    : logicalVolume() ? "logical volume " + name : "partition " + name;
+        }
+    }
 
     /** Cluster counts of a qcow2 image. */
     public record Qcow2Clusters(long total, long allocated, long compressed) {}

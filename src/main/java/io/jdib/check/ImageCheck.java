@@ -72,7 +72,8 @@ public final class ImageCheck {
                     opened.usedBytes,
                     image0.rawBytes(),
                     opened.tableDiskBytes,
-                    opened.rootFsBytes);
+                    opened.rootFsBytes,
+                    hasBootCode(image0.raw()));
             List<RuleResult> results = StaticChecks.run(new ImageTree(opened.root), disk);
             return new CheckReport(image, format, results, (System.nanoTime() - start) / 1e9);
         } finally {
@@ -191,6 +192,20 @@ public final class ImageCheck {
                 used,
                 tableDiskBytes,
                 fsBytes.getOrDefault(root.name(), -1L));
+    }
+
+    /** Whether the first 440 bytes of the raw disk (where an MBR keeps its boot code) are not all zero. */
+    static boolean hasBootCode(Path raw) {
+        try (java.io.InputStream in = Files.newInputStream(raw)) {
+            for (byte b : in.readNBytes(440)) {
+                if (b != 0) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return true; // unreadable here: do not blame the image for it
+        }
     }
 
     /** A filesystem's own size (its block count times block size), or -1 for a type read here as unknown. */

@@ -1,6 +1,10 @@
 package io.jdib.check;
 
 import io.jdib.check.RuleResult.Evidence;
+import io.jdib.sys.Architecture;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -66,6 +70,72 @@ final class ImageFacts {
             }
         }
         return Optional.empty();
+    }
+
+    /** The architecture of an image's programs, and how it was told. */
+    record Arch(Architecture architecture, Evidence evidence) {}
+
+    /** Programs every Linux tree has; the first that is an ELF file tells the architecture. */
+    private static final List<String> PROGRAMS =
+            List.of("/bin/sh", "/usr/bin/env", "/sbin/init", "/usr/lib/systemd/systemd");
+
+    /**
+     * The image's architecture: from the ELF header of {@code /bin/sh} (or another program every tree
+     * has), else from dpkg's {@code Architecture:} of the {@code dpkg} or {@code base-files} package.
+     * Empty when neither says.
+     */
+    Optional<Arch> architecture() {
+        for (String program : PROGRAMS) {
+            byte[] header = header(program);
+            for (Architecture a : Architecture.values()) {
+                if (isElfOf(header, a)) {
+                    return Optional.of(new Arch(a, Evidence.of(program, "ELF program for " + a.debianName())));
+                }
+            }
+        }
+        List<String> lines = tree.lines(DPKG_STATUS);
+        String name = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.startsWith("Package: ")) {
+                name = line.substring(9).strip();
+            } else if (line.startsWith("Architecture: ") && ("dpkg".equals(name) || "base-files".equals(name))) {
+                String arch = line.substring(14).strip();
+                for (Architecture a : Architecture.values()) {
+                    if (a.debianName().equals(arch)) {
+                        return Optional.of(
+                                new Arch(a, Evidence.at(DPKG_STATUS, i + 1, name + " is built for " + arch)));
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether an ELF header (its first 20 bytes) is a program or shared object of {@code a}. */
+    static boolean isElfOf(byte[] header, Architecture a) {
+        byte[] magic = a.elfMagic();
+        byte[] mask = a.elfMask();
+        if (header.length < magic.length) {
+            return false;
+        }
+        for (int i = 0; i < magic.length; i++) {
+            if ((header[i] & mask[i]) != (magic[i] & mask[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private byte[] header(String path) {
+        if (!tree.isFile(path)) {
+            return new byte[0];
+        }
+        try (InputStream in = Files.newInputStream(tree.resolve(path))) {
+            return in.readNBytes(20);
+        } catch (IOException e) {
+            return new byte[0];
+        }
     }
 
     /** Whether {@code unit} is masked (linked to /dev/null in /etc/systemd/system). */

@@ -30,6 +30,7 @@ public enum Profile {
     private static final Set<Profile> NONE = Set.of();
     private static final Map<String, Rule> RULES = table(
             rule("root-filesystem", List.of(Guide.OPENSTACK, Guide.EGI), NONE),
+            rule("no-lvm-root", List.of(Guide.EGI), EnumSet.of(OPENSTACK, OPENNEBULA, GENERIC)),
             rule("root-fills-partition", List.of(Guide.OPENSTACK, Guide.EGI), NONE),
             rule("no-swap", List.of(Guide.EGI), EnumSet.of(OPENSTACK, OPENNEBULA, GENERIC)),
             rule("growroot", List.of(Guide.OPENSTACK, Guide.EGI), NONE),
@@ -50,6 +51,12 @@ public enum Profile {
             rule("trimmed", List.of(Guide.EGI), EnumSet.of(OPENSTACK, OPENNEBULA, GENERIC)),
             rule("datasource-list", List.of(Guide.DIB), EnumSet.of(GENERIC)));
     private static final Rule BOOT = new Rule("boot", List.of(Guide.OPENSTACK, Guide.EGI, Guide.OPENNEBULA), NONE);
+    /**
+     * Boot rules that are not every boot rule's default: OpenNebula's START_SCRIPT is run by its own
+     * one-context packages, not by cloud-init, so its absence is advice wherever it is checked.
+     */
+    private static final Map<String, Rule> BOOT_RULES =
+            table(rule("boot-start-script", List.of(Guide.OPENNEBULA), EnumSet.allOf(Profile.class)));
 
     private final String summary;
 
@@ -69,7 +76,12 @@ public enum Profile {
     /** What the table knows about a rule; boot rules share one entry. */
     public static Rule rule(String id) {
         Rule r = RULES.get(id);
-        return r != null ? r : new Rule(id, BOOT.guides(), NONE);
+        if (r != null) {
+            return r;
+        }
+        // Boot rule ids end in the data source: boot-ssh:configdrive.
+        Rule boot = BOOT_RULES.get(id.replaceFirst(":.*$", ""));
+        return boot != null ? new Rule(id, boot.guides(), boot.adviceIn()) : new Rule(id, BOOT.guides(), NONE);
     }
 
     /** Every static rule id the table knows. */

@@ -4,6 +4,7 @@ import io.jdib.check.DiskFacts.Volume;
 import io.jdib.check.ImageFacts.Setting;
 import io.jdib.check.RuleResult.Evidence;
 import io.jdib.check.RuleResult.Outcome;
+import io.jdib.sys.Architecture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,7 @@ public final class StaticChecks {
     /** Rule ids, in report order. */
     public static final List<String> RULES = List.of(
             "root-filesystem",
+            "no-lvm-root",
             "root-fills-partition",
             "no-swap",
             "growroot",
@@ -58,8 +60,6 @@ public final class StaticChecks {
             List.of("cloud-config.service"),
             List.of("cloud-final.service"));
 
-    private static final Pattern CONSOLE = Pattern.compile("(?<![\\w-])console=ttyS0\\b[^\\s\"]*");
-
     private final ImageFacts facts;
     private final ImageTree tree;
     private final DiskFacts disk;
@@ -75,6 +75,7 @@ public final class StaticChecks {
         StaticChecks c = new StaticChecks(tree, disk);
         return List.of(
                 c.rootFilesystem(),
+                c.noLvmRoot(),
                 c.rootFillsPartition(),
                 c.noSwap(),
                 c.growroot(),
@@ -116,24 +117,17 @@ public final class StaticChecks {
 
     RuleResult rootFilesystem() {
         String id = "root-filesystem";
-        String title = "one ext4/xfs root partition, not on LVM, last on the disk";
+        String title = "root is ext4/xfs where a cloud can boot and grow it: the last partition, a logical volume,"
+                + " or a whole disk that boots";
         List<Evidence> ev = new ArrayList<>();
         boolean ok = true;
-        for (Volume v : disk.volumes()) {
-            if (v.fsType().equals("LVM2_member")) {
-                ev.add(Evidence.of(
-                        "partition " + v.name(),
-                        "LVM physical volume: the root is on LVM, which growroot" + " cannot grow"));
-                ok = false;
-            }
-        }
         Optional<Volume> root = disk.root();
         if (root.isEmpty()) {
             ev.add(Evidence.of("/etc/fstab", "no partition of the disk holds the root filesystem"));
             return fail(id, title, ev);
         }
         Volume r = root.get();
-        String where = disk.tableLabel() == null ? "whole disk (no partition table)" : "partition " + r.name();
+        String where = disk.tableLabel() == null ? "whole disk (no partition table)" : r.describe();
         ev.add(Evidence.of(where, r.fsType() + (r.label().isEmpty() ? "" : " LABEL=" + r.label()) + " mounted at /"));
         int fstabLine = facts.lineOf("/etc/fstab", "^\\s*\\S+\\s+/\\s");
         if (fstabLine > 0) {
@@ -147,20 +141,61 @@ public final class StaticChecks {
             ok = false;
         }
         if (disk.tableLabel() == null) {
-            ev.add(Evidence.of(where, "a disk without a partition table cannot boot from GRUB or grow a partition"));
-            ok = false;
+            // The filesystem is the disk: it grows with it (no partition to grow), but only boot code in the
+            // first sector (extlinux) starts it; otherwise the cloud must give kernel and initrd from outside.
+            if (disk.bootCode()) {
+                ev.add(Evidence.of(where, "the filesystem is the whole disk, with boot code in its first sector"));
+            } else {
+                ev.add(Evidence.of(
+                        where,
+                        "no partition table and no boot code in the first sector: nothing on the disk starts it; it"
+                                + " boots only where the cloud supplies kernel and initrd (an Ironic partition image,"
+                                + " Glance kernel_id/ramdisk_id)"));
+                ok = false;
+            }
+        } else if (r.logicalVolume()) {
+            // growvols adds the disk's free space as a new physical volume: the PV need not be last.
+            ev.add(Evidence.of(
+                    where,
+                    "the root is on LVM: it grows by its logical volume (see growroot), not by growing a partition"));
         } else {
             Volume last = disk.volumes().stream()
+                    .filter(v -> !v.logicalVolume())
                     .max((a, b) -> Long.compare(a.offset(), b.offset()))
                     .orElseThrow();
             if (!last.equals(r)) {
                 ev.add(Evidence.of(
-                        "partition " + last.name(),
-                        "comes after the root partition, so growpart cannot grow root into the rest of the disk"));
+                        last.describe(),
+                        (last.fsType().isEmpty() ? "" : last.fsType() + " ")
+                                + "comes after the root partition, so growpart cannot grow root into the rest of"
+                                + " the disk"));
                 ok = false;
+            } else {
+                ev.add(Evidence.of(where, "last on the disk: growpart can grow it into the rest of a larger disk"));
             }
         }
         return of(ok, id, title, ev);
+    }
+
+    RuleResult noLvmRoot() {
+        String id = "no-lvm-root";
+        String title = "root not on LVM";
+        Optional<Volume> root = disk.root();
+        if (root.isEmpty()) {
+            return notApplicable(id, title, List.of(Evidence.of("/etc/fstab", "root filesystem not found")));
+        }
+        Volume r = root.get();
+        if (r.logicalVolume()) {
+            List<Evidence> ev = new ArrayList<>();
+            ev.add(Evidence.of(r.describe(), r.fsType() + " mounted at /: the root is on LVM"));
+            for (Volume v : disk.volumes()) {
+                if (v.fsType().equals("LVM2_member")) {
+                    ev.add(Evidence.of(v.describe(), "LVM physical volume"));
+                }
+            }
+            return fail(id, title, ev);
+        }
+        return pass(id, title, List.of(Evidence.of(r.describe(), r.fsType() + " mounted at /, not a logical volume")));
     }
 
     RuleResult rootFillsPartition() {
@@ -173,7 +208,7 @@ public final class StaticChecks {
         Volume r = root.get();
         List<Evidence> ev = new ArrayList<>();
         boolean ok = true;
-        String where = disk.tableLabel() == null ? "whole disk" : "partition " + r.name();
+        String where = r.describe();
         // A filesystem is a whole number of blocks: allow the partition's tail that is less than 1% or 4 MiB.
         long slack = Math.max(r.size() / 100, 4L << 20);
         boolean fills = disk.rootFsBytes() + slack >= r.size();
@@ -184,15 +219,13 @@ public final class StaticChecks {
                                 r.fsType(),
                                 disk.rootFsBytes() >> 20,
                                 r.size() >> 20,
-                                disk.tableLabel() == null ? "disk" : "partition")
-                        + (fills
-                                ? ""
-                                : ": the filesystem stops short, and growroot grows only the partition it fills")));
+                                disk.tableLabel() == null ? "disk" : r.logicalVolume() ? "logical volume" : "partition")
+                        + (fills ? "" : ": the filesystem stops short, and growroot grows only the volume it fills")));
         ok &= fills;
         for (Volume v : disk.volumes()) {
             if (v.offset() + v.size() > disk.diskBytes()) {
                 ev.add(Evidence.of(
-                        "partition " + v.name(),
+                        v.describe(),
                         String.format(
                                 "ends at %d MiB, past the end of the %d MiB" + " disk",
                                 (v.offset() + v.size()) >> 20, disk.diskBytes() >> 20)));
@@ -222,7 +255,7 @@ public final class StaticChecks {
         List<Evidence> ev = new ArrayList<>();
         for (Volume v : disk.volumes()) {
             if (v.fsType().equals("swap")) {
-                ev.add(Evidence.of("partition " + v.name(), "swap space"));
+                ev.add(Evidence.of(v.describe(), "swap space"));
             }
         }
         List<String> fstab = tree.lines("/etc/fstab");
@@ -240,7 +273,15 @@ public final class StaticChecks {
 
     RuleResult growroot() {
         String id = "growroot";
-        String title = "root grows to the disk at boot (growroot or cloud-init growpart)";
+        String title = "root grows to the disk at boot (growroot or cloud-init growpart; resizefs for a whole-disk"
+                + " root; growvols for an LVM root)";
+        Optional<Volume> root = disk.root();
+        if (root.isPresent() && disk.tableLabel() == null) {
+            return growWholeDisk(id, title);
+        }
+        if (root.isPresent() && root.get().logicalVolume()) {
+            return growLogicalVolume(id, title, root.get());
+        }
         List<Evidence> ev = new ArrayList<>();
         Optional<Evidence> growpart = facts.installed("cloud-guest-utils", "/usr/bin/growpart", "/usr/sbin/growpart");
         Optional<Evidence> initramfs =
@@ -282,6 +323,56 @@ public final class StaticChecks {
         if (cloudInit.isEmpty()) {
             ev.add(Evidence.of(ImageFacts.DPKG_STATUS, "cloud-init is not installed (its growpart module would do)"));
         }
+        return fail(id, title, ev);
+    }
+
+    /** A root that is the whole disk has no partition to grow: cloud-init's resizefs grows the filesystem. */
+    private RuleResult growWholeDisk(String id, String title) {
+        List<Evidence> ev = new ArrayList<>();
+        ev.add(Evidence.of(
+                "whole disk", "no partition table: growpart has nothing to grow, so the filesystem itself must grow"));
+        if (facts.installed("cloud-init", "/usr/bin/cloud-init").isEmpty()) {
+            ev.add(Evidence.of(
+                    ImageFacts.DPKG_STATUS,
+                    "cloud-init is not installed (its resizefs module grows a whole-disk root)"));
+            return fail(id, title, ev);
+        }
+        Optional<Evidence> module = cloudModule("resizefs");
+        Optional<Setting> resize = facts.cloudSetting("resize_rootfs");
+        if (resize.isPresent() && ImageFacts.yamlFalse(resize.get().value())) {
+            ev.add(resize.get().evidence("resize_rootfs: " + resize.get().value() + ": resizefs will not grow it"));
+            return fail(id, title, ev);
+        }
+        if (module.isEmpty()) {
+            ev.add(Evidence.of("/etc/cloud/cloud.cfg", "cloud-init module resizefs is not in any module list"));
+            return fail(id, title, ev);
+        }
+        ev.add(module.get().withText(module.get().text() + ": it grows the filesystem to the disk"));
+        return pass(id, title, ev);
+    }
+
+    /**
+     * A root on LVM grows only when its logical volume does: growpart and growroot grow partitions,
+     * cloud-init's resizefs the filesystem to its volume. DIB's growvols, run at first boot, grows the volume.
+     */
+    private RuleResult growLogicalVolume(String id, String title, Volume root) {
+        List<Evidence> ev = new ArrayList<>();
+        String grower = "/usr/local/sbin/growvols";
+        List<Evidence> unit = facts.enabledBy("growvols.service");
+        if (tree.isFile(grower) && !unit.isEmpty()) {
+            ev.add(Evidence.of(grower, "present"));
+            ev.add(unit.get(0).withText(unit.get(0).text() + ": growvols grows " + root.name() + " at first boot"));
+            return pass(id, title, ev);
+        }
+        ev.add(Evidence.of(
+                root.describe(),
+                "root is on LVM: growpart and growroot grow partitions and resizefs a filesystem to its volume, so"
+                        + " nothing grows the logical volume"));
+        ev.add(
+                tree.isFile(grower)
+                        ? Evidence.of(
+                                "/etc/systemd/system", "growvols.service is not enabled (DIB_GROWVOLS_TRIGGER=systemd)")
+                        : Evidence.of(grower, "absent: DIB's growvols element grows logical volumes at first boot"));
         return fail(id, title, ev);
     }
 
@@ -759,10 +850,21 @@ public final class StaticChecks {
 
     // ---- serial console
 
+    /** {@code console=PORT} with its options, not {@code xconsole=} or a longer port name. */
+    static Pattern console(String port) {
+        return Pattern.compile("(?<![\\w-])console=" + Pattern.quote(port) + "(?![\\w])[^\\s\"]*");
+    }
+
     RuleResult serialConsole() {
         String id = "serial-console";
-        String title = "console=ttyS0 on the kernel command line (grub.cfg, from /etc/default/grub)";
+        String title = "the serial console (console=ttyS0; ttyAMA0 on arm) on the kernel command line (grub.cfg, from"
+                + " /etc/default/grub)";
         List<Evidence> ev = new ArrayList<>();
+        // The port is the architecture's: ttyS0 on x86, ttyAMA0 on arm64/armhf (QEMU's virt), hvc0, ttysclp0.
+        Optional<ImageFacts.Arch> arch = facts.architecture();
+        Architecture architecture = arch.map(ImageFacts.Arch::architecture).orElse(Architecture.AMD64);
+        String port = architecture.serialConsole();
+        Pattern consolePattern = console(port);
         Evidence cfg = null;
         String grubCfg = null;
         for (String candidate : List.of("/boot/grub/grub.cfg", "/boot/grub2/grub.cfg")) {
@@ -771,7 +873,7 @@ public final class StaticChecks {
                 List<String> lines = tree.lines(candidate);
                 for (int i = 0; i < lines.size() && cfg == null; i++) {
                     String l = lines.get(i).strip();
-                    Matcher m = CONSOLE.matcher(l);
+                    Matcher m = consolePattern.matcher(l);
                     if (l.startsWith("linux") && m.find()) {
                         cfg = Evidence.at(candidate, i + 1, m.group() + " on the kernel line");
                     }
@@ -784,7 +886,7 @@ public final class StaticChecks {
         } else {
             ev.add(Evidence.of(
                     grubCfg != null ? grubCfg : "/boot/grub/grub.cfg",
-                    grubCfg == null ? "absent" : "no kernel line with console=ttyS0"));
+                    grubCfg == null ? "absent" : "no kernel line with console=" + port));
         }
         Evidence source = null;
         List<String> defaults = new ArrayList<>(List.of("/etc/default/grub"));
@@ -792,7 +894,7 @@ public final class StaticChecks {
         for (String file : defaults) {
             for (Map.Entry<String, Setting> e : facts.shellAssignments(file).entrySet()) {
                 if (e.getKey().startsWith("GRUB_CMDLINE_LINUX")) {
-                    Matcher m = CONSOLE.matcher(e.getValue().value().toString());
+                    Matcher m = consolePattern.matcher(e.getValue().value().toString());
                     if (m.find()) {
                         source = e.getValue().evidence(e.getKey() + " has " + m.group());
                     }
@@ -804,8 +906,11 @@ public final class StaticChecks {
         } else {
             ev.add(Evidence.of(
                     "/etc/default/grub",
-                    "no GRUB_CMDLINE_LINUX with console=ttyS0 (here or in grub.d):" + " grub-mkconfig would drop it"));
+                    "no GRUB_CMDLINE_LINUX with console=" + port
+                            + " (here or in grub.d): grub-mkconfig would drop it"));
         }
+        ev.add(arch.map(a -> a.evidence().withText(a.evidence().text() + ": its serial console is " + port))
+                .orElse(Evidence.of("/bin/sh", "architecture unknown (no ELF program, no dpkg): expecting " + port)));
         return of(cfg != null && source != null, id, title, ev);
     }
 

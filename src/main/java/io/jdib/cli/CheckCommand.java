@@ -69,7 +69,8 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(
             names = "--boot",
-            description = "Also boot a copy on a larger disk under QEMU, hand it a hostname, an ssh"
+            description = "Also boot it under QEMU: once on a disk of exactly its built size (to the login prompt),"
+                    + " then a copy on a larger disk: hand it a hostname, an ssh"
                     + " key jdib just made and user data the way --datasource says, log in over ssh, and check the data"
                     + " source, hostname, user-data, growroot, fresh host keys and the serial log.")
     boolean boot;
@@ -81,6 +82,12 @@ final class CheckCommand implements Callable<Integer> {
             description = "With --boot: how the guest gets its key, hostname and user data: nocloud (default),"
                     + " configdrive, openstack-metadata, ec2-metadata, opennebula, or all (one boot each).")
     String datasourceName;
+
+    @Option(
+            names = "--no-built-size-boot",
+            description = "With --boot: leave out the boot on a disk of exactly the image's built size (one boot"
+                    + " to the login prompt, whatever --datasource says).")
+    boolean noBuiltSizeBoot;
 
     @Option(names = "--uefi", description = "With --boot: boot with UEFI (OVMF) instead of BIOS.")
     boolean uefi;
@@ -133,8 +140,9 @@ final class CheckCommand implements Callable<Integer> {
                     .withProfile(profile);
         }
         List<BootCheck.Run> runs = new ArrayList<>();
+        List<BootCheck.BuiltSize> builtSize = new ArrayList<>();
         if (boot) {
-            report = withBootChecks(report, root, err, datasources, runs);
+            report = withBootChecks(report, root, err, datasources, runs, builtSize);
         }
         if (json) {
             java.util.Map<String, Object> doc = report.toJson();
@@ -150,6 +158,12 @@ final class CheckCommand implements Callable<Integer> {
                     boots.add(b);
                 }
                 doc.put("boots", boots);
+                for (BootCheck.BuiltSize b : builtSize) {
+                    java.util.Map<String, Object> at = new java.util.LinkedHashMap<>();
+                    at.put("passed", b.result().outcome() == RuleResult.Outcome.PASS);
+                    at.put("login_seconds", Math.round(b.loginSeconds() * 10) / 10.0);
+                    doc.put("built_size_boot", at);
+                }
             }
             out.println(new ObjectMapper()
                     .enable(SerializationFeature.INDENT_OUTPUT)
@@ -165,7 +179,12 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     private CheckReport withBootChecks(
-            CheckReport report, Path root, PrintWriter err, List<Datasource> datasources, List<BootCheck.Run> runs) {
+            CheckReport report,
+            Path root,
+            PrintWriter err,
+            List<Datasource> datasources,
+            List<BootCheck.Run> runs,
+            List<BootCheck.BuiltSize> builtSize) {
         long start = System.nanoTime();
         io.jdib.event.EventSink progress = event -> {
             if (event instanceof io.jdib.event.BuildEvent.Info info) {
@@ -179,6 +198,20 @@ final class CheckCommand implements Callable<Integer> {
         try (Workspace workspace = Workspace.open(root, "check-boot", err::println)) {
             BootCheck boot = new BootCheck(workspace.work(), workspace.ledger(), progress);
             io.jdib.sys.Architecture guest = arch == null ? null : io.jdib.sys.Architecture.parse(arch);
+            if (!noBuiltSizeBoot) {
+                err.println("boot check on a disk of the image's own size (no data source)");
+                err.flush();
+                BootCheck.BuiltSize at = boot.builtSize(
+                        image,
+                        uefi,
+                        guest,
+                        java.time.Duration.ofSeconds(bootTimeout),
+                        consoleLog == null
+                                ? null
+                                : consoleLog.resolveSibling(consoleLog.getFileName() + ".built-size"));
+                builtSize.add(at);
+                results.add(at.result());
+            }
             for (Datasource datasource : datasources) {
                 err.println("boot check with " + datasource.id() + ": " + datasource.how());
                 err.flush();

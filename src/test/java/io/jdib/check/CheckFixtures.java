@@ -23,14 +23,18 @@ final class CheckFixtures {
             -1,
             2048 * MIB);
 
-    /** A raw image with a swap partition after the root, whose filesystem does not fill its partition. */
+    /**
+     * A raw image whose ext3 root is a logical volume on partition 1 and does not fill it, with a swap
+     * partition after it that ends past the disk.
+     */
     static final DiskFacts BAD_DISK = new DiskFacts(
             "raw",
             "dos",
             List.of(
-                    new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/"),
+                    new Volume("p1", MIB, 2048 * MIB, "8e", "LVM2_member", "", "pv1", "abcd-01", ""),
+                    new Volume("vg-root", 2 * MIB, 2040 * MIB, "", "ext3", "cloudimg-rootfs", "u1", "", "/"),
                     new Volume("p2", 2049 * MIB, 512 * MIB, "82", "swap", "", "u2", "abcd-02", "")),
-            "p1",
+            "vg-root",
             null,
             2000 * MIB,
             880 * MIB,

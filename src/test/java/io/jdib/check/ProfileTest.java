@@ -112,8 +112,10 @@ class ProfileTest {
         assertThat(Profile.OPENSTACK.severity("no-swap")).isEqualTo(Severity.ADVICE);
         assertThat(Profile.OPENSTACK.severity("serial-console")).isEqualTo(Severity.REQUIRED);
         assertThat(Profile.OPENSTACK.severity("dhcp-all-interfaces")).isEqualTo(Severity.REQUIRED);
+        assertThat(Profile.OPENSTACK.severity("no-lvm-root")).isEqualTo(Severity.ADVICE);
         // EGI: small compressed copy-on-write images, no swap, no LVM root, contextualisation.
-        for (String id : List.of("compressed-image", "trimmed", "no-swap", "root-filesystem", "cloud-init-installed")) {
+        for (String id : List.of(
+                "compressed-image", "trimmed", "no-swap", "no-lvm-root", "root-filesystem", "cloud-init-installed")) {
             assertThat(Profile.EGI.severity(id)).as(id).isEqualTo(Severity.REQUIRED);
         }
         // OpenNebula configures the network from its context: DHCP everywhere is advice there.
@@ -125,6 +127,31 @@ class ProfileTest {
             assertThat(p.severity("boot-ssh")).isEqualTo(Severity.REQUIRED);
         }
         assertThat(Profile.rule("compressed-image").guides()).contains(Guide.EGI);
+    }
+
+    @Test
+    void openNebulasStartScriptIsAdviceWithWhereItWent() {
+        // cloud-init runs USER_DATA; START_SCRIPT is one-context's, so its absence never fails a check.
+        for (Profile p : Profile.values()) {
+            assertThat(p.severity("boot-start-script:opennebula")).isEqualTo(Severity.ADVICE);
+            assertThat(p.severity("boot-user-data:opennebula")).isEqualTo(Severity.REQUIRED);
+        }
+        assertThat(Profile.rule("boot-start-script:opennebula").guides()).containsExactly(Guide.OPENNEBULA);
+
+        RuleResult notRun = BootCheck.startScriptRule(
+                ":opennebula", Map.of("startscript", "", "startmeta", "START_SCRIPT_BASE64 "), true);
+        CheckReport report = new CheckReport(Path.of("x.qcow2"), "qcow2", Profile.OPENNEBULA, List.of(notRun), 1);
+        assertThat(report.passed()).isTrue();
+        assertThat(report.warnings()).containsExactly("boot-start-script:opennebula");
+        assertThat(notRun.evidence())
+                .extracting(RuleResult.Evidence::render)
+                .contains("/run/cloud-init/instance-data.json: START_SCRIPT_BASE64 kept as metadata (ds.meta_data), not"
+                        + " run")
+                .anySatisfy(e -> assertThat(e).contains("give the script as USER_DATA"));
+        RuleResult ran = BootCheck.startScriptRule(":opennebula", Map.of("startscript", "jdib-check-1"), true);
+        assertThat(ran.outcome()).isEqualTo(Outcome.PASS);
+        BootCheck.Run run = new BootCheck.Run(Datasource.OPENNEBULA, List.of(notRun), 1, 2, List.of());
+        assertThat(run.passed()).as("advice does not fail a boot").isTrue();
     }
 
     @Test

@@ -56,24 +56,104 @@ class StaticChecksTest {
 
     @Test
     void rootFilesystem() {
-        assertEvidence(rule(good(), "root-filesystem"), "/etc/fstab", 1, "LABEL=cloudimg-rootfs / ext4");
+        RuleResult good = rule(good(), "root-filesystem");
+        assertEvidence(good, "/etc/fstab", 1, "LABEL=cloudimg-rootfs / ext4");
+        assertEvidence(good, "partition p1", 0, "last on the disk");
         RuleResult bad = rule(bad(), "root-filesystem");
         assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
-        assertEvidence(bad, "partition p2", 0, "comes after the root partition");
+        assertEvidence(bad, "logical volume vg-root", 0, "root is ext3, not ext4 or xfs");
 
+        // A partition after the root (swap, data) leaves growpart no room, however the partitions are numbered.
+        List<Volume> rootThenSwap = List.of(
+                new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "cloudimg-rootfs", "u1", "abcd-01", "/"),
+                new Volume("p2", 2049 * MIB, 512 * MIB, "82", "swap", "", "u2", "abcd-02", ""));
+        RuleResult notLast = rule(
+                StaticChecks.run(tree("cloud-ready"), new DiskFacts("qcow2", "gpt", rootThenSwap, "p1", null, -1, -1)),
+                "root-filesystem");
+        assertThat(notLast.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(notLast, "partition p2", 0, "swap comes after the root partition");
+        // Debian's cloud images: root is partition 1 but lies after the BIOS boot (14) and EFI (15) partitions.
+        List<Volume> debianCloud = List.of(
+                new Volume("p14", MIB, 3 * MIB, "21686148-6449-6e6f-744e-656564454649", "", "", "", "", ""),
+                new Volume("p15", 4 * MIB, 124 * MIB, "c12a7328-f81f-11d2-ba4b-00a0c93ec3b8", "vfat", "", "", "", ""),
+                new Volume("p1", 128 * MIB, 1920 * MIB, "", "ext4", "", "u1", "", "/"));
+        RuleResult numbered = rule(
+                StaticChecks.run(tree("cloud-ready"), new DiskFacts("qcow2", "gpt", debianCloud, "p1", null, -1, -1)),
+                "root-filesystem");
+        assertThat(numbered.outcome()).as(numbered.evidence().toString()).isEqualTo(Outcome.PASS);
+
+        // An LVM root is laid out growably (growroot decides whether something grows it; no-lvm-root is EGI's).
+        List<Volume> lvm = List.of(
+                new Volume("p1", MIB, 100 * MIB, "", "ext4", "boot", "", "", "/boot"),
+                new Volume("p2", 101 * MIB, 900 * MIB, "", "LVM2_member", "", "", "", ""),
+                new Volume("vg-root", 102 * MIB, 600 * MIB, "", "ext4", "img-rootfs", "", "", "/"),
+                new Volume("vg-var", 702 * MIB, 298 * MIB, "", "ext4", "fs_var", "", "", "/var"));
+        List<RuleResult> onLvm =
+                StaticChecks.run(tree("cloud-ready"), new DiskFacts("qcow2", "gpt", lvm, "vg-root", null, -1, -1));
+        assertThat(rule(onLvm, "root-filesystem").outcome()).isEqualTo(Outcome.PASS);
+        assertEvidence(rule(onLvm, "root-filesystem"), "logical volume vg-root", 0, "the root is on LVM");
+        assertThat(rule(onLvm, "no-lvm-root").outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(rule(onLvm, "no-lvm-root"), "partition p2", 0, "LVM physical volume");
+        assertThat(rule(onLvm, "growroot").outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(rule(onLvm, "growroot"), "/usr/local/sbin/growvols", 0, "absent");
+    }
+
+    @Test
+    void wholeDiskRoot(@TempDir Path dir) throws Exception {
+        List<Volume> whole = List.of(new Volume("disk", 0, 2048 * MIB, "", "ext4", "cloudimg-rootfs", "u1", "", "/"));
+        DiskFacts noBootCode =
+                new DiskFacts("raw", null, whole, "disk", null, -1, -1, 2048 * MIB, -1, 2048 * MIB, false);
+        List<RuleResult> results = StaticChecks.run(tree("cloud-ready"), noBootCode);
+        RuleResult layout = rule(results, "root-filesystem");
+        assertThat(layout.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(layout, "whole disk (no partition table)", 0, "no boot code in the first sector");
+        // It grows with the disk: cloud-init's resizefs grows the filesystem; there is no partition to grow.
+        RuleResult grows = rule(results, "growroot");
+        assertThat(grows.outcome()).as(grows.evidence().toString()).isEqualTo(Outcome.PASS);
+        assertEvidence(grows, "/etc/cloud/cloud.cfg", 7, "cloud-init module resizefs");
+        assertEvidence(rule(results, "root-fills-partition"), "whole disk", 0, "ext4 of 2048 MiB in a 2048 MiB disk");
+        DiskFacts extlinux = new DiskFacts("raw", null, whole, "disk", null, -1, -1, 2048 * MIB, -1, 2048 * MIB, true);
+        assertThat(rule(StaticChecks.run(tree("cloud-ready"), extlinux), "root-filesystem")
+                        .outcome())
+                .isEqualTo(Outcome.PASS);
+
+        Path root = copyOf("cloud-ready", dir);
+        Files.writeString(root.resolve("etc/cloud/cloud.cfg.d/99-no-resize.cfg"), "resize_rootfs: false\n");
+        RuleResult off = rule(StaticChecks.run(new ImageTree(root), noBootCode), "growroot");
+        assertThat(off.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(off, "/etc/cloud/cloud.cfg.d/99-no-resize.cfg", 1, "resize_rootfs: false");
+    }
+
+    @Test
+    void lvmRootGrowsWithGrowvols(@TempDir Path dir) throws Exception {
+        Path root = copyOf("cloud-ready", dir);
+        Files.createDirectories(root.resolve("usr/local/sbin"));
+        Files.writeString(root.resolve("usr/local/sbin/growvols"), "#!/bin/bash\n");
+        Path wants = root.resolve("etc/systemd/system/multi-user.target.wants/growvols.service");
+        Files.createSymbolicLink(wants, Path.of("/etc/systemd/system/growvols.service"));
         DiskFacts lvm = new DiskFacts(
                 "qcow2",
                 "gpt",
                 List.of(
-                        new Volume("p1", MIB, 100 * MIB, "", "ext4", "boot", "", "", "/boot"),
-                        new Volume("p2", 101 * MIB, 900 * MIB, "", "LVM2_member", "", "", "", "")),
-                "p1",
+                        new Volume("p1", MIB, 1000 * MIB, "", "LVM2_member", "", "", "", ""),
+                        new Volume("vg-lv_root", 2 * MIB, 998 * MIB, "", "xfs", "img-rootfs", "", "", "/")),
+                "vg-lv_root",
                 null,
                 -1,
                 -1);
-        RuleResult onLvm = rule(StaticChecks.run(tree("cloud-ready"), lvm), "root-filesystem");
-        assertThat(onLvm.outcome()).isEqualTo(Outcome.FAIL);
-        assertEvidence(onLvm, "partition p2", 0, "LVM");
+        List<RuleResult> results = StaticChecks.run(new ImageTree(root), lvm);
+        RuleResult grows = rule(results, "growroot");
+        assertThat(grows.outcome()).as(grows.evidence().toString()).isEqualTo(Outcome.PASS);
+        assertEvidence(
+                grows,
+                "/etc/systemd/system/multi-user.target.wants/growvols.service",
+                0,
+                "growvols grows vg-lv_root at first boot");
+        // EGI asks for no LVM root; the other profiles take it as advice.
+        CheckReport openstack = new CheckReport(Path.of("lvm.qcow2"), "qcow2", results, 1);
+        assertThat(openstack.warnings()).contains("no-lvm-root");
+        assertThat(openstack.failed()).doesNotContain("no-lvm-root", "root-filesystem", "growroot");
+        assertThat(openstack.withProfile(Profile.EGI).failed()).contains("no-lvm-root");
     }
 
     @Test
@@ -82,7 +162,11 @@ class StaticChecksTest {
                 rule(good(), "root-fills-partition"), "partition p1", 0, "ext4 of 2048 MiB in a 2048 MiB partition");
         RuleResult bad = rule(bad(), "root-fills-partition");
         assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
-        assertEvidence(bad, "partition p1", 0, "ext4 of 1024 MiB in a 2048 MiB partition: the filesystem stops short");
+        assertEvidence(
+                bad,
+                "logical volume vg-root",
+                0,
+                "ext3 of 1024 MiB in a 2040 MiB logical volume: the filesystem stops short");
         assertEvidence(bad, "partition p2", 0, "ends at 2561 MiB, past the end of the 2400 MiB disk");
 
         // GPT records the disk size it was written for: a table made for a larger disk is caught.
@@ -116,7 +200,21 @@ class StaticChecksTest {
         assertEvidence(rule(good(), "growroot"), ImageFacts.DPKG_STATUS, 9, "cloud-initramfs-growroot");
         RuleResult bad = rule(bad(), "growroot");
         assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
-        assertEvidence(bad, ImageFacts.DPKG_STATUS, 0, "growpart (cloud-guest-utils) is not installed");
+        assertEvidence(bad, "logical volume vg-root", 0, "nothing grows the logical volume");
+        // On a partition, the packages decide.
+        DiskFacts partition = new DiskFacts(
+                "raw",
+                "dos",
+                List.of(new Volume("p1", MIB, 2048 * MIB, "83", "ext4", "", "", "", "/")),
+                "p1",
+                null,
+                -1,
+                -1);
+        assertEvidence(
+                rule(StaticChecks.run(tree("not-ready"), partition), "growroot"),
+                ImageFacts.DPKG_STATUS,
+                0,
+                "growpart (cloud-guest-utils) is not installed");
     }
 
     @Test
@@ -265,28 +363,17 @@ class StaticChecksTest {
     }
 
     @Test
-    void cloudInitServicesAcceptTrixiesNetworkStageName(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void cloudInitServicesAcceptTrixiesNetworkStageName(@TempDir Path dir) throws Exception {
         // cloud-init 24.3 (Debian trixie) calls the network stage cloud-init-network.service.
-        Path root = dir.resolve("trixie");
-        Path source = tree("cloud-ready").root();
-        try (var walk = java.nio.file.Files.walk(source)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path target = root.resolve(source.relativize(p).toString());
-                if (java.nio.file.Files.isDirectory(p)) {
-                    java.nio.file.Files.createDirectories(target);
-                } else {
-                    java.nio.file.Files.copy(p, target);
-                }
-            }
-        }
+        Path root = copyOf("cloud-ready", dir);
         Path wants = root.resolve("etc/systemd/system/cloud-init.target.wants");
-        java.nio.file.Files.move(wants.resolve("cloud-init.service"), wants.resolve("cloud-init-network.service"));
+        Files.move(wants.resolve("cloud-init.service"), wants.resolve("cloud-init-network.service"));
 
         RuleResult trixie = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "cloud-init-services");
 
         assertThat(trixie.outcome()).isEqualTo(Outcome.PASS);
         assertEvidence(trixie, "/etc/systemd/system/cloud-init.target.wants/cloud-init-network.service", 0, "");
-        java.nio.file.Files.delete(wants.resolve("cloud-init-network.service"));
+        Files.delete(wants.resolve("cloud-init-network.service"));
         RuleResult neither = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "cloud-init-services");
         assertThat(neither.outcome()).isEqualTo(Outcome.FAIL);
         assertEvidence(
@@ -302,6 +389,76 @@ class StaticChecksTest {
         assertThat(bad.outcome()).isEqualTo(Outcome.FAIL);
         assertEvidence(bad, "/boot/grub/grub.cfg", 2, "console=ttyS0");
         assertEvidence(bad, "/etc/default/grub", 0, "grub-mkconfig would drop it");
+    }
+
+    /** A copy of a fixture tree under {@code dir}, to change one thing in. */
+    private static Path copyOf(String name, Path dir) throws Exception {
+        Path root = dir.resolve(name);
+        Path source = tree(name).root();
+        try (var walk = Files.walk(source)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path target = root.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        return root;
+    }
+
+    /** The first bytes of a position-independent executable of {@code arch}, as /bin/sh is. */
+    private static byte[] elfHeader(io.jdib.sys.Architecture arch) {
+        byte[] header = java.util.Arrays.copyOf(arch.elfMagic(), 64);
+        header[arch == io.jdib.sys.Architecture.S390X ? 17 : 16] = 3; // ET_DYN
+        return header;
+    }
+
+    @Test
+    void serialConsoleIsTheArchitecturesPort(@TempDir Path dir) throws Exception {
+        Path root = copyOf("cloud-ready", dir);
+        // An arm64 tree: /bin -> usr/bin, sh -> dash, an aarch64 ELF program (QEMU's virt machine has ttyAMA0).
+        Files.createDirectories(root.resolve("usr/bin"));
+        Files.write(root.resolve("usr/bin/dash"), elfHeader(io.jdib.sys.Architecture.ARM64));
+        Files.createSymbolicLink(root.resolve("usr/bin/sh"), Path.of("dash"));
+        Files.createSymbolicLink(root.resolve("bin"), Path.of("usr/bin"));
+
+        RuleResult ttyS0 = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "serial-console");
+        assertThat(ttyS0.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(ttyS0, "/bin/sh", 0, "ELF program for arm64: its serial console is ttyAMA0");
+        assertEvidence(ttyS0, "/boot/grub/grub.cfg", 0, "no kernel line with console=ttyAMA0");
+
+        for (String file : List.of("boot/grub/grub.cfg", "etc/default/grub.d/50-jdib.cfg")) {
+            Path p = root.resolve(file);
+            Files.writeString(p, Files.readString(p).replace("ttyS0", "ttyAMA0"));
+        }
+        RuleResult ttyAma0 = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "serial-console");
+        assertThat(ttyAma0.outcome()).as(ttyAma0.evidence().toString()).isEqualTo(Outcome.PASS);
+        assertEvidence(ttyAma0, "/boot/grub/grub.cfg", 3, "console=ttyAMA0,115200 on the kernel line");
+
+        // An amd64 program wants ttyS0 again; without ELF programs dpkg's architecture decides.
+        Files.write(root.resolve("usr/bin/dash"), elfHeader(io.jdib.sys.Architecture.AMD64));
+        RuleResult amd64 = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "serial-console");
+        assertThat(amd64.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(amd64, "/bin/sh", 0, "ELF program for amd64: its serial console is ttyS0");
+        Files.write(root.resolve("usr/bin/dash"), new byte[] {'#', '!'});
+        Path status = root.resolve("var/lib/dpkg/status");
+        Files.writeString(
+                status,
+                Files.readString(status) + "\nPackage: dpkg\nStatus: install ok installed\n" + "Architecture: arm64\n");
+        RuleResult dpkg = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "serial-console");
+        assertThat(dpkg.outcome()).isEqualTo(Outcome.PASS);
+        assertThat(dpkg.evidence())
+                .anySatisfy(
+                        e -> assertThat(e.render()).matches("/var/lib/dpkg/status:\\d+: dpkg is built for arm64.*"));
+        // The port is matched whole: console=ttyS01 is not console=ttyS0.
+        assertThat(StaticChecks.console("ttyS0").matcher("console=ttyS01").find())
+                .isFalse();
+        assertThat(StaticChecks.console("ttyS0")
+                        .matcher("x console=ttyS0,115200n8")
+                        .find())
+                .isTrue();
     }
 
     @Test
@@ -352,7 +509,8 @@ class StaticChecksTest {
                 .contains("root-filesystem", "root-fills-partition", "cloud-init-installed", "serial-console")
                 .doesNotContain("no-swap", "compressed-image", "trimmed");
         assertThat(bad.warnings())
-                .containsExactlyInAnyOrder("no-swap", "no-virtual-consoles", "compressed-image", "trimmed");
+                .containsExactlyInAnyOrder(
+                        "no-lvm-root", "no-swap", "no-virtual-consoles", "compressed-image", "trimmed");
         assertThat(StaticChecks.RULES).containsAll(bad.failed()).containsAll(bad.warnings());
     }
 

@@ -125,6 +125,18 @@ class CloudImageCheckIT {
                     .doesNotContain("Ordering cycle found");
         }
         assertThat(r.exitCode()).as(r.output()).isZero();
+        // Once, whatever the data sources: the image itself boots on a disk of its built size.
+        assertThat(rule(report, BootCheck.BUILT_SIZE_RULE).path("result").asText())
+                .as(r.output())
+                .isEqualTo("pass");
+        assertThat(report.path("built_size_boot").path("login_seconds").asDouble())
+                .isPositive();
+        // cloud-init runs OpenNebula's USER_DATA, not its START_SCRIPT: advice that says where the script went.
+        JsonNode start = rule(report, BootCheck.START_SCRIPT_RULE + ":opennebula");
+        assertThat(start.path("severity").asText()).isEqualTo("advice");
+        assertThat(start.path("result").asText()).isEqualTo("fail");
+        assertThat(start.path("evidence").toString()).contains("give the script as USER_DATA");
+        assertThat(report.path("warnings").toString()).contains(BootCheck.START_SCRIPT_RULE + ":opennebula");
         assertThat(report.path("boots")).hasSize(Datasource.values().length);
         for (JsonNode boot : report.path("boots")) {
             assertThat(boot.path("passed").asBoolean()).as(boot.toString()).isTrue();
@@ -175,6 +187,7 @@ class CloudImageCheckIT {
                 "--boot",
                 "--datasource",
                 "configdrive",
+                "--no-built-size-boot", // BuiltSizeBootIT boots this image at its built size
                 "--boot-timeout",
                 "900",
                 "--json",
