@@ -85,6 +85,10 @@ public final class Build {
     private BuildReport runHoldingCache() {
         long start = System.nanoTime();
         Workspace.cleanStale(spec.workRoot(), events::warn);
+        int abandoned = new Checkpoints(spec.imageCache()).removeAbandoned();
+        if (abandoned > 0) {
+            events.info("removed " + abandoned + " unfinished checkpoint(s) left by builds that were stopped");
+        }
         TreeOutputs.requireTools(spec.types());
         ElementResolution resolution = step("resolve elements", this::resolve);
         if (resolution.contains(DEBIAN_ELEMENT)) {

@@ -271,6 +271,13 @@ public final class Checkpoints {
         return out;
     }
 
+    /** Removes what {@link #abandoned()} lists; returns how many. */
+    public int removeAbandoned() {
+        List<Path> gone = abandoned();
+        gone.forEach(CacheFiles::removeTree);
+        return gone.size();
+    }
+
     private static boolean writerAlive(Path partial) {
         String[] parts = partial.getFileName().toString().split("-");
         try {

@@ -98,6 +98,13 @@ class CheckpointsTest {
         Files.writeString(partial.resolve(Checkpoints.TREE), "truncated");
         assertThat(store.find(key)).isEmpty();
         assertThat(store.abandoned()).containsExactly(partial);
+        // One being written by a live process (this one) is not abandoned.
+        Path live = store.root()
+                .resolve(Checkpoints.PARTIAL_PREFIX + key.shortDigest() + "-"
+                        + ProcessHandle.current().pid() + "-2");
+        Files.createDirectories(live);
+        assertThat(store.abandoned()).containsExactly(partial);
+        Files.delete(live);
 
         var result = new CacheInventory(cache).prune(new CacheInventory.Policy(null, null, false), Instant.now());
         assertThat(result.decisions())
