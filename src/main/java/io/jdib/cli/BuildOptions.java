@@ -81,13 +81,16 @@ final class BuildOptions {
     @Parameters(arity = "1..*", paramLabel = "ELEMENT", description = "Elements to build from.")
     List<String> elements;
 
+    /** The environment the build starts from: the caller's, plus (jdib build) the image definition's. */
+    Map<String, String> inherited = System.getenv();
+
     /** The environment hooks see: the caller's (or, with -c, its DIB_* and a few basics) plus what options set. */
     Map<String, String> environment() {
         if (installType != null && !List.of("package", "source").contains(installType)) {
             throw new UserError("--install-type must be package or source, not '" + installType + "'");
         }
         Map<String, String> env = new LinkedHashMap<>();
-        System.getenv().forEach((k, v) -> {
+        inherited.forEach((k, v) -> {
             if (!clearEnv
                     || k.startsWith("DIB_")
                     || List.of("PATH", "HOME", "ELEMENTS_PATH", "JDIB_WORK_DIR", "LANG", BuildSpec.CHECKPOINTS_VARIABLE)
@@ -146,7 +149,7 @@ final class BuildOptions {
     }
 
     /** Runs the build, printing its events (and to --logfile); {@code beforeBuild} may warn first. */
-    void run(BuildSpec buildSpec, PrintWriter out, Consumer<EventPrinter> beforeBuild) {
+    BuildReport run(BuildSpec buildSpec, PrintWriter out, Consumer<EventPrinter> beforeBuild) {
         try (EventPrinter printer = new EventPrinter(out, buildSpec.traceLevel() > 0, logfile)) {
             beforeBuild.accept(printer);
             BuildReport report = new Build(buildSpec, printer).run();
@@ -155,6 +158,7 @@ final class BuildOptions {
                 printer.line(String.format("  %8s  %s", EventPrinter.seconds(step.took()), step.step()));
             }
             printer.line("build finished in " + EventPrinter.seconds(report.total()));
+            return report;
         }
     }
 

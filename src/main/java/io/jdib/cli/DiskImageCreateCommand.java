@@ -1,5 +1,6 @@
 package io.jdib.cli;
 
+import io.jdib.build.BuildReport;
 import io.jdib.build.BuildSpec;
 import io.jdib.sys.UserError;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Version.class,
         sortOptions = false,
         description = "Build an image from the given elements.")
-final class DiskImageCreateCommand implements Callable<Integer> {
+final class DiskImageCreateCommand implements Callable<Integer>, ImageCommand {
     @Spec
     CommandSpec spec;
 
@@ -98,6 +99,17 @@ final class DiskImageCreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        build();
+        return 0;
+    }
+
+    @Override
+    public BuildOptions options() {
+        return build;
+    }
+
+    @Override
+    public BuildReport build() {
         Map<String, String> env = build.environment();
         if (ramdiskElement != null) {
             env.put("RAMDISK_ELEMENT", ramdiskElement);
@@ -125,13 +137,12 @@ final class DiskImageCreateCommand implements Callable<Integer> {
                 .container(new BuildSpec.ContainerOptions(
                         dockerTarget == null ? null : io.jdib.image.ImageReference.parse(dockerTarget), dockerImport))
                 .build();
-        build.run(buildSpec, spec.commandLine().getOut(), printer -> {
+        return build.run(buildSpec, spec.commandLine().getOut(), printer -> {
             if (dockerTarget != null && !buildSpec.wantsContainer()) {
                 printer.warn(
                         "--docker-target names the docker and oci outputs, and -t asks for neither; it is ignored");
             }
         });
-        return 0;
     }
 
     /** As DIB: with one output type, {@code -o x.qcow2} names {@code x.qcow2}, not {@code x.qcow2.qcow2}. */

@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /** Renders build events for people: the terminal, and the --logfile with timestamps. */
 final class EventPrinter implements EventSink, AutoCloseable {
@@ -68,6 +71,8 @@ final class EventPrinter implements EventSink, AutoCloseable {
             return last != null && last == quarter ? null : "    " + p.task() + ": " + p.percent() + "%";
         } else if (event instanceof BuildEvent.OutputWritten o) {
             return "wrote " + o.path() + " (" + human(o.bytes()) + ")";
+        } else if (event instanceof BuildEvent.ImagesSummary s) {
+            return summary(s);
         }
         return null; // HookFinished: its time is in the phase table
     }
@@ -100,6 +105,44 @@ final class EventPrinter implements EventSink, AutoCloseable {
         for (BuildEvent.ScriptTiming s : t.scripts()) {
             b.append(String.format("%n    %8s  %s/%s", seconds(s.took()), s.element(), s.script()));
         }
+        return b.toString();
+    }
+
+    /** One row per image: name, command, result, time, and its outputs or why it failed. */
+    static String summary(BuildEvent.ImagesSummary s) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"image", "command", "result", "time", "outputs"});
+        int built = 0;
+        for (BuildEvent.ImageResult r : s.images()) {
+            built += r.status() == BuildEvent.ImageStatus.BUILT ? 1 : 0;
+            rows.add(new String[] {
+                r.image(),
+                r.command(),
+                switch (r.status()) {
+                    case BUILT -> "built";
+                    case FAILED -> "FAILED";
+                    case SKIPPED -> "skipped";
+                },
+                r.status() == BuildEvent.ImageStatus.SKIPPED ? "-" : seconds(r.took()),
+                r.status() == BuildEvent.ImageStatus.FAILED ? r.error() : String.join(", ", r.outputs())
+            });
+        }
+        int[] width = new int[4];
+        for (String[] row : rows) {
+            for (int i = 0; i < width.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        StringBuilder b = new StringBuilder("images:");
+        for (String[] row : rows) {
+            b.append(String.format(
+                            Locale.ROOT,
+                            "%n  %-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %" + width[3] + "s  %s",
+                            (Object[]) row)
+                    .stripTrailing());
+        }
+        b.append(String.format(
+                Locale.ROOT, "%n%d of %d images built", built, s.images().size()));
         return b.toString();
     }
 

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             RamdiskImageCreateCommand.class,
             DiskImageGetKernelCommand.class,
+            BuildCommand.class,
+            LintCommand.class,
             InternalCommand.class
         })
 final class JdibCommand implements Runnable {

@@ -29,6 +29,7 @@ public final class Main {
         CommandLine cli = new CommandLine(new JdibCommand());
         cli.setOut(out);
         cli.setErr(err);
+        BuildCommand.describeKeys(cli.getSubcommands().get("build"));
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean trace =
                     parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("-x");

@@ -1,5 +1,6 @@
 package io.jdib.cli;
 
+import io.jdib.build.BuildReport;
 import io.jdib.build.BuildSpec;
 import io.jdib.image.OutputType;
 import io.jdib.ramdisk.Compression;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
             "The initramfs holds only the executables of the elements' binary-deps.d files with their libraries,"
                     + " kernel modules for common disks and network cards, udev rules and /init."
         })
-final class RamdiskImageCreateCommand implements Callable<Integer> {
+final class RamdiskImageCreateCommand implements Callable<Integer>, ImageCommand {
     @Spec
     CommandSpec spec;
 
@@ -52,6 +53,17 @@ final class RamdiskImageCreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        build();
+        return 0;
+    }
+
+    @Override
+    public BuildOptions options() {
+        return build;
+    }
+
+    @Override
+    public BuildReport build() {
         Map<String, String> env = build.environment();
         if (compression != null) {
             env.put("DIB_RAMDISK_COMPRESSION", compression);
@@ -69,7 +81,6 @@ final class RamdiskImageCreateCommand implements Callable<Integer> {
                         env, all, spec.commandLine().getParseResult().originalArgs())
                 .outputTypes(List.of(OutputType.RAMDISK))
                 .build();
-        build.run(buildSpec, spec.commandLine().getOut(), printer -> {});
-        return 0;
+        return build.run(buildSpec, spec.commandLine().getOut(), printer -> {});
     }
 }

@@ -1,6 +1,7 @@
 /**
  * The commands (picocli): {@code disk-image-create}, {@code ramdisk-image-create},
- * {@code disk-image-get-kernel}, {@code element-info} and {@code jdib boot|check|cleanup|matrix}.
+ * {@code disk-image-get-kernel}, {@code element-info}, {@code diskimage-builder} ({@code jdib build},
+ * which drives the first two for each image of a YAML file) and {@code jdib boot|check|cleanup|lint|matrix}.
  * Options become a {@link io.jdib.build.BuildSpec}; events are printed by one printer; failures
  * become output and an exit code in one place ({@code Main.report}).
  *

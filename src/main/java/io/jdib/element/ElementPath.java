@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -23,7 +25,7 @@ public final class ElementPath {
     private final List<Path> dirs;
     private final Map<String, Element> byName = new LinkedHashMap<>();
 
-    private ElementPath(List<Path> dirs, Consumer<String> warnings) {
+    private ElementPath(List<Path> dirs, Consumer<String> warnings, boolean strict) {
         this.dirs = List.copyOf(dirs);
         for (Path dir : dirs) {
             for (Path elementDir : children(dir)) {
@@ -34,13 +36,26 @@ public final class ElementPath {
                             "element " + name + " in " + existing.dir().getParent() + " overrides the one in " + dir);
                     continue;
                 }
-                byName.put(name, load(name, elementDir));
+                byName.put(name, load(name, elementDir, strict));
             }
         }
     }
 
     /** {@code elementsPath} is a colon list (may be null or empty); {@code builtin} comes last. */
     public static ElementPath of(String elementsPath, Path builtin, Consumer<String> warnings) {
+        return new ElementPath(directories(elementsPath, builtin), warnings, true);
+    }
+
+    /**
+     * The same path for checking elements rather than building them ({@code jdib lint}, which reports
+     * what is wrong): a name in element-deps or element-provides that cannot be an element name is left
+     * out instead of failing.
+     */
+    public static ElementPath tolerant(String elementsPath, Path builtin) {
+        return new ElementPath(directories(elementsPath, builtin), warning -> {}, false);
+    }
+
+    private static List<Path> directories(String elementsPath, Path builtin) {
         List<Path> dirs = new ArrayList<>();
         if (elementsPath != null) {
             for (String part : elementsPath.split(":")) {
@@ -57,7 +72,7 @@ public final class ElementPath {
         if (builtin != null) {
             dirs.add(builtin.toAbsolutePath().normalize());
         }
-        return new ElementPath(dirs, warnings);
+        return dirs;
     }
 
     public List<Path> dirs() {
@@ -82,31 +97,58 @@ public final class ElementPath {
         }
     }
 
-    private static Element load(String name, Path dir) {
-        return new Element(name, dir, readList(dir.resolve("element-deps")), readList(dir.resolve("element-provides")));
+    private static Element load(String name, Path dir, boolean strict) {
+        Function<Path, List<String>> names = strict ? ElementPath::readList : ElementPath::validNames;
+        return new Element(
+                name, dir, names.apply(dir.resolve("element-deps")), names.apply(dir.resolve("element-provides")));
+    }
+
+    private static List<String> validNames(Path file) {
+        return entries(file).stream()
+                .filter(ListEntry::valid)
+                .map(ListEntry::name)
+                .toList();
+    }
+
+    /** One name of an element-deps or element-provides file, and the line it is on. */
+    public record ListEntry(String name, int line) {
+        private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._+-]+");
+
+        /** Whether it can be an element name at all. */
+        public boolean valid() {
+            return NAME.matcher(name).matches();
+        }
     }
 
     /** One name a line; blank lines and # comments are skipped. */
     static List<String> readList(Path file) {
+        List<String> names = new ArrayList<>();
+        for (ListEntry entry : entries(file)) {
+            if (!entry.valid()) {
+                throw new ElementError(file + ":" + entry.line() + ": '" + entry.name()
+                        + "' is not an element name; write one element name a line");
+            }
+            names.add(entry.name());
+        }
+        return names;
+    }
+
+    /** The names of an element-deps or element-provides file, each with its line; none when it is missing. */
+    public static List<ListEntry> entries(Path file) {
         if (!Files.isRegularFile(file)) {
             return List.of();
         }
         try {
-            List<String> names = new ArrayList<>();
+            List<ListEntry> entries = new ArrayList<>();
             int lineNo = 0;
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 lineNo++;
                 String name = line.replaceFirst("#.*", "").strip();
-                if (name.isEmpty()) {
-                    continue;
+                if (!name.isEmpty()) {
+                    entries.add(new ListEntry(name, lineNo));
                 }
-                if (!name.matches("[A-Za-z0-9._+-]+")) {
-                    throw new ElementError(file + ":" + lineNo + ": '" + name
-                            + "' is not an element name; write one element name a line");
-                }
-                names.add(name);
             }
-            return names;
+            return entries;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

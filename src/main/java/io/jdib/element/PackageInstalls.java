@@ -4,14 +4,23 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.schema.FailsafeSchema;
 
 /**
  * DIB's {@code package-installs.yaml}: which packages an element installs or removes, in which
@@ -73,7 +82,7 @@ public final class PackageInstalls {
                 String phase = String.valueOf(opts.getOrDefault("phase", DEFAULT_PHASE));
                 if (!PHASES.contains(phase)) {
                     throw new ElementError(file + ": package " + name + " has phase '" + phase + "'; use one of "
-                            + String.join(", ", new java.util.TreeSet<>(PHASES)));
+                            + String.join(", ", new TreeSet<>(PHASES)));
                 }
                 boolean uninstall = truthy(opts.get("uninstall"));
                 for (String pkg : pkgMap.map(name)) {
@@ -85,6 +94,122 @@ public final class PackageInstalls {
             }
         }
         return ops;
+    }
+
+    /** Something in a package-installs file that DIB or jdib would reject, and its line. */
+    public record Problem(int line, String message) {}
+
+    /**
+     * Everything wrong with a {@code package-installs.yaml} (or {@code .json}), whatever the build's
+     * architecture and environment: what jdib rejects when it reads the file (unknown keys, phases),
+     * what DIB rejects (arch with not-arch, a malformed when:), and what DIB reads differently
+     * ({@code uninstall: false} and {@code build-only: false} still count as set).
+     */
+    public static List<Problem> problems(Path file) {
+        Node root;
+        try {
+            root = new Compose(LoadSettings.builder()
+                            .setLabel(file.toString())
+                            .setSchema(new FailsafeSchema())
+                            .build())
+                    .composeString(Files.readString(file))
+                    .orElse(null);
+        } catch (MarkedYamlEngineException e) {
+            return List.of(new Problem(
+                    e.getProblemMark()
+                            .or(e::getContextMark)
+                            .map(m -> m.getLine() + 1)
+                            .orElse(1),
+                    "not valid YAML: " + e.getProblem()));
+        } catch (YamlEngineException | IOException e) {
+            return List.of(new Problem(1, "cannot read: " + e.getMessage()));
+        }
+        List<Problem> problems = new ArrayList<>();
+        if (root == null) {
+            return problems;
+        }
+        if (!(root instanceof MappingNode packages)) {
+            problems.add(new Problem(line(root), "expected a mapping of package name to options"));
+            return problems;
+        }
+        for (NodeTuple entry : packages.getValue()) {
+            String name = scalar(entry.getKeyNode());
+            Node value = entry.getValueNode();
+            List<Node> variants = value instanceof SequenceNode seq ? seq.getValue() : List.of(value);
+            for (Node variant : variants) {
+                if (isNull(variant)) {
+                    continue;
+                }
+                if (!(variant instanceof MappingNode opts)) {
+                    problems.add(new Problem(line(variant), "options of package " + name + " must be a mapping"));
+                    continue;
+                }
+                Set<String> seen = new HashSet<>();
+                for (NodeTuple opt : opts.getValue()) {
+                    String key = scalar(opt.getKeyNode());
+                    String text = scalar(opt.getValueNode());
+                    int at = line(opt.getKeyNode());
+                    seen.add(key);
+                    if (!KEYS.contains(key)) {
+                        problems.add(new Problem(
+                                at,
+                                "package " + name + " has unknown key '" + key + "' (DIB ignores it; jdib rejects it);"
+                                        + " use one of " + String.join(", ", new TreeSet<>(KEYS))));
+                    } else if (key.equals("phase") && !PHASES.contains(text)) {
+                        problems.add(new Problem(
+                                at,
+                                "package " + name + " has phase '" + text + "'; use one of "
+                                        + String.join(", ", new TreeSet<>(PHASES))));
+                    } else if (key.equals("installtype")
+                            && !List.of("source", "package").contains(text)) {
+                        problems.add(new Problem(
+                                at,
+                                "package " + name + " has installtype '" + text + "', which never matches;"
+                                        + " use source or package"));
+                    } else if ((key.equals("uninstall") || key.equals("build-only")) && !truthy(text)) {
+                        problems.add(new Problem(
+                                at,
+                                "package " + name + " has " + key + ": " + text + ", which DIB reads as set"
+                                        + " (it looks only at the key); remove the key instead"));
+                    } else if (key.equals("when")) {
+                        List<Node> conditions = opt.getValueNode() instanceof SequenceNode seq
+                                ? seq.getValue()
+                                : List.of(opt.getValueNode());
+                        for (Node condition : conditions) {
+                            try {
+                                Condition.parse(file, name, scalar(condition));
+                            } catch (ElementError e) {
+                                problems.add(new Problem(
+                                        line(condition),
+                                        "package " + name + " has when: '" + scalar(condition)
+                                                + "'; write it as VARIABLE = value or VARIABLE != value"));
+                            }
+                        }
+                    }
+                }
+                if (seen.contains("arch") && seen.contains("not-arch")) {
+                    problems.add(new Problem(
+                            line(variant),
+                            "package " + name + " has both arch and not-arch, which DIB rejects;"
+                                    + " keep one of them"));
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static int line(Node node) {
+        return node.getStartMark().map(m -> m.getLine() + 1).orElse(1);
+    }
+
+    private static String scalar(Node node) {
+        return node instanceof ScalarNode s ? s.getValue() : "";
+    }
+
+    private static boolean isNull(Node node) {
+        return node instanceof ScalarNode s
+                && s.isPlain()
+                && List.of("", "~", "null", "Null", "NULL").contains(s.getValue());
     }
 
     private static Map<String, Object> options(Path file, String name, Object variant) {
@@ -99,7 +224,7 @@ public final class PackageInstalls {
             String key = String.valueOf(e.getKey());
             if (!KEYS.contains(key)) {
                 throw new ElementError(file + ": package " + name + " has unknown key '" + key + "'; allowed: "
-                        + String.join(", ", new java.util.TreeSet<>(KEYS)));
+                        + String.join(", ", new TreeSet<>(KEYS)));
             }
             opts.put(key, e.getValue());
         }

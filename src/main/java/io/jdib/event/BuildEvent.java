@@ -42,4 +42,30 @@ public sealed interface BuildEvent {
 
     /** An output file was written under its final name. */
     record OutputWritten(String type, String path, long bytes) implements BuildEvent {}
+
+    /**
+     * Every image of a definition file ({@code jdib build FILE.yaml}) and how each ended, once the
+     * last has; printed as a table.
+     */
+    record ImagesSummary(List<ImageResult> images) implements BuildEvent {
+        public ImagesSummary {
+            images = List.copyOf(images);
+        }
+    }
+
+    /** One row of {@link ImagesSummary}: an image, its command, result, time, outputs or error. */
+    record ImageResult(
+            String image, String command, ImageStatus status, Duration took, List<String> outputs, String error) {
+        public ImageResult {
+            outputs = List.copyOf(outputs);
+        }
+    }
+
+    /** How one image of several ended. */
+    enum ImageStatus {
+        BUILT,
+        FAILED,
+        /** Not started: an earlier image failed and {@code --stop-on-failure} was given. */
+        SKIPPED
+    }
 }

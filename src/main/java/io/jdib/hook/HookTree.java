@@ -62,8 +62,11 @@ public final class HookTree {
         return new HookTree(root, owners);
     }
 
-    /** Hook files, environment.d and bin/ programs are ones two elements may not both define. */
-    private static boolean isExclusive(String rel) {
+    /**
+     * Hook files, environment.d and bin/ programs (by their path in the element) are ones two
+     * elements of a build may not both define.
+     */
+    public static boolean isExclusive(String rel) {
         String top = rel.contains("/") ? rel.substring(0, rel.indexOf('/')) : rel;
         return top.endsWith(".d") || top.equals("bin");
     }
