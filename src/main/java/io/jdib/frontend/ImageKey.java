@@ -42,6 +42,12 @@ public enum ImageKey {
     MKFS_OPTIONS(
             "mkfs-options", Kind.TEXT, "--mkfs-options", Scope.DISK, "Extra mkfs options for the root filesystem."),
     NO_TMPFS("no-tmpfs", Kind.FLAG, "--no-tmpfs", Scope.ANY, "Do not build on tmpfs."),
+    NO_CACHE(
+            "no-cache",
+            Kind.FLAG,
+            "--no-cache",
+            Scope.ANY,
+            "Build the whole tree even when a checkpoint of it is cached (jdib; not in DIB)."),
     OFFLINE("offline", Kind.FLAG, "--offline", Scope.ANY, "Use only cached downloads."),
     QEMU_IMG_OPTIONS(
             "qemu-img-options",
