@@ -115,6 +115,119 @@ class VmImageIT {
         assertThat(console).contains("root=LABEL=cloudimg-rootfs").contains("console=ttyS0,115200");
     }
 
+    /**
+     * debian-minimal's build-time speedups (dpkg without fsync, the initramfs generated once at the
+     * end of post-install.d) leave nothing behind: apt, dpkg and initramfs-tools are configured as
+     * Debian ships them, no trigger is left pending, and every kernel has its initramfs.
+     */
+    @Test
+    void packageInstallSpeedupsLeaveDebianAsShippedAndOneInitramfsPerKernel() throws Exception {
+        SharedBuilds.Built built = SharedBuilds.minimalVm().requireSuccess();
+        Path tar = built.output("tar");
+
+        assertThat(built.result().output().lines().filter(l -> l.contains("update-initramfs: Generating")))
+                .singleElement()
+                .asString()
+                .contains("99-zz-dpkg-build-speedups-end");
+        List<String> entries =
+                HostState.run("tar", "--list", "--file", tar.toString()).lines().toList();
+        assertThat(entries)
+                .doesNotContain("./etc/apt/apt.conf.d/99jdib-build", "./etc/dpkg/dpkg.cfg.d/jdib-build-unsafe-io")
+                .noneMatch(e -> e.startsWith("./var/lib/jdib-build"));
+
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        extract(
+                tar,
+                tree,
+                List.of(
+                        "./boot",
+                        "./var/lib/dpkg/status",
+                        "./var/lib/dpkg/diversions",
+                        "./var/lib/dpkg/info/initramfs-tools.md5sums",
+                        "./usr/sbin/update-initramfs"));
+
+        String status = Files.readString(tree.resolve("var/lib/dpkg/status"));
+        assertThat(status).doesNotContain("Triggers-Pending:").doesNotContain("Triggers-Awaited:");
+        assertThat(status.lines().filter(l -> l.startsWith("Status:"))).allMatch(l -> l.endsWith(" installed"));
+        Map<String, String> conffiles =
+                conffiles(status, List.of("apt", "dpkg", "initramfs-tools", "initramfs-tools-core"));
+        assertThat(conffiles).containsKey("/etc/initramfs-tools/update-initramfs.conf");
+        extract(tar, tree, conffiles.keySet().stream().map(p -> "." + p).toList());
+        Map<String, String> onDisk = new HashMap<>();
+        for (String path : conffiles.keySet()) {
+            onDisk.put(path, md5(tree.resolve(path.substring(1))));
+        }
+        assertThat(onDisk).as("conffiles of apt, dpkg and initramfs-tools").isEqualTo(conffiles);
+        assertThat(Files.readString(tree.resolve("var/lib/dpkg/info/initramfs-tools.md5sums")))
+                .contains(md5(tree.resolve("usr/sbin/update-initramfs")) + "  usr/sbin/update-initramfs");
+        assertThat(Files.readString(tree.resolve("var/lib/dpkg/diversions"))).doesNotContain("update-initramfs");
+
+        List<String> versions = entries.stream()
+                .filter(e -> e.startsWith("./boot/vmlinuz-"))
+                .map(e -> e.substring("./boot/vmlinuz-".length()))
+                .toList();
+        assertThat(versions).isNotEmpty();
+        for (String version : versions) {
+            Path initrd = tree.resolve("boot/initrd.img-" + version);
+            assertThat(initrd).isRegularFile();
+            assertThat(Files.size(initrd)).isGreaterThan(8L << 20);
+            assertThat(HostState.run("lsinitramfs", initrd.toString()).lines())
+                    .contains("init", "usr/lib/modules/" + version + "/modules.dep")
+                    .anyMatch(l -> l.contains("/kernel/fs/ext4/ext4.ko"))
+                    .anyMatch(l -> l.contains("/kernel/drivers/block/virtio_blk.ko"));
+        }
+    }
+
+    /** Extracts these members of a tar; a missing one is simply not there afterwards. */
+    private static void extract(Path tar, Path into, List<String> members) {
+        List<String> argv = new java.util.ArrayList<>(
+                List.of("tar", "--extract", "--file", tar.toString(), "--directory", into.toString()));
+        argv.addAll(members);
+        HostState.run(argv.toArray(String[]::new));
+    }
+
+    /** The conffiles dpkg's status records for these packages: path to the md5 Debian shipped. */
+    private static Map<String, String> conffiles(String status, List<String> packages) {
+        Map<String, String> conffiles = new HashMap<>();
+        for (String paragraph : status.split("\n\n")) {
+            String name = paragraph
+                    .lines()
+                    .filter(l -> l.startsWith("Package: "))
+                    .map(l -> l.substring("Package: ".length()))
+                    .findFirst()
+                    .orElse("");
+            if (!packages.contains(name)) {
+                continue;
+            }
+            boolean in = false;
+            for (String line : paragraph.lines().toList()) {
+                if (line.startsWith("Conffiles:")) {
+                    in = true;
+                } else if (in && line.startsWith(" ")) {
+                    String[] fields = line.strip().split(" ");
+                    if (fields.length == 2) {
+                        conffiles.put(fields[0], fields[1]);
+                    }
+                } else {
+                    in = false;
+                }
+            }
+        }
+        return conffiles;
+    }
+
+    private static String md5(Path file) throws java.io.IOException {
+        if (!Files.isRegularFile(file)) {
+            return "missing";
+        }
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void efiGptImageBootsToLoginWithUefi() throws Exception {
         SharedBuilds.Built built = SharedBuilds.efiVm().requireSuccess();
