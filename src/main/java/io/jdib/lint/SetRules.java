@@ -307,10 +307,14 @@ final class SetRules {
         return out;
     }
 
-    /** A call checked first ({@code command -v curl && curl ...}) is the hook's own business. */
+    /**
+     * A call checked first ({@code command -v curl && curl ...}, or a test of the program's file,
+     * {@code [ -x /usr/sbin/update-initramfs ]}) is the hook's own business.
+     */
     private static boolean guarded(String text, String command) {
-        return Pattern.compile(
-                        "(command\\s+-v|type(\\s+-[a-zA-Z]+)?|hash|which)\\s+['\"]?" + Pattern.quote(command) + "\\b")
+        return Pattern.compile("(command\\s+-v|type(\\s+-[a-zA-Z]+)?|hash|which)\\s+['\"]?" + Pattern.quote(command)
+                        + "\\b"
+                        + "|(\\[\\[?|test)\\s+-[xef]\\s+['\"]?(/[\\w.-]+)*/" + Pattern.quote(command) + "\\b")
                 .matcher(text)
                 .find();
     }
