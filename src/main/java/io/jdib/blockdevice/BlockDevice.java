@@ -78,6 +78,8 @@ public final class BlockDevice implements AutoCloseable {
      * @param rootMkfsOptions extra mkfs arguments for the root filesystem ({@code --mkfs-options})
      * @param rootJournalMib ext3/ext4 root journal size in MiB ({@code -J size=N}); empty: mkfs's
      * @param ids where partition table ids come from
+     * @param rootContent a directory the ext root filesystem is made from ({@code mke2fs -d}), so it
+     *     is mounted already holding the tree; empty: the root is made empty (see {@link TreeFill})
      */
     public record Options(
             Path imageDir,
@@ -85,7 +87,8 @@ public final class BlockDevice implements AutoCloseable {
             long imageSize,
             String rootMkfsOptions,
             OptionalInt rootJournalMib,
-            IdSource ids) {
+            IdSource ids,
+            Optional<Path> rootContent) {
 
         public Options {
             Objects.requireNonNull(imageDir, "imageDir");
@@ -93,6 +96,7 @@ public final class BlockDevice implements AutoCloseable {
             Objects.requireNonNull(rootMkfsOptions, "rootMkfsOptions");
             Objects.requireNonNull(rootJournalMib, "rootJournalMib");
             Objects.requireNonNull(ids, "ids");
+            Objects.requireNonNull(rootContent, "rootContent");
             if (imageSize < 0) {
                 throw new IllegalArgumentException("negative image size " + imageSize);
             }
@@ -101,19 +105,32 @@ public final class BlockDevice implements AutoCloseable {
         }
 
         public static Options of(Path imageDir, Path mountRoot, long imageSize) {
-            return new Options(imageDir, mountRoot, imageSize, "", OptionalInt.empty(), IdSource.random());
+            return new Options(
+                    imageDir, mountRoot, imageSize, "", OptionalInt.empty(), IdSource.random(), Optional.empty());
         }
 
         public Options withRootMkfsOptions(String options) {
-            return new Options(imageDir, mountRoot, imageSize, options, rootJournalMib, ids);
+            return new Options(imageDir, mountRoot, imageSize, options, rootJournalMib, ids, rootContent);
         }
 
         public Options withRootJournalMib(int mib) {
-            return new Options(imageDir, mountRoot, imageSize, rootMkfsOptions, OptionalInt.of(mib), ids);
+            return new Options(imageDir, mountRoot, imageSize, rootMkfsOptions, OptionalInt.of(mib), ids, rootContent);
         }
 
         public Options withIds(IdSource newIds) {
-            return new Options(imageDir, mountRoot, imageSize, rootMkfsOptions, rootJournalMib, newIds);
+            return new Options(imageDir, mountRoot, imageSize, rootMkfsOptions, rootJournalMib, newIds, rootContent);
+        }
+
+        /** Make the ext root filesystem from {@code tree} ({@code mke2fs -d}); only when {@link TreeFill} chose it. */
+        public Options withRootContent(Path tree) {
+            return new Options(
+                    imageDir,
+                    mountRoot,
+                    imageSize,
+                    rootMkfsOptions,
+                    rootJournalMib,
+                    ids,
+                    Optional.of(tree.toAbsolutePath().normalize()));
         }
     }
 
@@ -444,6 +461,14 @@ public final class BlockDevice implements AutoCloseable {
             }
             extra.addAll(words(options.rootMkfsOptions()));
         }
+        Optional<Path> content = root ? options.rootContent() : Optional.empty();
+        if (content.isPresent()) {
+            if (fs.type() != FsType.EXT2 && fs.type() != FsType.EXT3 && fs.type() != FsType.EXT4) {
+                throw new BlockDeviceException(fs.describe() + " is "
+                        + fs.type().keyword() + "; only ext2/3/4 can be made from a directory (mke2fs -d)");
+            }
+            extra.addAll(List.of("-d", content.get().toString()));
+        }
         String uuid = fs.uuid().orElseGet(() -> UUID.randomUUID().toString());
         Filesystems.Command command = Filesystems.mkfs(fs.type(), dev, fs.label(), uuid, extra);
         Exec.Result result = Exec.capture(Exec.Command.of(command.argv()));
@@ -451,14 +476,17 @@ public final class BlockDevice implements AutoCloseable {
             throw new BlockDeviceException(
                     command.argv().get(0) + " for " + fs.describe() + " on " + dev + " failed with exit code "
                             + result.exitCode() + ": " + firstLines(result.tail())
-                            + "; check its options (" + String.join(" ", extra) + ")");
+                            + "; check its options (" + String.join(" ", extra) + ")"
+                            + content.map(c -> " and that " + c + " fits in " + human(deviceBytes(dev)))
+                                    .orElse(""));
         }
         result.stdout().lines().forEach(line -> events.debug(command.argv().get(0) + ": " + line));
         Optional<String> mountPoint = graph.mountOf(fs).map(Mount::mountPoint);
         filesystems.put(
                 fs.name(),
                 new Filesystem(fs.name(), fs.type(), dev, fs.label(), command.uuid(), mountPoint, Optional.empty()));
-        events.info("block device: " + fs.type().keyword() + " '" + fs.label() + "' on " + dev);
+        events.info("block device: " + fs.type().keyword() + " '" + fs.label() + "' on " + dev
+                + content.map(c -> ", made from " + c + " (mke2fs -d)").orElse(""));
         saveState();
     }
 
@@ -485,6 +513,11 @@ public final class BlockDevice implements AutoCloseable {
         filesystems.put(fs.node(), fs.mountedAt(target));
         events.info("block device: mounted " + fs.device() + " at " + target);
         saveState();
+    }
+
+    private static long deviceBytes(String dev) {
+        Exec.Result size = Exec.capture(Exec.Command.of("blockdev", "--getsize64", dev));
+        return size.ok() ? Long.parseLong(size.stdout().strip()) : 0;
     }
 
     private String device(String node, NodeConfig user) {

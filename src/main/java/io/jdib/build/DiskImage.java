@@ -3,6 +3,7 @@ package io.jdib.build;
 import io.jdib.blockdevice.BlockDevice;
 import io.jdib.blockdevice.Filesystem;
 import io.jdib.blockdevice.ImageSize;
+import io.jdib.blockdevice.TreeFill;
 import io.jdib.blockdevice.TrimResult;
 import io.jdib.blockdevice.config.BlockDeviceConfig;
 import io.jdib.blockdevice.config.BlockDeviceGraph;
@@ -30,8 +31,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The disk-image half of a build: picks the block-device config, sizes and creates the disk, copies
- * the finished tree onto it, writes fstab, and at the end stages vfat content with mtools, trims,
+ * The disk-image half of a build: picks the block-device config, sizes and creates the disk, puts
+ * the finished tree on it (made into the root filesystem by mke2fs -d, or copied once mounted: see
+ * {@link TreeFill}), writes fstab, and at the end stages vfat content with mtools, trims,
  * unmounts and detaches, leaving one raw image file.
  */
 final class DiskImage implements AutoCloseable {
@@ -132,11 +134,23 @@ final class DiskImage implements AutoCloseable {
         if (spec.mkfsJournalSize() != null) {
             options = options.withRootJournalMib(spec.mkfsJournalSize());
         }
+        TreeFill fill = TreeFill.decide(
+                graph, tree, TreeFill.Mode.parse(spec.environment().get(TreeFill.VARIABLE)));
+        if (fill.method() == TreeFill.Method.MKE2FS) {
+            events.info("filling the disk: mke2fs -d makes the root filesystem from the tree (" + fill.reason() + ")");
+            options = options.withRootContent(tree);
+        } else {
+            events.info("filling the disk: mount and copy with tar (" + fill.reason() + ")");
+        }
         BlockDevice disk = BlockDevice.create(graph, options, ledger, events);
         DiskImage image = new DiskImage(graph, disk, events);
         image.sizeBytes = size;
         try {
-            image.copyTree(tree);
+            if (fill.method() == TreeFill.Method.MKE2FS) {
+                image.takeRootAttributes(tree);
+            } else {
+                image.copyTree(tree);
+            }
             Files.createDirectories(disk.mountRoot().resolve("etc"));
             Files.writeString(disk.mountRoot().resolve("etc/fstab"), disk.fstab());
         } catch (IOException e) {
@@ -163,6 +177,18 @@ final class DiskImage implements AutoCloseable {
                         + " --preserve-permissions",
                 tree.toString(),
                 disk.mountRoot().toString());
+    }
+
+    /**
+     * mke2fs -d gives the new root directory its own owner and mode (root, 0755); tar's copy gives it
+     * the tree's. Keep the tree's, so both ways make the same image.
+     */
+    private void takeRootAttributes(Path tree) {
+        String from = "--reference=" + tree;
+        String to = disk.mountRoot().toString();
+        Exec.check("chown", from, to);
+        Exec.check("chmod", from, to);
+        Exec.check("touch", "--no-dereference", from, to);
     }
 
     /** What the bootloader and finalise hooks need to know about the disk. */

@@ -2,6 +2,7 @@ package io.jdib.cli;
 
 import io.jdib.build.BuildReport;
 import io.jdib.build.BuildSpec;
+import io.jdib.image.Qcow2Compression;
 import io.jdib.sys.UserError;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,13 @@ final class DiskImageCreateCommand implements Callable<Integer>, ImageCommand {
     String qemuImgOptions;
 
     @Option(
+            names = "--qcow2-compression",
+            paramLabel = "TYPE",
+            description = "zlib (default; every reader) or zstd (several times faster to write, a little smaller;"
+                    + " needs QEMU 5.1 or later to read). Also DIB_QCOW2_COMPRESSION_TYPE.")
+    String qcow2Compression;
+
+    @Option(
             names = "--root-label",
             paramLabel = "LABEL",
             description = "Root filesystem label (default cloudimg-rootfs; xfs: img-rootfs).")
@@ -118,6 +126,11 @@ final class DiskImageCreateCommand implements Callable<Integer>, ImageCommand {
         String size = imageSize != null ? imageSize : blankToNull(env.get("DIB_IMAGE_SIZE"));
         String extra = imageExtraSize != null ? imageExtraSize : blankToNull(env.get("DIB_IMAGE_EXTRA_SIZE"));
         String journal = mkfsJournalSize != null ? mkfsJournalSize : blankToNull(env.get("DIB_JOURNAL_SIZE"));
+        String compression =
+                qcow2Compression != null ? qcow2Compression : blankToNull(env.get(Qcow2Compression.VARIABLE));
+        String imgOptions = compression == null
+                ? qemuImgOptions
+                : Qcow2Compression.parse(compression).addTo(qemuImgOptions);
         String checksumEnv = env.getOrDefault("DIB_CHECKSUM", "0").trim();
         boolean wantChecksum = checksum || !(checksumEnv.isEmpty() || checksumEnv.equals("0"));
         BuildSpec buildSpec = build.spec(
@@ -131,7 +144,7 @@ final class DiskImageCreateCommand implements Callable<Integer>, ImageCommand {
                         mkfsOptions,
                         journal == null ? null : parseMib(journal),
                         maxOnlineResize,
-                        qemuImgOptions,
+                        imgOptions,
                         uncompressed,
                         wantChecksum))
                 .container(new BuildSpec.ContainerOptions(

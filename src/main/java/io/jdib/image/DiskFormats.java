@@ -18,9 +18,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,8 +40,9 @@ import java.util.regex.Pattern;
  *
  * <p>What each format gets:
  * <ul>
- * <li>qcow2: {@code -c} (unless uncompressed), {@code -o compat=1.1}, and {@code -m 2 -W} so two
- *     coroutines compress in parallel;
+ * <li>qcow2: {@code -c} (unless uncompressed), {@code -o compat=1.1}, and {@code -m N -W} with N
+ *     the number of cores (at least 2, at most qemu-img's 16), so clusters are read, compressed and
+ *     written on every core and out of order;
  * <li>vhd: qemu's {@code vpc}, {@code subformat=dynamic} (what DIB's vhd-util chain made) with
  *     {@code force_size=on} so the virtual size is exactly the raw size, not rounded to CHS geometry;
  * <li>vmdk: qemu-img's default monolithicSparse, as DIB (pass {@code subformat=streamOptimized}
@@ -44,11 +50,30 @@ import java.util.regex.Pattern;
  * <li>vhdx: qemu-img's defaults;
  * <li>raw: the raw file itself, copied sparsely, or moved when the request allows it.
  * </ul>
- * Extra {@code --qemu-img-options} go last, so they override the defaults above.
+ * Extra {@code --qemu-img-options} go last, so they override the defaults above. Options only
+ * qcow2 knows ({@code compat}, {@code compression_type}, {@code cluster_size}, ...) are given to the
+ * qcow2 conversion only, so {@code -t qcow2,vmdk --qemu-img-options compression_type=zstd} works.
+ *
+ * <p>The qemu-img conversions run at the same time, one process each (the uncompressed formats are
+ * bound by I/O, the compressed qcow2 by CPU), and raw is made after them.
  */
 public final class DiskFormats {
     private static final Pattern PROGRESS = Pattern.compile("\\((\\d+)(?:\\.\\d+)?/100%\\)");
-    private static final int COROUTINES = 2;
+    /** qemu-img convert takes -m 1 to 16. */
+    private static final int MAX_COROUTINES = 16;
+
+    /** Options of qemu-img's qcow2 driver that the other formats jdib writes would refuse. */
+    static final Set<String> QCOW2_ONLY = Set.of(
+            "compat",
+            Qcow2Compression.OPTION,
+            "cluster_size",
+            "lazy_refcounts",
+            "refcount_bits",
+            "extended_l2",
+            "data_file",
+            "data_file_raw");
+
+    private static final Pattern OPTION_SEPARATOR = Pattern.compile("(?<!,),(?!,)");
 
     private final EventSink events;
     private final Ledger ledger;
@@ -67,29 +92,100 @@ public final class DiskFormats {
     public ConversionResult convert(ConversionRequest request) {
         request.validate();
         long virtualSize = size(request.rawImage());
-        Map<DiskFormat, ConvertedImage> done = new LinkedHashMap<>();
-        List<DiskFormat> order = new ArrayList<>(request.formats());
-        if (order.remove(DiskFormat.RAW)) {
-            order.add(DiskFormat.RAW);
+        Map<DiskFormat, ConvertedImage> done = new ConcurrentHashMap<>();
+        List<DiskFormat> converted =
+                request.formats().stream().filter(f -> f != DiskFormat.RAW).toList();
+        if (converted.size() == 1) {
+            done.put(converted.get(0), write(request, converted.get(0), virtualSize));
+        } else if (!converted.isEmpty()) {
+            convertTogether(request, converted, virtualSize, done);
         }
-        for (DiskFormat format : order) {
-            long start = System.nanoTime();
-            Path target = request.target(format);
-            events.info("writing " + format.extension() + " image " + target);
-            if (format == DiskFormat.RAW) {
-                writeRaw(request, target);
-            } else {
-                qemuImg(request, format, target);
-            }
-            long bytes = size(target);
-            events.emit(new BuildEvent.OutputWritten(format.extension(), target.toString(), bytes));
-            List<Path> sums = request.checksum() ? writeChecksums(target) : List.of();
-            done.put(
-                    format,
-                    new ConvertedImage(
-                            format, target, bytes, virtualSize, Duration.ofNanos(System.nanoTime() - start), sums));
+        if (request.formats().contains(DiskFormat.RAW)) {
+            done.put(DiskFormat.RAW, write(request, DiskFormat.RAW, virtualSize));
         }
         return new ConversionResult(request.formats().stream().map(done::get).toList());
+    }
+
+    /** One qemu-img per format, all at once; the first failure is thrown once all have ended. */
+    private void convertTogether(
+            ConversionRequest request,
+            List<DiskFormat> formats,
+            long virtualSize,
+            Map<DiskFormat, ConvertedImage> done) {
+        events.info("converting to "
+                + String.join(", ", formats.stream().map(DiskFormat::extension).toList()) + " at once");
+        ExecutorService pool = Executors.newFixedThreadPool(formats.size(), runnable -> {
+            Thread thread = new Thread(runnable, "jdib-convert");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<ConvertedImage>> running = new ArrayList<>();
+            for (DiskFormat format : formats) {
+                running.add(pool.submit(() -> write(request, format, virtualSize)));
+            }
+            RuntimeException failed = null;
+            for (Future<ConvertedImage> future : running) {
+                try {
+                    ConvertedImage image = future.get();
+                    done.put(image.format(), image);
+                } catch (ExecutionException e) {
+                    RuntimeException cause = e.getCause() instanceof RuntimeException r
+                            ? r
+                            : new DiskFormatError("conversion failed: " + e.getCause(), e.getCause());
+                    if (failed == null) {
+                        failed = cause;
+                    } else {
+                        failed.addSuppressed(cause);
+                    }
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pool.shutdownNow();
+            throw new DiskFormatError("interrupted while converting the disk image", e);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private ConvertedImage write(ConversionRequest request, DiskFormat format, long virtualSize) {
+        long start = System.nanoTime();
+        Path target = request.target(format);
+        events.info("writing " + format.extension() + " image " + target);
+        if (format == DiskFormat.RAW) {
+            writeRaw(request, target);
+        } else {
+            qemuImg(request, format, target);
+        }
+        long bytes = size(target);
+        events.emit(new BuildEvent.OutputWritten(format.extension(), target.toString(), bytes));
+        List<Path> sums = request.checksum() ? writeChecksums(target) : List.of();
+        return new ConvertedImage(
+                format, target, bytes, virtualSize, Duration.ofNanos(System.nanoTime() - start), sums);
+    }
+
+    /** qemu-img's -m: one coroutine per core, at least two, at most sixteen. */
+    static int coroutines(int cores) {
+        return Math.max(2, Math.min(MAX_COROUTINES, cores));
+    }
+
+    /** {@code a=1,b=2} as its options; {@code ,,} (qemu's escaped comma) does not split. */
+    static List<String> splitOptions(String options) {
+        return OPTION_SEPARATOR
+                .splitAsStream(options)
+                .map(String::strip)
+                .filter(o -> !o.isEmpty())
+                .toList();
+    }
+
+    /** The key of a {@code key=value} option. */
+    static String key(String option) {
+        int eq = option.indexOf('=');
+        return (eq < 0 ? option : option.substring(0, eq)).strip();
     }
 
     /** The qemu-img argument list for one conversion (exposed for tests and for --dry-run style output). */
@@ -105,7 +201,8 @@ public final class DiskFormats {
                 if (request.compress()) {
                     argv.add("-c");
                 }
-                argv.addAll(List.of("-m", Integer.toString(COROUTINES)));
+                argv.addAll(List.of(
+                        "-m", Integer.toString(coroutines(Runtime.getRuntime().availableProcessors()))));
                 if (request.parallelWrites()) {
                     argv.add("-W");
                 }
@@ -117,7 +214,12 @@ public final class DiskFormats {
         // DIB makes vhd with vhd-util, which never sees --qemu-img-options; options such as
         // compat=0.10 are meant for qcow2 and would make qemu-img's vpc driver fail.
         if (request.qemuImgOptions() != null && format != DiskFormat.VHD) {
-            options.add(request.qemuImgOptions());
+            List<String> extra = splitOptions(request.qemuImgOptions()).stream()
+                    .filter(o -> format == DiskFormat.QCOW2 || !QCOW2_ONLY.contains(key(o)))
+                    .toList();
+            if (!extra.isEmpty()) {
+                options.add(String.join(",", extra));
+            }
         }
         for (String option : options) {
             argv.addAll(List.of("-o", option));

@@ -8,7 +8,8 @@
  * container image as a docker archive or an OCI image layout ({@link io.jdib.image.ContainerImage},
  * JSON by {@link io.jdib.image.ImageJson}). From the raw disk image, the disk formats via qemu-img
  * ({@link io.jdib.image.DiskFormats}: a {@link io.jdib.image.ConversionRequest} in, a
- * {@link io.jdib.image.ConversionResult} out). Every output is written under
+ * {@link io.jdib.image.ConversionResult} out; the conversions run at once, qcow2 on every core, zlib
+ * or zstd by {@link io.jdib.image.Qcow2Compression}). Every output is written under
  * {@code NAME.ext.jdib-partial} and renamed when complete.
  *
  * <p>Reading built images, never writing them: {@link io.jdib.image.ImageReader} (the one read-only

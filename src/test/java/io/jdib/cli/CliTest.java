@@ -110,6 +110,16 @@ class CliTest {
     }
 
     @Test
+    void aBadQcow2CompressionTypeFailsWithOneClearLine() {
+        assertThat(parse("--qcow2-compression", "zstd", "x").qcow2Compression).isEqualTo("zstd");
+        Run r = run("disk-image-create", "--qcow2-compression", "xz", "debian-minimal");
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().lines().count()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: 'xz' is not a qcow2 compression type; use zlib");
+    }
+
+    @Test
     void badDockerTargetFailsWithOneClearLine() {
         Run r = run("disk-image-create", "-t", "oci", "--docker-target", "Not A Name:x", "debian-minimal");
 

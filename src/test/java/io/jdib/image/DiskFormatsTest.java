@@ -231,7 +231,91 @@ class DiskFormatsTest {
                 DiskFormat.QCOW2,
                 raw,
                 out.resolve("x.qcow2"));
-        assertThat(argv).containsSubsequence("-c", "-m", "2", "-W", "-o", "compat=1.1", "-o", "cluster_size=131072");
+        String cores =
+                Integer.toString(DiskFormats.coroutines(Runtime.getRuntime().availableProcessors()));
+        assertThat(argv).containsSubsequence("-c", "-m", cores, "-W", "-o", "compat=1.1", "-o", "cluster_size=131072");
+    }
+
+    @Test
+    void qcow2IsConvertedOnEveryCoreWithinQemuImgsLimits() {
+        assertThat(DiskFormats.coroutines(1)).isEqualTo(2);
+        assertThat(DiskFormats.coroutines(2)).isEqualTo(2);
+        assertThat(DiskFormats.coroutines(8)).isEqualTo(8);
+        assertThat(DiskFormats.coroutines(64)).isEqualTo(16);
+    }
+
+    @Test
+    void qcow2OnlyOptionsReachOnlyTheQcow2Conversion(@TempDir Path out) {
+        ConversionRequest request = ConversionRequest.of(
+                        raw, out.resolve("img"), List.of(DiskFormat.QCOW2, DiskFormat.VMDK, DiskFormat.VHDX))
+                .withQemuImgOptions("compat=0.10,compression_type=zstd,subformat=streamOptimized");
+        assertThat(DiskFormats.qemuImgArgs(request, DiskFormat.QCOW2, raw, out.resolve("img.qcow2")))
+                .containsSubsequence(
+                        "-o", "compat=1.1", "-o", "compat=0.10,compression_type=zstd,subformat=streamOptimized");
+        assertThat(DiskFormats.qemuImgArgs(request, DiskFormat.VMDK, raw, out.resolve("img.vmdk")))
+                .containsSubsequence("-O", "vmdk", "-o", "subformat=streamOptimized")
+                .noneMatch(a -> a.contains("compat") || a.contains("compression_type"));
+        ConversionRequest qcow2Only = ConversionRequest.of(raw, out.resolve("img"), List.of(DiskFormat.VMDK))
+                .withQemuImgOptions("compression_type=zstd");
+        assertThat(DiskFormats.qemuImgArgs(qcow2Only, DiskFormat.VMDK, raw, out.resolve("img.vmdk")))
+                .doesNotContain("-o");
+        assertThat(DiskFormats.splitOptions("a=1, b=x,,y,c")).containsExactly("a=1", "b=x,,y", "c");
+    }
+
+    @Test
+    void zstdQcow2HoldsTheSameDisk(@TempDir Path out) {
+        ConversionRequest request = ConversionRequest.of(
+                        raw, out.resolve("img"), List.of(DiskFormat.QCOW2, DiskFormat.VMDK))
+                .withQemuImgOptions(Qcow2Compression.ZSTD.addTo("compression_type=zlib,lazy_refcounts=on"));
+        assertThat(request.qemuImgOptions()).isEqualTo("lazy_refcounts=on,compression_type=zstd");
+        ConversionResult result = convert(request);
+
+        JsonNode data =
+                Host.info(out.resolve("img.qcow2")).get("format-specific").get("data");
+        assertThat(data.get("compression-type").asText()).isEqualTo("zstd");
+        assertThat(Host.compare(raw, out.resolve("img.qcow2")).exitCode()).isZero();
+        assertThat(Host.compare(raw, out.resolve("img.vmdk")).exitCode()).isZero();
+        assertThat(result.output(DiskFormat.QCOW2).orElseThrow().bytes()).isLessThan(SIZE / 2);
+    }
+
+    @Test
+    void qcow2CompressionTypesAreNamedByQemuImgsWords() {
+        assertThat(Qcow2Compression.parse(" ZSTD")).isEqualTo(Qcow2Compression.ZSTD);
+        assertThat(Qcow2Compression.ZLIB.addTo(null)).isEqualTo("compression_type=zlib");
+        assertThatThrownBy(() -> Qcow2Compression.parse("xz"))
+                .isInstanceOf(DiskFormatError.class)
+                .hasMessage("'xz' is not a qcow2 compression type; use zlib (read everywhere) or zstd"
+                        + " (faster; needs QEMU 5.1 or later to read)");
+    }
+
+    @Test
+    void severalFormatsAreConvertedAtOnceAndReportedInRequestOrder(@TempDir Path out) {
+        RecordingSink sink = new RecordingSink();
+        List<DiskFormat> wanted = List.of(DiskFormat.VMDK, DiskFormat.RAW, DiskFormat.QCOW2, DiskFormat.VHD);
+        ConversionResult result = new DiskFormats(sink).convert(ConversionRequest.of(raw, out.resolve("img"), wanted));
+
+        assertThat(result.outputs()).extracting(ConvertedImage::format).containsExactlyElementsOf(wanted);
+        assertThat(sink.ofType(BuildEvent.Info.class))
+                .extracting(BuildEvent.Info::message)
+                .contains("converting to vmdk, qcow2, vhd at once");
+        // raw last: it may be the source moved into place
+        assertThat(sink.ofType(BuildEvent.OutputWritten.class).get(3).path()).endsWith("img.raw");
+        for (ConvertedImage image : result.outputs()) {
+            assertThat(Host.compare(raw, image.path()).exitCode())
+                    .as(image.format().name())
+                    .isZero();
+        }
+    }
+
+    @Test
+    void oneFailedConversionAmongSeveralFailsTheWholeAndLeavesNoPartial(@TempDir Path out) throws IOException {
+        ConversionRequest bad = ConversionRequest.of(
+                        raw, out.resolve("img"), List.of(DiskFormat.QCOW2, DiskFormat.VMDK))
+                .withQemuImgOptions("no_such_option=1");
+        assertThatThrownBy(() -> convert(bad)).isInstanceOf(DiskFormatError.class);
+        try (Stream<Path> left = Files.list(out)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".jdib-partial"));
+        }
     }
 
     @Test
