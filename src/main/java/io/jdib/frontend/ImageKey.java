@@ -55,6 +55,12 @@ public enum ImageKey {
             "--qemu-img-options",
             Scope.DISK,
             "qemu-img -o options as a mapping, e.g. {compat: '1.1'}."),
+    QCOW2_COMPRESSION(
+            "qcow2-compression",
+            Kind.TEXT,
+            "--qcow2-compression",
+            Scope.DISK,
+            "qcow2 compression: zlib (default) or zstd (jdib's)."),
     ROOT_LABEL("root-label", Kind.TEXT, "--root-label", Scope.DISK, "Root filesystem label (default cloudimg-rootfs)."),
     RAMDISK_ELEMENT("ramdisk-element", Kind.TEXT, "--ramdisk-element", Scope.ANY, "The element that makes a ramdisk."),
     INSTALL_TYPE("install-type", Kind.INSTALL_TYPE, "--install-type", Scope.ANY, "Default install type."),
