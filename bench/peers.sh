@@ -243,6 +243,9 @@ build_dib() {
 build_mkosi() {
     local conf=$out/mkosi-conf
     rm -rf "$conf" "$out/mkosi-out-$1" && mkdir -p "$conf" "$out/mkosi-out-$1" "$out/mkosi-ws" "$cache/mkosi/pkg"
+    # mkosi installs the Essential packages and those listed: udev (device units, so the serial
+    # getty starts) and login come with jdib's and DIB's trees and are named here. The settings
+    # systemd-firstboot would otherwise ask for on the console are given.
     cat > "$conf/mkosi.conf" <<EOF
 [Distribution]
 Distribution=debian
@@ -258,10 +261,16 @@ ImageId=mkosi
 Bootable=yes
 Bootloader=systemd-boot
 Packages=systemd-sysv
+         udev
+         login
          linux-image-amd64
          systemd-boot
 KernelCommandLine=console=ttyS0
 RootPassword=root
+Locale=C.UTF-8
+Keymap=us
+Timezone=UTC
+Hostname=mkosi
 EOF
     (cd "$conf" && PYTHONPATH="$mkosi_dir/usr/lib/python3/dist-packages" /usr/bin/python3 -m mkosi \
         --tools-tree="$mkosi_tools" --cache-directory="$cache/mkosi" \
