@@ -26,12 +26,14 @@
 #   - DIB: Debian's python3-diskimage-builder is not in bookworm, and trixie's (3.37) cannot build
 #     trixie (it installs software-properties-common, which trixie dropped); the script downloads
 #     sid's (3.40) .deb with apt (a private apt state under PEERS_TOOLS: the host's sources are not
-#     touched) and unpacks it under PEERS_TOOLS; its Python dependencies come from bookworm. DIB maps partitions
-#     with `kpartx -uvs` and undoes them with `kpartx -d` / `dmsetup remove`: a kpartx and a
-#     dmsetup written here put them on `partx -a` (real /dev/loopNpM) and link /dev/mapper/loopNpM
-#     to those, removing both afterwards. A sudo that runs its command as is (we are root).
-#   - mkosi: bookworm's mkosi 14 runs apt in systemd-nspawn and maps partitions with loop devices,
-#     neither of which works here. trixie's mkosi 25 builds without nspawn (its own mount-namespace
+#     touched) and unpacks it under PEERS_TOOLS; its Python dependencies come from bookworm.
+#     DIB maps partitions with `kpartx -uvs` (or, where /.dockerenv exists, as here, `kpartx -av`
+#     and `dmsetup --noudevsync mknodes`) and undoes them with `kpartx -d` / `dmsetup remove`: a
+#     kpartx and a dmsetup written here put them on `partx -a` (real /dev/loopNpM) and link
+#     /dev/mapper/loopNpM to those, removing both afterwards. A sudo that runs its command as is
+#     (we are root).
+#   - mkosi: bookworm's mkosi 14 runs its package manager in systemd-nspawn, which trips over this
+#     machine's mounts (not tried further). trixie's mkosi 25 builds without nspawn (its own mount-namespace
 #     sandbox) and writes disk images with `systemd-repart --offline` (mkfs from a directory, no
 #     loop devices). It needs systemd >= 254, which bookworm lacks, so it runs with a tools tree
 #     (mkosi's ToolsTree=): a trixie tree made once with mmdebstrap holding systemd-repart,
@@ -135,6 +137,7 @@ fetch_deb() { # NAME SUITE DIR: the package NAME of SUITE unpacked into DIR
     log "downloading $suite's $name"
     [ -f "$tools/apt/.updated" ] || { apt_private update -qq >&2; touch "$tools/apt/.updated"; }
     rm -rf "$dir" && mkdir -p "$dir"
+    rm -f "$tools/apt/archives/${name}_"*.deb
     (cd "$tools/apt/archives" && apt_private download -qq "$name/$suite" >&2)
     dpkg-deb -x "$(ls -t "$tools/apt/archives/${name}_"*.deb | head -1)" "$dir"
     touch "$dir/.done"
