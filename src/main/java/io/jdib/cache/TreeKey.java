@@ -95,6 +95,9 @@ public record TreeKey(String digest, List<String> inputs) {
 
     private static final List<String> PER_BUILD_PREFIXES = List.of("SSH_", "XDG_", "DBUS_", "MAVEN_", "JAVA_");
 
+    /** An element's documentation, which no hook runs: editing it keeps the checkpoint. */
+    static final Set<String> DOCUMENTATION = Set.of("README", "README.md", "README.rst", "README.txt");
+
     /** Whether a variable is left out of the key (see {@link #PER_BUILD_VARIABLES}). */
     static boolean perBuild(String name) {
         return PER_BUILD_VARIABLES.contains(name) || PER_BUILD_PREFIXES.stream().anyMatch(name::startsWith);
@@ -110,7 +113,9 @@ public record TreeKey(String digest, List<String> inputs) {
          * phases that run after the checkpoint, which cannot have shaped the tree in it.
          */
         public Builder element(String name, Path dir, Set<String> runLater) {
-            lines.add("element " + name + " " + directoryDigest(dir, runLater));
+            Set<String> leaveOut = new java.util.HashSet<>(runLater);
+            leaveOut.addAll(DOCUMENTATION);
+            lines.add("element " + name + " " + directoryDigest(dir, leaveOut));
             return this;
         }
 

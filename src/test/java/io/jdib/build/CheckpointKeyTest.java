@@ -130,6 +130,14 @@ class CheckpointKeyTest {
     }
 
     @Test
+    void editingAnElementsReadmeHits() throws IOException {
+        Files.writeString(first.resolve("README.md"), "# first\n");
+        String before = key();
+        Files.writeString(first.resolve("README.md"), "# first\n\nNow documented.\n");
+        assertThat(key()).isEqualTo(before);
+    }
+
+    @Test
     void aPackageInstallsChangeMisses() throws IOException {
         String before = key();
         Files.writeString(first.resolve("package-installs.yaml"), "curl:\nvim:\n");
