@@ -69,12 +69,8 @@ public final class Build {
     }
 
     public BuildReport run() {
-        try (AutoCloseable cacheHold = CacheInventory.holdForBuild(spec.imageCache())) {
+        try (CacheInventory.BuildHold cacheHold = CacheInventory.holdForBuild(spec.imageCache())) {
             return runHoldingCache();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         } finally {
             if (reusedCheckpoint != null) {
                 reusedCheckpoint.close();

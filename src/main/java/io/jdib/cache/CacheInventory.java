@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,15 +35,21 @@ public final class CacheInventory {
         this.checkpoints = new Checkpoints(imageCache);
     }
 
+    /** What a build holds for its whole run; closing it lets a prune remove base trees and packages again. */
+    public interface BuildHold extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Held by a build for its whole run: base trees and package caches stay while it lasts. */
-    public static AutoCloseable holdForBuild(Path imageCache) {
+    public static BuildHold holdForBuild(Path imageCache) {
         Optional<CacheLock> lock = CacheLock.tryShared(imageCache.resolve(BUILDS_LOCK));
         // A prune holds it for moments at a time; a build that cannot get it waits for it.
         while (lock.isEmpty()) {
             sleep();
             lock = CacheLock.tryShared(imageCache.resolve(BUILDS_LOCK));
         }
-        return lock.get();
+        return lock.get()::close;
     }
 
     /** Every entry, largest kind first: checkpoints, base trees, package caches, abandoned writes. */
@@ -157,49 +165,39 @@ public final class CacheInventory {
 
     public PruneResult prune(Policy policy, Instant now) {
         List<CacheEntry> entries = list();
-        List<Decision> decisions = new ArrayList<>();
+        Map<CacheEntry, Decision> decided = new HashMap<>();
         Optional<CacheLock> noBuilds = CacheLock.tryExclusive(cache.resolve(BUILDS_LOCK));
         try {
-            List<CacheEntry> survivors = new ArrayList<>();
+            // First by age: each entry unused for its minimum age goes, unless a build holds it.
             for (CacheEntry entry : entries) {
                 Duration unused = entry.unusedFor(now);
                 if (unused.compareTo(policy.minAgeOf(entry.kind())) >= 0) {
-                    Decision d = remove(entry, policy, noBuilds.isPresent(), "unused for " + age(unused));
-                    decisions.add(d);
-                    if (!d.removed()) {
-                        survivors.add(entry);
-                    }
-                } else {
-                    survivors.add(entry);
+                    decided.put(entry, remove(entry, policy, noBuilds.isPresent(), "unused for " + age(unused)));
                 }
             }
-            long total = survivors.stream().mapToLong(CacheEntry::bytes).sum();
-            List<CacheEntry> byAge = survivors.stream()
+            // Then by size: the least recently used of the rest go until the total fits.
+            long total = entries.stream()
+                    .filter(e -> !decided.containsKey(e) || !decided.get(e).removed())
+                    .mapToLong(CacheEntry::bytes)
+                    .sum();
+            List<CacheEntry> undecided = entries.stream()
+                    .filter(e -> !decided.containsKey(e))
                     .sorted(Comparator.comparing(CacheEntry::lastUsed))
                     .toList();
-            for (CacheEntry entry : byAge) {
-                if (decisions.stream().anyMatch(d -> d.entry().equals(entry))) {
-                    continue; // already decided (kept because in use)
+            for (CacheEntry entry : undecided) {
+                Decision d = policy.maxBytes() != null && total > policy.maxBytes()
+                        ? remove(entry, policy, noBuilds.isPresent(), "over --max-size, least recently used")
+                        : new Decision(
+                                entry, false, "used " + age(entry.unusedFor(now)) + " ago, within its minimum age");
+                if (d.removed()) {
+                    total -= entry.bytes();
                 }
-                if (policy.maxBytes() != null && total > policy.maxBytes()) {
-                    Decision d = remove(entry, policy, noBuilds.isPresent(), "over --max-size, least recently used");
-                    decisions.add(d);
-                    if (d.removed()) {
-                        total -= entry.bytes();
-                    }
-                } else {
-                    decisions.add(new Decision(
-                            entry, false, "used " + age(entry.unusedFor(now)) + " ago, within its minimum age"));
-                }
+                decided.put(entry, d);
             }
         } finally {
             noBuilds.ifPresent(CacheLock::close);
         }
-        List<Decision> ordered = new ArrayList<>();
-        for (CacheEntry entry : entries) {
-            decisions.stream().filter(d -> d.entry().equals(entry)).findFirst().ifPresent(ordered::add);
-        }
-        return new PruneResult(ordered);
+        return new PruneResult(entries.stream().map(decided::get).toList());
     }
 
     private Decision remove(CacheEntry entry, Policy policy, boolean noBuildRunning, String why) {

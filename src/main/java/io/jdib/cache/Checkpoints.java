@@ -2,6 +2,7 @@ package io.jdib.cache;
 
 import io.jdib.sys.EnvironmentError;
 import io.jdib.sys.Exec;
+import io.jdib.sys.Tar;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -90,12 +91,9 @@ public final class Checkpoints {
                     archive.toString(),
                     "--directory",
                     target.toString(),
-                    "--numeric-owner",
                     "--same-owner",
-                    "--preserve-permissions",
-                    "--xattrs",
-                    "--xattrs-include=*",
-                    "--acls"));
+                    "--preserve-permissions"));
+            argv.addAll(Tar.KEEP_EVERYTHING);
             argv.addAll(List.of(extra));
             Exec.Result r = Exec.capture(Exec.Command.of(argv));
             if (!r.ok()) {
@@ -179,12 +177,9 @@ public final class Checkpoints {
                 archive.toString(),
                 "--directory",
                 from.toString(),
-                "--numeric-owner",
-                "--xattrs",
-                "--xattrs-include=*",
-                "--acls",
                 "--sparse",
                 "--one-file-system"));
+        argv.addAll(Tar.KEEP_EVERYTHING);
         leaveOut.stream().sorted().forEach(name -> argv.add("--exclude=./" + name));
         argv.add(".");
         Exec.Result r = Exec.capture(Exec.Command.of(argv));

@@ -2,6 +2,7 @@ package io.jdib.image;
 
 import io.jdib.sys.Exec;
 import io.jdib.sys.Mounts;
+import io.jdib.sys.Tar;
 import io.jdib.sys.Tools;
 import io.jdib.sys.UserError;
 import java.io.IOException;
@@ -41,11 +42,8 @@ public final class TarOutput {
                 partial.toString(),
                 "--directory",
                 tree.toString(),
-                "--numeric-owner",
-                "--xattrs",
-                "--xattrs-include=*",
-                "--acls",
                 "--sort=name"));
+        argv.addAll(Tar.KEEP_EVERYTHING);
         if (oneFileSystem) {
             argv.add("--one-file-system");
         }
