@@ -41,8 +41,9 @@ import java.util.regex.Pattern;
  * <p>What each format gets:
  * <ul>
  * <li>qcow2: {@code -c} (unless uncompressed), {@code -o compat=1.1}, and {@code -m N -W} with N
- *     the number of cores (at least 2, at most qemu-img's 16), so clusters are read, compressed and
- *     written on every core and out of order;
+ *     the number of cores (at least 2, at most qemu-img's 16). qemu-img still compresses on one
+ *     core, so on several cores a compressed qcow2 is made in parts, one qemu-img per core, and
+ *     joined ({@link SplitQcow2});
  * <li>vhd: qemu's {@code vpc}, {@code subformat=dynamic} (what DIB's vhd-util chain made) with
  *     {@code force_size=on} so the virtual size is exactly the raw size, not rounded to CHS geometry;
  * <li>vmdk: qemu-img's default monolithicSparse, as DIB (pass {@code subformat=streamOptimized}
@@ -190,11 +191,21 @@ public final class DiskFormats {
 
     /** The qemu-img argument list for one conversion (exposed for tests and for --dry-run style output). */
     public static List<String> qemuImgArgs(ConversionRequest request, DiskFormat format, Path source, Path output) {
+        return qemuImgArgs(request, format, List.of("-f", "raw"), source.toString(), output);
+    }
+
+    /**
+     * The qemu-img argument list reading {@code source} as {@code sourceFormat} says ({@code -f raw},
+     * or {@code --image-opts} for a range of the raw image).
+     */
+    private static List<String> qemuImgArgs(
+            ConversionRequest request, DiskFormat format, List<String> sourceFormat, String source, Path output) {
         if (format == DiskFormat.RAW) {
             throw new IllegalArgumentException("raw is copied, not converted");
         }
-        List<String> argv = new ArrayList<>(
-                List.of(Tools.require("qemu-img").toString(), "convert", "-p", "-f", "raw", "-O", format.qemuFormat()));
+        List<String> argv = new ArrayList<>(List.of(Tools.require("qemu-img").toString(), "convert", "-p"));
+        argv.addAll(sourceFormat);
+        argv.addAll(List.of("-O", format.qemuFormat()));
         List<String> options = new ArrayList<>();
         switch (format) {
             case QCOW2 -> {
@@ -224,7 +235,7 @@ public final class DiskFormats {
         for (String option : options) {
             argv.addAll(List.of("-o", option));
         }
-        argv.add(source.toString());
+        argv.add(source);
         argv.add(output.toString());
         return argv;
     }
@@ -232,30 +243,60 @@ public final class DiskFormats {
     private void qemuImg(ConversionRequest request, DiskFormat format, Path target) {
         Path partial = TarOutput.partial(target);
         deleteQuietly(partial);
+        if (format == DiskFormat.QCOW2 && splits(request, Runtime.getRuntime().availableProcessors())) {
+            try {
+                compressInParts(request, partial, Runtime.getRuntime().availableProcessors());
+                publish(partial, target);
+                return;
+            } catch (SplitQcow2.Unsupported e) {
+                deleteQuietly(partial);
+                events.warn("could not compress the qcow2 on every core (" + e.getMessage() + "); using one");
+            }
+        }
         List<String> argv = qemuImgArgs(request, format, request.rawImage(), partial);
-        events.debug("running " + String.join(" ", argv));
         String task = "convert to " + format.extension();
-        int[] last = {-1};
+        runQemuImg(
+                request,
+                format,
+                target,
+                argv,
+                new int[] {-1},
+                0,
+                percent -> events.emit(new BuildEvent.Progress(task, percent)));
+        publish(partial, target);
+    }
+
+    /** Runs one qemu-img, reporting its progress; a failure removes what it wrote and says why. */
+    private void runQemuImg(
+            ConversionRequest request,
+            DiskFormat format,
+            Path target,
+            List<String> argv,
+            int[] percents,
+            int index,
+            java.util.function.IntConsumer progress) {
+        Path output = Path.of(argv.get(argv.size() - 1));
+        events.debug("running " + String.join(" ", argv));
         Exec.Result result;
         try {
             result = Exec.stream(Exec.Command.of(argv), ledger, line -> {
                 Matcher m = PROGRESS.matcher(line);
                 if (m.find()) {
                     int percent = Integer.parseInt(m.group(1));
-                    if (percent != last[0]) {
-                        last[0] = percent;
-                        events.emit(new BuildEvent.Progress(task, percent));
+                    if (percent != percents[index]) {
+                        percents[index] = percent;
+                        progress.accept(percent);
                     }
                 } else if (!line.isBlank()) {
                     events.emit(new BuildEvent.OutputLine("qemu-img", line));
                 }
             });
         } catch (RuntimeException e) {
-            deleteQuietly(partial);
+            deleteQuietly(output);
             throw e;
         }
         if (!result.ok()) {
-            deleteQuietly(partial);
+            deleteQuietly(output);
             List<String> messages = result.tail().stream()
                     .filter(l -> !l.isBlank() && !PROGRESS.matcher(l).find())
                     .toList();
@@ -266,7 +307,144 @@ public final class DiskFormats {
                             : " (check --qemu-img-options '" + request.qemuImgOptions() + "' against"
                                     + " 'qemu-img create -f " + format.qemuFormat() + " -o help')"));
         }
-        publish(partial, target);
+    }
+
+    /** Below this a second qemu-img costs more than it saves. */
+    static final long SPLIT_MIN_BYTES = 64L << 20;
+
+    /** qcow2 options a split conversion keeps as they are; any other makes it one qemu-img. */
+    private static final Set<String> SPLIT_OPTIONS = Set.of(Qcow2Compression.OPTION, "cluster_size", "compat");
+
+    /**
+     * Whether a compressed qcow2 is made from several ranges at once: on more than one core, for a
+     * raw image worth it, with only options the join understands ({@code compat=1.1}, the
+     * compression type, the cluster size).
+     */
+    static boolean splits(ConversionRequest request, int cores) {
+        if (!request.compress() || cores < 2 || size(request.rawImage()) < SPLIT_MIN_BYTES) {
+            return false;
+        }
+        if (request.qemuImgOptions() == null) {
+            return true;
+        }
+        return splitOptions(request.qemuImgOptions()).stream()
+                .allMatch(o ->
+                        SPLIT_OPTIONS.contains(key(o)) && !o.replace(" ", "").equals("compat=0.10"));
+    }
+
+    /**
+     * {@code count} qemu-img processes (one per core) each compress a range of the raw image holding its
+     * share of the data; the parts are joined into {@code partial} and checked with {@code qemu-img check}.
+     */
+    void compressInParts(ConversionRequest request, Path partial, int count) throws SplitQcow2.Unsupported {
+        Path raw = request.rawImage();
+        long virtualSize = size(raw);
+        List<SplitQcow2.Range> ranges = SplitQcow2.ranges(dataExtents(raw), virtualSize, 1 << 21, count);
+        events.info("compressing the qcow2 in " + ranges.size() + " parts at once");
+        List<Path> parts = new ArrayList<>();
+        for (int i = 0; i < ranges.size(); i++) {
+            parts.add(raw.resolveSibling(raw.getFileName() + ".part" + i + ".qcow2"));
+        }
+        int[] percents = new int[ranges.size()];
+        int[] shown = {-1};
+        ExecutorService pool = Executors.newFixedThreadPool(ranges.size(), runnable -> {
+            Thread thread = new Thread(runnable, "jdib-compress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < ranges.size(); i++) {
+                SplitQcow2.Range range = ranges.get(i);
+                int index = i;
+                String source = "driver=raw,offset=" + range.offset() + ",size=" + range.length()
+                        + ",file.driver=file,file.filename=" + raw.toString().replace(",", ",,");
+                List<String> argv =
+                        qemuImgArgs(request, DiskFormat.QCOW2, List.of("--image-opts"), source, parts.get(i));
+                running.add(pool.submit(() ->
+                        runQemuImg(request, DiskFormat.QCOW2, partial, argv, percents, index, percent -> {
+                            int overall;
+                            synchronized (percents) {
+                                overall = (int) java.util.Arrays.stream(percents)
+                                        .map(p -> Math.max(p, 0))
+                                        .average()
+                                        .orElse(0);
+                                if (overall == shown[0]) {
+                                    return;
+                                }
+                                shown[0] = overall;
+                            }
+                            events.emit(new BuildEvent.Progress("convert to qcow2", overall));
+                        })));
+            }
+            awaitAll(running);
+            List<SplitQcow2.Part> joined = new ArrayList<>();
+            for (int i = 0; i < ranges.size(); i++) {
+                joined.add(new SplitQcow2.Part(parts.get(i), ranges.get(i).offset()));
+            }
+            SplitQcow2.join(joined, virtualSize, partial);
+        } catch (SplitQcow2.Unsupported e) {
+            throw e;
+        } catch (IOException e) {
+            deleteQuietly(partial);
+            throw new DiskFormatError("cannot join the qcow2 parts into " + partial + ": " + e.getMessage(), e);
+        } finally {
+            pool.shutdownNow();
+            parts.forEach(DiskFormats::deleteQuietly);
+        }
+        Exec.Result check = Exec.capture(Exec.Command.of(
+                Tools.require("qemu-img").toString(), "check", "-q", "-f", "qcow2", partial.toString()));
+        if (!check.ok()) {
+            throw new SplitQcow2.Unsupported(
+                    "qemu-img check found the joined image inconsistent: " + String.join(" | ", check.tail()));
+        }
+    }
+
+    /** The allocated extents of a raw image, from {@code qemu-img map}. */
+    private static List<SplitQcow2.Range> dataExtents(Path raw) {
+        Exec.Result map = Exec.capture(Exec.Command.of(
+                Tools.require("qemu-img").toString(), "map", "--output=json", "-f", "raw", raw.toString()));
+        if (!map.ok()) {
+            throw new DiskFormatError("qemu-img map " + raw + " failed: " + String.join(" | ", map.tail()));
+        }
+        Object doc = new org.snakeyaml.engine.v2.api.Load(
+                        org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
+                .loadFromString(map.stdout());
+        List<SplitQcow2.Range> extents = new ArrayList<>();
+        if (doc instanceof List<?> list) {
+            for (Object item : list) {
+                if (item instanceof Map<?, ?> extent && Boolean.TRUE.equals(extent.get("data"))) {
+                    extents.add(new SplitQcow2.Range(
+                            ((Number) extent.get("start")).longValue(), ((Number) extent.get("length")).longValue()));
+                }
+            }
+        }
+        return extents;
+    }
+
+    /** Waits for every task; the first failure is thrown once all have ended. */
+    private static void awaitAll(List<Future<?>> running) {
+        RuntimeException failed = null;
+        for (Future<?> future : running) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r
+                        ? r
+                        : new DiskFormatError("conversion failed: " + e.getCause(), e.getCause());
+                if (failed == null) {
+                    failed = cause;
+                } else {
+                    failed.addSuppressed(cause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DiskFormatError("interrupted while converting the disk image", e);
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     private void writeRaw(ConversionRequest request, Path target) {
