@@ -12,11 +12,13 @@ import io.jdib.element.Resolver;
 import io.jdib.event.BuildEvent;
 import io.jdib.event.EventSink;
 import io.jdib.hook.BreakPoints;
+import io.jdib.hook.Hook;
 import io.jdib.hook.HookFailed;
 import io.jdib.hook.HookRunner;
 import io.jdib.hook.HookTree;
 import io.jdib.hook.InstallTypes;
 import io.jdib.hook.Phase;
+import io.jdib.hook.RunPartsOrder;
 import io.jdib.image.ConversionRequest;
 import io.jdib.image.ConvertedImage;
 import io.jdib.image.DiskFormat;
@@ -230,13 +232,27 @@ public final class Build {
                         hook.path().toString())
                 .withCleanEnv(withHostHelpers(phaseEnv, hostBin));
 
-        TreeKey key = spec.checkpoints().saves()
-                ? step("compute checkpoint key", () -> treeKey(resolution, env, spec, archiveDate, codeIdentity()))
-                : null;
+        boolean saves = spec.checkpoints().saves();
+        boolean reuses = spec.checkpoints().reuses();
+        String code = saves ? codeIdentity() : null;
+        TreeKey key =
+                saves ? step("compute checkpoint key", () -> treeKey(resolution, env, spec, archiveDate, code)) : null;
+        // A second checkpoint after the hook that installs install.d's packages, so that changing a
+        // later hook reruns only what follows it.
+        String packagesHook = saves ? packagesHook(tree) : null;
+        // What the packages checkpoint leaves out of its hooks: later phases, and the elements'
+        // install.d hooks after the split (listed now, before extra-data.d hooks add their own links).
+        Set<String> laterHooks = new java.util.TreeSet<>(AFTER_PACKAGES);
+        if (packagesHook != null) {
+            tree.hooks(Phase.INSTALL, note -> {}).stream()
+                    .filter(h -> RunPartsOrder.INSTANCE.compare(h.script(), packagesHook) > 0)
+                    .forEach(h -> laterHooks.add(Phase.INSTALL.dirName() + "/" + h.script()));
+        }
+        TreeKey packagesKey = packagesHook == null
+                ? null
+                : treeKey(resolution, env, spec, archiveDate, code, ranAfterInstallHook(packagesHook), packagesHook);
         Checkpoints checkpoints = new Checkpoints(spec.imageCache());
-        reusedCheckpoint = key != null && spec.checkpoints().reuses()
-                ? checkpoints.find(key).orElse(null)
-                : null;
+        reusedCheckpoint = key != null && reuses ? checkpoints.find(key).orElse(null) : null;
         if (reusedCheckpoint != null) {
             Checkpoints.Facts facts = reusedCheckpoint.facts();
             events.info("reusing checkpoint " + key.shortDigest() + " (" + facts.description() + ", saved "
@@ -247,21 +263,70 @@ public final class Build {
                 return null;
             });
         } else {
-            if (key != null && spec.checkpoints().reuses()) {
-                events.info("no checkpoint for this tree yet"
-                        + checkpoints
-                                .closest(key)
-                                .map(d -> " (the closest differs in: " + d + ")")
-                                .orElse(""));
+            reusedCheckpoint = packagesKey != null && reuses
+                    ? checkpoints.find(packagesKey).orElse(null)
+                    : null;
+            if (reusedCheckpoint != null) {
+                Checkpoints.Facts facts = reusedCheckpoint.facts();
+                events.info("reusing checkpoint " + packagesKey.shortDigest() + " (" + facts.description() + ", saved "
+                        + CacheInventory.age(Duration.between(facts.created(), java.time.Instant.now()))
+                        + " ago): root.d to install.d/" + packagesHook + " are skipped; --no-cache rebuilds them");
+                step("restore checkpoint", () -> {
+                    reusedCheckpoint.restoreInto(root, hooksDir);
+                    return null;
+                });
+            } else {
+                if (key != null && reuses) {
+                    events.info("no checkpoint for this tree yet"
+                            + checkpoints
+                                    .closest(key)
+                                    .map(d -> " (the closest differs in: " + d + ")")
+                                    .orElse(""));
+                }
+                phase(runner, Phase.ROOT, env, outside);
+                requirePopulated(root);
+                phase(runner, Phase.EXTRA_DATA, env, outside);
+                if (packagesKey == null) {
+                    inChroot(
+                            root,
+                            hooksDir,
+                            mounts,
+                            env,
+                            runner,
+                            List.of(
+                                    PhaseRun.whole(Phase.PRE_INSTALL),
+                                    PhaseRun.whole(Phase.INSTALL),
+                                    PhaseRun.whole(Phase.POST_INSTALL)));
+                } else {
+                    inChroot(
+                            root,
+                            hooksDir,
+                            mounts,
+                            env,
+                            runner,
+                            List.of(PhaseRun.whole(Phase.PRE_INSTALL), PhaseRun.upTo(Phase.INSTALL, packagesHook)));
+                    saveCheckpoint(
+                            checkpoints,
+                            packagesKey,
+                            root,
+                            hooksDir,
+                            resolution,
+                            laterHooks,
+                            ", up to install.d/" + packagesHook);
+                }
             }
-            phase(runner, Phase.ROOT, env, outside);
-            requirePopulated(root);
-            phase(runner, Phase.EXTRA_DATA, env, outside);
-            inChroot(
-                    root, hooksDir, mounts, env, runner, List.of(Phase.PRE_INSTALL, Phase.INSTALL, Phase.POST_INSTALL));
+            if (packagesKey != null) {
+                inChroot(
+                        root,
+                        hooksDir,
+                        mounts,
+                        env,
+                        runner,
+                        List.of(PhaseRun.after(Phase.INSTALL, packagesHook), PhaseRun.whole(Phase.POST_INSTALL)));
+            }
             phase(runner, Phase.POST_ROOT, env, outside);
             if (key != null) {
-                saveCheckpoint(checkpoints, key, root, hooksDir, resolution);
+                saveCheckpoint(checkpoints, key, root, hooksDir, resolution, AFTER_CHECKPOINT, "");
             }
         }
         phase(runner, Phase.BLOCK_DEVICE, env, outside);
@@ -307,8 +372,33 @@ public final class Build {
      */
     static TreeKey treeKey(
             ElementResolution resolution, Map<String, String> env, BuildSpec spec, String archiveDate, String code) {
+        return treeKey(
+                resolution,
+                env,
+                spec,
+                archiveDate,
+                code,
+                relative -> AFTER_CHECKPOINT.contains(relative.getName(0).toString()),
+                null);
+    }
+
+    /**
+     * The key of a tree taken at another point: {@code ranLater} names the element files (relative
+     * paths) whose hooks run after it, {@code lastHook} the install.d hook it is taken after.
+     */
+    static TreeKey treeKey(
+            ElementResolution resolution,
+            Map<String, String> env,
+            BuildSpec spec,
+            String archiveDate,
+            String code,
+            java.util.function.Predicate<Path> ranLater,
+            String lastHook) {
         TreeKey.Builder key = TreeKey.builder();
-        resolution.elements().forEach(r -> key.element(r.name(), r.element().dir(), AFTER_CHECKPOINT));
+        if (lastHook != null) {
+            key.input("taken-after", Phase.INSTALL.dirName() + "/" + lastHook);
+        }
+        resolution.elements().forEach(r -> key.element(r.name(), r.element().dir(), ranLater));
         key.environment(env)
                 .input("arch", spec.arch())
                 .input("packages", String.join(",", spec.extraPackages()))
@@ -332,15 +422,54 @@ public final class Build {
         }
     }
 
+    /**
+     * The last install.d hook that installs packages ({@code 01-package-installs} of the
+     * package-installs element, DIB's name too), or null when no hook does.
+     */
+    static String packagesHook(HookTree tree) {
+        String last = null;
+        for (Hook hook : tree.hooks(Phase.INSTALL, note -> {})) {
+            if (hook.script().endsWith(PACKAGES_HOOK_SUFFIX)) {
+                last = hook.script();
+            }
+        }
+        return last;
+    }
+
+    private static final String PACKAGES_HOOK_SUFFIX = "-package-installs";
+
+    /**
+     * The element files whose hooks run after install.d's {@code hook}: install.d hooks that sort
+     * after it, and every later phase's.
+     */
+    static java.util.function.Predicate<Path> ranAfterInstallHook(String hook) {
+        return relative -> {
+            String top = relative.getName(0).toString();
+            if (AFTER_PACKAGES.contains(top)) {
+                return true;
+            }
+            return top.equals(Phase.INSTALL.dirName())
+                    && relative.getNameCount() == 2
+                    && RunPartsOrder.INSTANCE.compare(relative.getName(1).toString(), hook) > 0;
+        };
+    }
+
     /** A checkpoint that cannot be written (a full disk, say) costs the next build time, not this one. */
     private void saveCheckpoint(
-            Checkpoints checkpoints, TreeKey key, Path root, Path hooksDir, ElementResolution resolution) {
+            Checkpoints checkpoints,
+            TreeKey key,
+            Path root,
+            Path hooksDir,
+            ElementResolution resolution,
+            Set<String> laterHookDirs,
+            String taken) {
         String description = String.join(" ", resolution.names()) + ", " + spec.arch()
-                + spec.environment().getOrDefault("DIB_RELEASE", "").transform(r -> r.isEmpty() ? "" : ", " + r);
+                + spec.environment().getOrDefault("DIB_RELEASE", "").transform(r -> r.isEmpty() ? "" : ", " + r)
+                + taken;
         try {
             Checkpoints.Facts facts =
-                    step("save checkpoint", () -> checkpoints.save(key, root, hooksDir, AFTER_CHECKPOINT, description));
-            events.info("saved checkpoint " + key.shortDigest() + " (" + (facts.treeBytes() >> 20) + " MiB) in "
+                    step("save checkpoint", () -> checkpoints.save(key, root, hooksDir, laterHookDirs, description));
+            events.info("saved checkpoint " + key.shortDigest() + taken + " (" + (facts.treeBytes() >> 20) + " MiB) in "
                     + checkpoints.root());
         } catch (RuntimeException e) {
             events.warn("could not save a checkpoint of the tree (" + e.getMessage()
@@ -357,6 +486,16 @@ public final class Build {
             .map(Phase::dirName)
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
+    /**
+     * The phase directories whose hooks all run after the packages checkpoint; its hooks archive
+     * leaves out install.d too, so a rebuild runs the current install.d hooks after the split.
+     */
+    static final Set<String> AFTER_PACKAGES = java.util.stream.Stream.concat(
+                    AFTER_CHECKPOINT.stream(),
+                    java.util.stream.Stream.of(Phase.POST_INSTALL, Phase.POST_ROOT)
+                            .map(Phase::dirName))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     /** pre-finalise.d, finalise.d in a chroot of the final tree, cleanup.d. */
     private void finalise(
             Path target,
@@ -366,13 +505,18 @@ public final class Build {
             HookRunner runner,
             HookRunner.Launcher outside) {
         phase(runner, Phase.PRE_FINALISE, env, outside);
-        inChroot(target, hooksDir, mounts, env, runner, List.of(Phase.FINALISE));
+        inChroot(target, hooksDir, mounts, env, runner, List.of(PhaseRun.whole(Phase.FINALISE)));
         phase(runner, Phase.CLEANUP, env, outside);
     }
 
     private void inChroot(
-            Path root, Path hooksDir, Mounts mounts, Map<String, String> env, HookRunner runner, List<Phase> phases) {
-        if (phases.stream().noneMatch(p -> hasHooks(hooksDir, p))) {
+            Path root,
+            Path hooksDir,
+            Mounts mounts,
+            Map<String, String> env,
+            HookRunner runner,
+            List<PhaseRun> phases) {
+        if (phases.stream().noneMatch(p -> hasHooks(hooksDir, p.phase()))) {
             return;
         }
         AptArchiveCache apt = AptArchiveCache.forTree(root, aptCacheDir(), events);
@@ -381,7 +525,7 @@ public final class Build {
         }
         try (Chroot chroot = Chroot.enter(root, hooksDir, AptArchiveCache.binds(apt), mounts)) {
             HookRunner.Launcher inside = chroot.launcher(hooksDir);
-            for (Phase p : phases) {
+            for (PhaseRun p : phases) {
                 phase(runner, p, env, inside, root);
             }
         } finally {
@@ -408,23 +552,66 @@ public final class Build {
     }
 
     private void phase(HookRunner runner, Phase phase, Map<String, String> env, HookRunner.Launcher launcher) {
-        phase(runner, phase, env, launcher, null);
+        phase(runner, PhaseRun.whole(phase), env, launcher, null);
     }
 
-    /** Runs one phase; {@code chrootRoot} is the tree its hooks run in, null for outside phases. */
+    /**
+     * The hooks of one phase to run: all of them, or, where a checkpoint splits the phase, those up
+     * to one hook or after it.
+     */
+    record PhaseRun(Phase phase, String splitHook, boolean upTo) {
+        static PhaseRun whole(Phase phase) {
+            return new PhaseRun(phase, null, false);
+        }
+
+        static PhaseRun upTo(Phase phase, String hook) {
+            return new PhaseRun(phase, hook, true);
+        }
+
+        static PhaseRun after(Phase phase, String hook) {
+            return new PhaseRun(phase, hook, false);
+        }
+
+        boolean accepts(Hook hook) {
+            if (splitHook == null) {
+                return true;
+            }
+            int order = RunPartsOrder.INSTANCE.compare(hook.script(), splitHook);
+            return upTo ? order <= 0 : order > 0;
+        }
+
+        /** Whether the phase begins here (its before- breakpoint), and ends here (its after- one). */
+        boolean begins() {
+            return splitHook == null || upTo;
+        }
+
+        boolean ends() {
+            return splitHook == null || !upTo;
+        }
+
+        String stepName() {
+            return splitHook == null ? phase.dirName() : phase.dirName() + (upTo ? " to " : " after ") + splitHook;
+        }
+    }
+
+    /** Runs one phase or part; {@code chrootRoot} is the tree its hooks run in, null for outside phases. */
     private void phase(
-            HookRunner runner, Phase phase, Map<String, String> env, HookRunner.Launcher launcher, Path chrootRoot) {
-        breakpoint(BreakPoints.before(phase), env, chrootRoot);
-        step(phase.dirName(), () -> {
+            HookRunner runner, PhaseRun run, Map<String, String> env, HookRunner.Launcher launcher, Path chrootRoot) {
+        if (run.begins()) {
+            breakpoint(BreakPoints.before(run.phase()), env, chrootRoot);
+        }
+        step(run.stepName(), () -> {
             try {
-                runner.run(phase, env, launcher);
+                runner.run(run.phase(), env, launcher, run::accepts);
             } catch (HookFailed e) {
                 breakpoint(BreakPoints.AFTER_ERROR, env, chrootRoot);
                 throw e;
             }
             return null;
         });
-        breakpoint(BreakPoints.after(phase), env, chrootRoot);
+        if (run.ends()) {
+            breakpoint(BreakPoints.after(run.phase()), env, chrootRoot);
+        }
     }
 
     /**

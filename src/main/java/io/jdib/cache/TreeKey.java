@@ -113,9 +113,20 @@ public record TreeKey(String digest, List<String> inputs) {
          * phases that run after the checkpoint, which cannot have shaped the tree in it.
          */
         public Builder element(String name, Path dir, Set<String> runLater) {
-            Set<String> leaveOut = new java.util.HashSet<>(runLater);
-            leaveOut.addAll(DOCUMENTATION);
-            lines.add("element " + name + " " + directoryDigest(dir, leaveOut));
+            return element(
+                    name, dir, relative -> runLater.contains(relative.getName(0).toString()));
+        }
+
+        /**
+         * One element, by name, with the digest of its files, leaving out those {@code runLater}
+         * accepts (paths relative to the element's directory): hooks that run after the checkpoint.
+         */
+        public Builder element(String name, Path dir, java.util.function.Predicate<Path> runLater) {
+            lines.add("element " + name + " "
+                    + directoryDigest(
+                            dir,
+                            relative ->
+                                    DOCUMENTATION.contains(relative.getName(0).toString()) || runLater.test(relative)));
             return this;
         }
 
@@ -174,6 +185,12 @@ public record TreeKey(String digest, List<String> inputs) {
      * directory that does not exist digests as empty.
      */
     static String directoryDigest(Path dir, Set<String> leaveOut) {
+        return directoryDigest(
+                dir, relative -> leaveOut.contains(relative.getName(0).toString()));
+    }
+
+    /** As above, leaving out the entries (relative paths) {@code leaveOut} accepts. */
+    static String directoryDigest(Path dir, java.util.function.Predicate<Path> leaveOut) {
         MessageDigest sha = sha256();
         if (!Files.isDirectory(dir)) {
             return "none";
@@ -181,7 +198,7 @@ public record TreeKey(String digest, List<String> inputs) {
         List<Path> entries;
         try (Stream<Path> walk = Files.walk(dir)) {
             entries = walk.filter(p -> !p.equals(dir))
-                    .filter(p -> !leaveOut.contains(dir.relativize(p).getName(0).toString()))
+                    .filter(p -> !leaveOut.test(dir.relativize(p)))
                     .sorted()
                     .toList();
         } catch (IOException e) {

@@ -26,6 +26,8 @@ public final class HookRunner {
     private final HookTree tree;
     private final Ledger ledger;
     private final EventSink events;
+    /** Notes about skipped hooks, said once even when a phase runs in parts. */
+    private final java.util.Set<String> warned = new java.util.HashSet<>();
 
     public HookRunner(HookTree tree, Ledger ledger, EventSink events) {
         this.tree = tree;
@@ -54,7 +56,20 @@ public final class HookRunner {
 
     /** Runs every hook of {@code phase}; the first failure throws {@link HookFailed}. */
     public void run(Phase phase, Map<String, String> env, Launcher launcher) {
-        List<Hook> hooks = tree.hooks(phase, events::warn);
+        run(phase, env, launcher, hook -> true);
+    }
+
+    /** Runs the hooks of {@code phase} that {@code which} accepts, in order. */
+    public void run(Phase phase, Map<String, String> env, Launcher launcher, java.util.function.Predicate<Hook> which) {
+        List<Hook> hooks = tree
+                .hooks(phase, note -> {
+                    if (warned.add(note)) {
+                        events.warn(note);
+                    }
+                })
+                .stream()
+                .filter(which)
+                .toList();
         if (hooks.isEmpty()) {
             return;
         }

@@ -245,4 +245,49 @@ class CheckpointKeyTest {
                 .contains("env DIB_RELEASE=trixie", "archive-date d", "jdib-code jar-1")
                 .noneMatch(l -> l.contains("TARGET_ROOT"));
     }
+
+    /** The key of the checkpoint taken after install.d's {@code 01-package-installs}. */
+    private String packagesKey() {
+        return Build.treeKey(
+                        resolution(first, second),
+                        env(),
+                        spec(List.of()),
+                        "Sat, 14 Nov 2026 10:00:00 UTC",
+                        "jar-1",
+                        Build.ranAfterInstallHook("01-package-installs"),
+                        "01-package-installs")
+                .digest();
+    }
+
+    @Test
+    void anInstallHookAfterThePackageInstallsOrALaterPhaseKeepsThePackagesCheckpoint() throws IOException {
+        String packages = packagesKey();
+        String whole = key();
+        Files.writeString(first.resolve("install.d/10-first"), "#!/bin/bash\necho changed\n");
+        element("first", "post-install.d/20-later", "#!/bin/bash\necho later\n");
+        element("first", "post-root.d/20-later", "#!/bin/bash\necho later\n");
+
+        assertThat(packagesKey()).isEqualTo(packages);
+        assertThat(key()).isNotEqualTo(whole);
+    }
+
+    @Test
+    void anInstallHookUpToThePackageInstallsOrAnEarlierPhaseMissesThePackagesCheckpoint() throws IOException {
+        String packages = packagesKey();
+        element("first", "install.d/00-earlier", "#!/bin/bash\necho earlier\n");
+        assertThat(packagesKey()).isNotEqualTo(packages);
+
+        String before = packagesKey();
+        element("second", "pre-install.d/50-second", "#!/bin/bash\necho second\n");
+        assertThat(packagesKey()).isNotEqualTo(before);
+
+        String withPre = packagesKey();
+        Files.writeString(first.resolve("package-installs.yaml"), "curl:\nwget:\n");
+        assertThat(packagesKey()).isNotEqualTo(withPre);
+    }
+
+    @Test
+    void thePackagesCheckpointAndTheWholeTreeNeverShareAKey() {
+        assertThat(packagesKey()).isNotEqualTo(key());
+    }
 }

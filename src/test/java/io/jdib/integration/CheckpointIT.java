@@ -123,6 +123,54 @@ class CheckpointIT {
         assertThat(booted.matched()).as(String.join("\n", booted.lastLines())).isTrue();
     }
 
+    /**
+     * Changing an install.d hook that runs after the package installs reuses the checkpoint taken
+     * after them: the packages are not installed again, the changed hook runs, and the tree has its
+     * new output.
+     */
+    @Test
+    void anInstallHookChangedAfterThePackageInstallsReusesTheirCheckpoint() throws Exception {
+        Path elements = dir.resolve("elements");
+        Path hook = elements.resolve("checkpoint-marker/install.d/50-checkpoint-marker");
+        Files.createDirectories(hook.getParent());
+        Files.writeString(hook.getParent().getParent().resolve("README.rst"), "Writes /etc/checkpoint-marker.\n");
+        writeHook(hook, "one");
+        Map<String, String> env = new HashMap<>(env("marker"));
+        env.put("ELEMENTS_PATH", elements + ":" + JdibProcess.testElements());
+        env.put("OVERWRITE_OLD_IMAGE", "1");
+        String out = dir.resolve("marker/out/marker").toString();
+        String[] args = {"disk-image-create", "-o", out, "-t", "tar", "debian-minimal", "checkpoint-marker"};
+
+        JdibProcess.Result cold = JdibProcess.run(BUILD, env, args);
+        assertThat(cold.exitCode()).as(cold.output()).isZero();
+        Matcher saved = Pattern.compile("saved checkpoint ([0-9a-f]{16}), up to install.d/01-package-installs")
+                .matcher(cold.output());
+        assertThat(saved.find()).as(cold.output()).isTrue();
+        assertThat(marker(out)).isEqualTo("one\n");
+
+        writeHook(hook, "two");
+        JdibProcess.Result rebuilt = JdibProcess.run(BUILD, env, args);
+        assertThat(rebuilt.exitCode()).as(rebuilt.output()).isZero();
+        assertThat(rebuilt.output())
+                .contains("reusing checkpoint " + saved.group(1))
+                .contains("root.d to install.d/01-package-installs are skipped")
+                .doesNotContain("==> root.d")
+                .doesNotContain("==> install.d to 01-package-installs")
+                .contains("==> install.d after 01-package-installs")
+                .contains("==> post-install.d");
+        assertThat(marker(out)).isEqualTo("two\n");
+        assertThat(HostState.mountsUnder(dir)).isEmpty();
+    }
+
+    private static void writeHook(Path hook, String word) throws java.io.IOException {
+        Files.writeString(hook, "#!/bin/bash\nset -eu\necho " + word + " > /etc/checkpoint-marker\n");
+        Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static String marker(String out) {
+        return HostState.run("tar", "--extract", "--to-stdout", "--file", out + ".tar", "./etc/checkpoint-marker");
+    }
+
     /** The tar output unpacked as root would, then its snapshot with per-build files' contents left out. */
     private static SortedMap<String, String> unpack(Path tar, Path into) throws Exception {
         Files.createDirectories(into);
