@@ -10,6 +10,9 @@
 # Each tool runs cold (its private cache emptied first) and then warm (the same command again on
 # the cache the cold run filled), and one table is printed: wall time, peak memory, qcow2 size,
 # the raw image's allocated size, and each figure's ratio to jdib's run of the same kind.
+# jdib and DIB build with one more element, bench-edit (a word written by an install.d and by a
+# finalise.d hook); after its warm run jdib also rebuilds after changing the finalise.d hook
+# ("fin") and then the install.d hook ("inst"), and the table ends with both as ratios of its cold run.
 #
 # Usage: bench/peers.sh [--quick] [--boot] [--only TOOL,...] [OUTPUT_DIR]
 #   --quick        skip the cold runs: warm runs only, on the caches a previous run left
@@ -234,15 +237,31 @@ chmod +x "$shims"/*
 # The builds. Each writes $out/TOOL-RUN.{log,time} and its image; the timed command is the whole
 # tool, with the conversion to compressed qcow2 where the tool does not write one itself.
 build_jdib() { # RUN
-    bin/disk-image-create --image-cache "$cache/jdib" -o "$out/jdib-$1" debian-minimal vm
+    ELEMENTS_PATH="$out/bench-elements" \
+        bin/disk-image-create --image-cache "$cache/jdib" -o "$out/jdib-$1" debian-minimal vm bench-edit
 }
 build_dib() {
     env -u TMPDIR PATH="$shims:$dib_dir/usr/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin" PYTHONPATH="$dib_dir/usr/lib/python3/dist-packages" \
         TMP_DIR="$out/tmp-dib" DIB_IMAGE_CACHE="$cache/dib" DIB_RELEASE="$release" \
         DIB_DISTRIBUTION_MIRROR="$mirror" \
         DIB_DEBIAN_SECURITY_MIRROR=http://deb.debian.org/debian-security \
-        /usr/bin/python3 "$dib_dir/usr/bin/disk-image-create" -o "$out/dib-$1" -t qcow2 debian-minimal vm
+        ELEMENTS_PATH="$out/bench-elements" \
+        /usr/bin/python3 "$dib_dir/usr/bin/disk-image-create" -o "$out/dib-$1" -t qcow2 debian-minimal vm bench-edit
 }
+# bench-edit: one install.d and one finalise.d hook, each writing a word into /etc; jdib's "fin" and
+# "inst" runs change one word and rebuild, as a pipeline does after editing one hook.
+make_bench_element() {
+    local el=$out/bench-elements/bench-edit
+    rm -rf "$el" && mkdir -p "$el/install.d" "$el/finalise.d"
+    echo "Writes /etc/bench-edit-install and /etc/bench-edit-finalise (bench/peers.sh)." > "$el/README.rst"
+    printf '#!/bin/bash\nset -eu\necho one > /etc/bench-edit-install\n' > "$el/install.d/50-bench-edit"
+    printf '#!/bin/bash\nset -eu\necho one > /etc/bench-edit-finalise\n' > "$el/finalise.d/50-bench-edit"
+    chmod +x "$el/install.d/50-bench-edit" "$el/finalise.d/50-bench-edit"
+}
+edit_bench_hook() { # PHASE WORD
+    sed -i "s/echo [a-z]* >/echo $2 >/" "$out/bench-elements/bench-edit/$1.d/50-bench-edit"
+}
+make_bench_element
 build_mkosi() {
     local conf=$out/mkosi-conf
     rm -rf "$conf" "$out/mkosi-out-$1" && mkdir -p "$conf" "$out/mkosi-out-$1" "$out/mkosi-ws" "$cache/mkosi/pkg"
@@ -339,6 +358,13 @@ for tool in "${tools_run[@]}"; do
         rm -rf "${cache:?}/$tool" && mkdir -p "$cache/$tool"
         run_one "$tool" cold
         run_one "$tool" warm
+        if [ "$tool" = jdib ]; then
+            edit_bench_hook finalise two
+            run_one jdib fin
+            edit_bench_hook install two
+            run_one jdib inst
+            make_bench_element
+        fi
     else
         mkdir -p "$cache/$tool"
         if [ -z "$(ls -A "$cache/$tool")" ]; then run_one "$tool" cold; else run_one "$tool" warm; fi
@@ -374,6 +400,11 @@ ratio() { # VALUE BASE
     echo "  mmdebstrap: a tarball only). RSS: GNU time's maximum resident set size, i.e. the peak of the"
     echo "  largest single process in the tool's process tree (not their sum). raw: blocks allocated by the"
     echo "  qcow2 written out as a sparse raw file. Ratios: to jdib's run of the same kind (cold/warm)."
+    if [ -n "${wall[jdib-fin]:-}" ] && [ -n "${wall[jdib-inst]:-}" ]; then
+        echo "jdib fin / inst: the rebuild after changing bench-edit's finalise.d / install.d hook:"
+        echo "  $(printf '%.1f' "${wall[jdib-fin]}") s ($(ratio "${wall[jdib-fin]}" "${wall[jdib-cold]}") of cold)" \
+            "and $(printf '%.1f' "${wall[jdib-inst]}") s ($(ratio "${wall[jdib-inst]}" "${wall[jdib-cold]}") of cold)."
+    fi
 } | tee "$out/table.md"
 
 if [ -n "$boot" ]; then
