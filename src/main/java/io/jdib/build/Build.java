@@ -863,6 +863,7 @@ public final class Build {
         ConversionRequest request = ConversionRequest.of(raw, spec.imageName(), formats)
                 .withCompress(!spec.disk().uncompressed())
                 .withQemuImgOptions(spec.disk().qemuImgOptions())
+                .withCompression(spec.disk().qcow2Compression())
                 .withChecksum(spec.disk().checksum())
                 .withConsumeSource(true);
         formats.forEach(f -> partialOutputs.add(TarOutput.partial(request.target(f))));

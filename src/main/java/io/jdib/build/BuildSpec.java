@@ -59,7 +59,11 @@ public record BuildSpec(
     /** The variable that turns checkpoints off for a build ({@code 0}) or on (anything else). */
     public static final String CHECKPOINTS_VARIABLE = "JDIB_CHECKPOINTS";
 
-    /** How the disk image is made, for builds with a disk type. Null fields mean DIB's default. */
+    /**
+     * How the disk image is made, for builds with a disk type. Null fields mean DIB's default;
+     * {@code qcow2Compression} ({@code --qcow2-compression}) wins over a {@code compression_type} in
+     * {@code qemuImgOptions}.
+     */
     public record DiskOptions(
             String imageSize,
             String imageExtraSize,
@@ -69,9 +73,10 @@ public record BuildSpec(
             String maxOnlineResize,
             String qemuImgOptions,
             boolean uncompressed,
-            boolean checksum) {
+            boolean checksum,
+            io.jdib.image.Qcow2Compression qcow2Compression) {
         public static DiskOptions defaults() {
-            return new DiskOptions(null, null, null, null, null, null, null, false, false);
+            return new DiskOptions(null, null, null, null, null, null, null, false, false, null);
         }
     }
 

@@ -128,9 +128,7 @@ final class DiskImageCreateCommand implements Callable<Integer>, ImageCommand {
         String journal = mkfsJournalSize != null ? mkfsJournalSize : blankToNull(env.get("DIB_JOURNAL_SIZE"));
         String compression =
                 qcow2Compression != null ? qcow2Compression : blankToNull(env.get(Qcow2Compression.VARIABLE));
-        String imgOptions = compression == null
-                ? qemuImgOptions
-                : Qcow2Compression.parse(compression).addTo(qemuImgOptions);
+        Qcow2Compression qcow2 = compression == null ? null : Qcow2Compression.parse(compression);
         String checksumEnv = env.getOrDefault("DIB_CHECKSUM", "0").trim();
         boolean wantChecksum = checksum || !(checksumEnv.isEmpty() || checksumEnv.equals("0"));
         BuildSpec buildSpec = build.spec(
@@ -144,9 +142,10 @@ final class DiskImageCreateCommand implements Callable<Integer>, ImageCommand {
                         mkfsOptions,
                         journal == null ? null : parseMib(journal),
                         maxOnlineResize,
-                        imgOptions,
+                        qemuImgOptions,
                         uncompressed,
-                        wantChecksum))
+                        wantChecksum,
+                        qcow2))
                 .container(new BuildSpec.ContainerOptions(
                         dockerTarget == null ? null : io.jdib.image.ImageReference.parse(dockerTarget), dockerImport))
                 .build();

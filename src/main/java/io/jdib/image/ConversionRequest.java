@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param consumeSource the raw image may be moved to {@code NAME.raw} instead of copied, when raw is wanted
  * @param parallelWrites let qemu-img write qcow2 clusters out of order ({@code -W}): faster on several
  *                      cores, but the file's bytes (not its content) differ from run to run
+ * @param compression   how qcow2 is compressed; wins over a {@code compression_type} in
+ *                      {@code qemuImgOptions}; null: as those options say (qemu-img's default, zlib)
  */
 public record ConversionRequest(
         Path rawImage,
@@ -28,7 +30,8 @@ public record ConversionRequest(
         String qemuImgOptions,
         boolean checksum,
         boolean consumeSource,
-        boolean parallelWrites) {
+        boolean parallelWrites,
+        Qcow2Compression compression) {
 
     public ConversionRequest {
         Objects.requireNonNull(rawImage, "rawImage");
@@ -56,30 +59,42 @@ public record ConversionRequest(
 
     /** DIB's defaults: compressed qcow2, no extra options, no checksums, the raw image kept. */
     public static ConversionRequest of(Path rawImage, Path name, List<DiskFormat> formats) {
-        return new ConversionRequest(rawImage, name, formats, true, null, false, false, true);
+        return new ConversionRequest(rawImage, name, formats, true, null, false, false, true, null);
     }
 
     public ConversionRequest withCompress(boolean value) {
         return new ConversionRequest(
-                rawImage, name, formats, value, qemuImgOptions, checksum, consumeSource, parallelWrites);
+                rawImage, name, formats, value, qemuImgOptions, checksum, consumeSource, parallelWrites, compression);
     }
 
     public ConversionRequest withQemuImgOptions(String value) {
-        return new ConversionRequest(rawImage, name, formats, compress, value, checksum, consumeSource, parallelWrites);
+        return new ConversionRequest(
+                rawImage, name, formats, compress, value, checksum, consumeSource, parallelWrites, compression);
     }
 
     public ConversionRequest withChecksum(boolean value) {
         return new ConversionRequest(
-                rawImage, name, formats, compress, qemuImgOptions, value, consumeSource, parallelWrites);
+                rawImage, name, formats, compress, qemuImgOptions, value, consumeSource, parallelWrites, compression);
     }
 
     public ConversionRequest withConsumeSource(boolean value) {
         return new ConversionRequest(
-                rawImage, name, formats, compress, qemuImgOptions, checksum, value, parallelWrites);
+                rawImage, name, formats, compress, qemuImgOptions, checksum, value, parallelWrites, compression);
     }
 
     public ConversionRequest withParallelWrites(boolean value) {
-        return new ConversionRequest(rawImage, name, formats, compress, qemuImgOptions, checksum, consumeSource, value);
+        return new ConversionRequest(
+                rawImage, name, formats, compress, qemuImgOptions, checksum, consumeSource, value, compression);
+    }
+
+    public ConversionRequest withCompression(Qcow2Compression value) {
+        return new ConversionRequest(
+                rawImage, name, formats, compress, qemuImgOptions, checksum, consumeSource, parallelWrites, value);
+    }
+
+    /** The {@code -o} options the qcow2 conversion gets beyond jdib's defaults, compression type included; or null. */
+    String qcow2Options() {
+        return compression == null ? qemuImgOptions : compression.addTo(qemuImgOptions);
     }
 
     /** Where the output of {@code format} goes: {@code NAME.ext}. */

@@ -224,8 +224,9 @@ public final class DiskFormats {
         }
         // DIB makes vhd with vhd-util, which never sees --qemu-img-options; options such as
         // compat=0.10 are meant for qcow2 and would make qemu-img's vpc driver fail.
-        if (request.qemuImgOptions() != null && format != DiskFormat.VHD) {
-            List<String> extra = splitOptions(request.qemuImgOptions()).stream()
+        String given = format == DiskFormat.QCOW2 ? request.qcow2Options() : request.qemuImgOptions();
+        if (given != null && format != DiskFormat.VHD) {
+            List<String> extra = splitOptions(given).stream()
                     .filter(o -> format == DiskFormat.QCOW2 || !QCOW2_ONLY.contains(key(o)))
                     .toList();
             if (!extra.isEmpty()) {
@@ -324,10 +325,10 @@ public final class DiskFormats {
         if (!request.compress() || cores < 2 || size(request.rawImage()) < SPLIT_MIN_BYTES) {
             return false;
         }
-        if (request.qemuImgOptions() == null) {
+        if (request.qcow2Options() == null) {
             return true;
         }
-        return splitOptions(request.qemuImgOptions()).stream()
+        return splitOptions(request.qcow2Options()).stream()
                 .allMatch(o ->
                         SPLIT_OPTIONS.contains(key(o)) && !o.replace(" ", "").equals("compat=0.10"));
     }

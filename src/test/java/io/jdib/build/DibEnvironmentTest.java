@@ -59,7 +59,7 @@ class DibEnvironmentTest {
                 Map.of("DIB_DEFAULT_INSTALLTYPE", "package", "DIB_CHECKSUM", "sha256", "DIB_PYTHON_EXEC", "/opt/py"));
         BuildSpec s = spec().useTmpfs(false)
                 .minTmpfsGiB(5)
-                .disk(new BuildSpec.DiskOptions("3", "100", null, null, null, null, null, false, false))
+                .disk(new BuildSpec.DiskOptions("3", "100", null, null, null, null, null, false, false, null))
                 .build();
         DibEnvironment.addDefaults(env, s, resolution(), "/usr/bin/python3");
 

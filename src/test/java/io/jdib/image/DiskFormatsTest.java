@@ -266,8 +266,14 @@ class DiskFormatsTest {
     void zstdQcow2HoldsTheSameDisk(@TempDir Path out) {
         ConversionRequest request = ConversionRequest.of(
                         raw, out.resolve("img"), List.of(DiskFormat.QCOW2, DiskFormat.VMDK))
-                .withQemuImgOptions(Qcow2Compression.ZSTD.addTo("compression_type=zlib,lazy_refcounts=on"));
-        assertThat(request.qemuImgOptions()).isEqualTo("lazy_refcounts=on,compression_type=zstd");
+                .withQemuImgOptions("compression_type=zlib,lazy_refcounts=on")
+                .withCompression(Qcow2Compression.ZSTD);
+        // The typed choice (--qcow2-compression) wins over the option string, and reaches qcow2 only.
+        assertThat(DiskFormats.qemuImgArgs(request, DiskFormat.QCOW2, raw, out.resolve("img.qcow2")))
+                .containsSubsequence("-o", "compat=1.1", "-o", "lazy_refcounts=on,compression_type=zstd")
+                .noneMatch(a -> a.contains("zlib"));
+        assertThat(DiskFormats.qemuImgArgs(request, DiskFormat.VMDK, raw, out.resolve("img.vmdk")))
+                .noneMatch(a -> a.contains("compression_type"));
         ConversionResult result = convert(request);
 
         JsonNode data =
