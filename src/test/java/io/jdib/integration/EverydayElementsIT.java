@@ -304,11 +304,17 @@ class EverydayElementsIT {
                 .contains("APT::Periodic::Unattended-Upgrade \"1\";");
         assertThat(tarEntry("etc/systemd/system/multi-user.target.wants/unattended-upgrades.service"))
                 .contains("unattended-upgrades.service");
+        // The timer that runs it daily once 20auto-upgrades asks for it.
+        assertThat(tarEntry("etc/systemd/system/timers.target.wants/apt-daily-upgrade.timer"))
+                .contains("apt-daily-upgrade.timer");
     }
 
     @Test
     void fail2banIsInstalledWithTheGivenJailAndEnabled() {
         assertThat(installed("fail2ban")).isTrue();
+        // Its default ban action runs nft.
+        assertThat(installed("nftables")).isTrue();
+        assertThat(tarFile("etc/fail2ban/jail.d/defaults-debian.conf")).contains("banaction = nftables");
         assertThat(tarFile("etc/fail2ban/jail.local"))
                 .isEqualTo("# EverydayElementsIT\n[sshd]\nenabled = true\nmaxretry = 4\n");
         assertThat(tarEntry("etc/systemd/system/multi-user.target.wants/fail2ban.service"))
