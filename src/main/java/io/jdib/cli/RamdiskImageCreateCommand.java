@@ -96,6 +96,22 @@ final class RamdiskImageCreateCommand implements Callable<Integer>, ImageCommand
     @Option(names = "--docker-target", paramLabel = "NAME[:TAG]", description = "Accepted as DIB does; ignored.")
     String dockerTarget;
 
+    /**
+     * The options of disk-image-create that ramdisk-image-create takes only because DIB's does: they
+     * are about disks (ignored) or only reach hooks. The YAML front end keeps them for disks.
+     */
+    static final java.util.Set<String> TAKEN_AS_DIB_DOES = java.util.Set.of(
+            "-t",
+            "-u",
+            "--image-size",
+            "--image-extra-size",
+            "--max-online-resize",
+            "--mkfs-journal-size",
+            "--mkfs-options",
+            "--qemu-img-options",
+            "--root-label",
+            "--docker-target");
+
     /** The options given that a ramdisk build has no use for, as the user wrote them. */
     List<String> ignoredOptions() {
         List<String> ignored = new ArrayList<>();
