@@ -45,6 +45,7 @@ class ElementContractIT {
     static final AtomicInteger tarDownloads = new AtomicInteger();
     static String gitUrl;
     static String featureSha;
+    static String masterSha;
 
     static Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
@@ -60,6 +61,7 @@ class ElementContractIT {
         env.put(
                 "DIB_REPOLOCATION_contract_file",
                 dir.resolve("sources/file.txt").toString());
+        env.put("DIB_GITREPOBASE", "file://" + dir.resolve("sources") + "/");
         return env;
     }
 
@@ -82,10 +84,12 @@ class ElementContractIT {
                         "git push -q origin feature",
                         "cd .. && mkdir -p arc/top/sub && echo b > arc/top/b.txt && echo a > arc/top/sub/a.txt",
                         "tar -C arc -czf src.tar.gz top && echo contract-file > file.txt",
-                        "git -C repo.git rev-parse feature"),
+                        "git -C repo.git rev-parse feature master"),
                 src.toString());
-        featureSha = made.strip();
-        assertThat(featureSha).as(made).matches("[0-9a-f]{40}");
+        List<String> shas = made.strip().lines().toList();
+        assertThat(shas).as(made).hasSize(2).allMatch(sha -> sha.matches("[0-9a-f]{40}"));
+        featureSha = shas.get(0);
+        masterSha = shas.get(1);
         gitUrl = "file://" + src.resolve("repo.git");
         byte[] tar = Files.readAllBytes(src.resolve("src.tar.gz"));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -351,8 +355,13 @@ class ElementContractIT {
         // git: DIB_REPOREF_contract_git chose the branch "feature" over the file's master.
         assertThat(imageFile("./opt/contract/git/README")).isEqualTo("feature\n");
         assertThat(imageFile("./opt/contract/git/.git/HEAD")).isEqualTo("ref: refs/heads/feature\n");
-        assertThat(imageFile("./etc/dib-manifests/dib-manifest-git-ct"))
-                .isEqualTo("contract-git git /opt/contract/git " + gitUrl + " " + featureSha + "\n");
+        // ref *: every branch, the default one checked out; DIB_GITREPOBASE gave the location.
+        assertThat(imageFile("./opt/contract/git-all/README")).isEqualTo("master\n");
+        assertThat(imageFile("./opt/contract/git-all/.git/refs/heads/feature")).isEqualTo(featureSha + "\n");
+        assertThat(imageFile("./etc/dib-manifests/dib-manifest-git-ct").lines())
+                .containsExactly(
+                        "contract-git git /opt/contract/git " + gitUrl + " " + featureSha,
+                        "contract-git-all git /opt/contract/git-all " + gitUrl + " " + masterSha);
         // tar over HTTP, whole (.) and one directory; from a path with the default ref (*).
         assertThat(imageFile("./opt/contract/tar/top/sub/a.txt")).isEqualTo("a\n");
         assertThat(imageFile("./opt/contract/tar-sub/a.txt")).isEqualTo("a\n");
@@ -364,6 +373,7 @@ class ElementContractIT {
         assertThat(imageFile("./etc/dib-source-repositories").lines())
                 .containsExactlyInAnyOrder(
                         "/opt/contract/git",
+                        "/opt/contract/git-all",
                         "/opt/contract/tar",
                         "/opt/contract/tar-sub",
                         "/opt/contract/tar-star",
