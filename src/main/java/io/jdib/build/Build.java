@@ -335,7 +335,7 @@ public final class Build {
             finalise(root, hooksDir, mounts, env, runner, outside);
             List<Path> written = new ArrayList<>(step("write outputs", () -> treeOutputs(root, work, true)));
             if (spec.types().contains(OutputType.RAMDISK)) {
-                written.addAll(step(
+                List<Path> ramdisk = step(
                         "write ramdisk",
                         () -> RamdiskImage.write(
                                 spec.imageName(),
@@ -347,7 +347,13 @@ public final class Build {
                                 root,
                                 work,
                                 events,
-                                partialOutputs::add)));
+                                partialOutputs::add));
+                written.addAll(ramdisk);
+                if (spec.disk().checksum()) {
+                    for (Path output : ramdisk) {
+                        written.addAll(io.jdib.image.DiskFormats.writeChecksums(output));
+                    }
+                }
             }
             return written;
         }

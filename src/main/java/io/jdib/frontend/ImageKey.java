@@ -24,7 +24,7 @@ public enum ImageKey {
     UNCOMPRESSED("uncompressed", Kind.FLAG, "-u", Scope.DISK, "Do not compress the qcow2 output."),
     CLEAR("clear", Kind.FLAG, "-c", Scope.ANY, "Clear the environment before the build (DIB_* and a few are kept)."),
     LOGFILE("logfile", Kind.TEXT, "--logfile", Scope.ANY, "Also write the build log to this file."),
-    CHECKSUM("checksum", Kind.FLAG, "--checksum", Scope.DISK, "Write .sha256 and .md5 files of each output."),
+    CHECKSUM("checksum", Kind.FLAG, "--checksum", Scope.ANY, "Write .sha256 and .md5 files of each output."),
     IMAGE_SIZE("image-size", Kind.SIZE, "--image-size", Scope.DISK, "Image size in GiB (or with a unit: 800MiB)."),
     IMAGE_EXTRA_SIZE(
             "image-extra-size", Kind.SIZE, "--image-extra-size", Scope.DISK, "GiB to add to the computed size."),

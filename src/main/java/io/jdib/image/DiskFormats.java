@@ -476,7 +476,7 @@ public final class DiskFormats {
     }
 
     /** Writes {@code FILE.sha256} and {@code FILE.md5} in sha256sum/md5sum format, naming the file by its base name. */
-    static List<Path> writeChecksums(Path file) {
+    public static List<Path> writeChecksums(Path file) {
         MessageDigest sha256 = digest("SHA-256");
         MessageDigest md5 = digest("MD5");
         byte[] buffer = new byte[1 << 20];

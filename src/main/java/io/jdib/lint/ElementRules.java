@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /** The rules about an element as a whole: README, phase directories, element-deps, package-installs. */
 final class ElementRules {
     /** Directories named NAME.d that are not phases but that jdib (or DIB) reads. */
-    private static final Set<String> OTHER_D_DIRS = Set.of("environment.d", "binary-deps.d", "init.d", "udev.d");
+    private static final Set<String> OTHER_D_DIRS =
+            Set.of("environment.d", "binary-deps.d", "init.d", "udev.d", "first-boot.d");
     /** DIB's ramdisk element runs these hooks; jdib's ramdisk does not. */
     private static final String RAMDISK_INSTALL = "ramdisk-install.d";
 

@@ -230,6 +230,94 @@ class CliTest {
     }
 
     @Test
+    void ramdiskImageCreateTakesEveryOptionOfDibs() {
+        // DIB's ramdisk-image-create is disk-image-create under another name: the same options.
+        RamdiskImageCreateCommand c = new RamdiskImageCreateCommand();
+        new CommandLine(c)
+                .parseArgs(
+                        "-a",
+                        "amd64",
+                        "-o",
+                        "rd",
+                        "-t",
+                        "qcow2,tar",
+                        "-x",
+                        "-u",
+                        "-c",
+                        "-n",
+                        "-p",
+                        "vim",
+                        "--checksum",
+                        "--no-tmpfs",
+                        "--offline",
+                        "--min-tmpfs",
+                        "3",
+                        "--image-size",
+                        "2",
+                        "--image-extra-size",
+                        "1",
+                        "--image-cache",
+                        "/c",
+                        "--max-online-resize",
+                        "9",
+                        "--mkfs-journal-size",
+                        "64",
+                        "--mkfs-options",
+                        "-O x",
+                        "--qemu-img-options",
+                        "compat=1.1",
+                        "--ramdisk-element",
+                        "dracut",
+                        "--root-label",
+                        "r",
+                        "--install-type",
+                        "package",
+                        "--docker-target",
+                        "i:t",
+                        "--logfile",
+                        "/tmp/l",
+                        "--compression",
+                        "xz",
+                        "debian-minimal");
+        assertThat(c.checksum).isTrue();
+        assertThat(c.imageSize).isEqualTo("2");
+        assertThat(c.imageExtraSize).isEqualTo("1");
+        assertThat(c.rootLabel).isEqualTo("r");
+        assertThat(c.ramdiskElement).isEqualTo("dracut");
+        assertThat(c.build.elements).containsExactly("debian-minimal");
+        assertThat(c.ignoredOptions())
+                .containsExactly(
+                        "-t",
+                        "-u",
+                        "--max-online-resize",
+                        "--mkfs-journal-size",
+                        "--mkfs-options",
+                        "--qemu-img-options",
+                        "--docker-target");
+        // Through the launcher too: the options are no usage error; the build stops at its real problem.
+        Run r = run(
+                "ramdisk-image-create",
+                "-t",
+                "qcow2",
+                "-u",
+                "--checksum",
+                "--image-size",
+                "2",
+                "--mkfs-options",
+                "-O x",
+                "--root-label",
+                "r",
+                "--docker-target",
+                "i:t",
+                "-o",
+                "/tmp/jdib-never",
+                "base");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip())
+                .isEqualTo("error: no element provides operating-system; add one of: debian-minimal");
+    }
+
+    @Test
     void getKernelOfMissingImageIsOneLine() {
         Run r = run("disk-image-get-kernel", "-d", "/tmp/jdib-never", "-i", "/tmp/jdib-no-such-image.qcow2");
         assertThat(r.code()).isEqualTo(1);

@@ -65,13 +65,29 @@ class RamdiskAndKernelIT {
                 "ramdisk-image-create",
                 "-o",
                 out("rd").toString(),
+                // DIB's options about disks are taken, as DIB's ramdisk-image-create takes them;
+                // --checksum applies.
+                "-t",
+                "qcow2",
+                "--mkfs-options",
+                "-O ^has_journal",
+                "--checksum",
                 "debian-minimal",
                 "jdib-test-ramdisk");
 
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("elements: ").contains("ramdisk-base").contains("write ramdisk");
+        assertThat(r.output())
+                .contains("-t, --mkfs-options: accepted as DIB's ramdisk-image-create accepts them, and ignored");
         Path kernel = out("rd.kernel");
         Path initramfs = out("rd.initramfs");
+        assertThat(out("rd.qcow2")).doesNotExist();
+        for (Path p : List.of(kernel, initramfs)) {
+            String sum = sh("cd '" + p.getParent() + "' && sha256sum --check '" + p.getFileName() + ".sha256'");
+            assertThat(sum).isEqualTo(p.getFileName() + ": OK\n");
+            assertThat(Files.readString(p.resolveSibling(p.getFileName() + ".md5")))
+                    .endsWith("  " + p.getFileName() + "\n");
+        }
         assertThat(HostState.run("file", "--brief", kernel.toString())).contains("Linux kernel x86 boot executable");
         assertThat(HostState.run("file", "--brief", initramfs.toString())).startsWith("gzip compressed data");
         assertNothingLeft();
