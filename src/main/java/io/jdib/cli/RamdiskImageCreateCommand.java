@@ -172,7 +172,8 @@ final class RamdiskImageCreateCommand implements Callable<Integer>, ImageCommand
         BuildSpec buildSpec = build.spec(
                         env, all, spec.commandLine().getParseResult().originalArgs())
                 .outputTypes(List.of(OutputType.RAMDISK))
-                .disk(new BuildSpec.DiskOptions(size, extra, rootLabel, null, null, null, null, false, wantChecksum))
+                .disk(new BuildSpec.DiskOptions(
+                        size, extra, rootLabel, null, null, null, null, false, wantChecksum, null))
                 .build();
         List<String> ignored = ignoredOptions();
         return build.run(buildSpec, spec.commandLine().getOut(), printer -> {
