@@ -267,10 +267,13 @@ public final class Build {
         phase(runner, Phase.BLOCK_DEVICE, env, outside);
         showImageUsage(root, env);
         if (!spec.wantsDisk()) {
-            finalise(root, hooksDir, mounts, env, runner, outside);
-            List<Path> written = new ArrayList<>(step("write outputs", () -> treeOutputs(root, work, true)));
+            phase(runner, Phase.PRE_FINALISE, env, outside);
+            inChroot(root, hooksDir, mounts, env, runner, List.of(Phase.FINALISE));
+            // As in DIB, NAME.kernel and NAME.initramfs exist when cleanup.d runs (the iso element
+            // makes its ISO from them there).
+            List<Path> ramdisk = new ArrayList<>();
             if (spec.types().contains(OutputType.RAMDISK)) {
-                written.addAll(step(
+                ramdisk.addAll(step(
                         "write ramdisk",
                         () -> RamdiskImage.write(
                                 spec.imageName(),
@@ -284,6 +287,9 @@ public final class Build {
                                 events,
                                 partialOutputs::add)));
             }
+            phase(runner, Phase.CLEANUP, env, outside);
+            List<Path> written = new ArrayList<>(step("write outputs", () -> treeOutputs(root, work, true)));
+            written.addAll(ramdisk);
             return written;
         }
         try (DiskImage disk =
