@@ -137,16 +137,16 @@ class DiskElementsIT {
         requireBuild();
         Path src = Files.createDirectories(dir.resolve("source-tree"));
         assertThat(sh("tar --extract --file '" + source.output("tar") + "' --directory '" + src
-                        + "' ./var/lib/dpkg/status ./etc/hostname ./etc/os-release"))
+                        + "' ./var/lib/dpkg/status ./etc/hostname ./usr/lib/os-release"))
                 .doesNotContain("EXIT");
         Path got = Files.createDirectories(dir.resolve("new-tree"));
-        assertThat(onLoop4k("for f in var/lib/dpkg/status etc/hostname etc/os-release etc/fstab; do"
+        assertThat(onLoop4k("for f in var/lib/dpkg/status etc/hostname usr/lib/os-release etc/fstab; do"
                         + " debugfs -R \"dump /$f " + got + "/$(basename $f)\" ${L}p3; done"))
                 .doesNotContain("EXIT");
         // The same packages, byte for byte: nothing was installed, upgraded or removed.
         assertThat(got.resolve("status")).hasSameTextualContentAs(src.resolve("var/lib/dpkg/status"));
         assertThat(got.resolve("hostname")).hasSameTextualContentAs(src.resolve("etc/hostname"));
-        assertThat(got.resolve("os-release")).hasSameTextualContentAs(src.resolve("etc/os-release"));
+        assertThat(got.resolve("os-release")).hasSameTextualContentAs(src.resolve("usr/lib/os-release"));
         assertThat(Files.readString(got.resolve("fstab")))
                 .containsPattern("LABEL=cloudimg-rootfs\\s+/\\s")
                 .containsPattern("/boot/efi\\s+vfat");
