@@ -29,7 +29,8 @@ public final class TreeExtraction {
     /** What was copied: the filesystems, as "where (type) from which partition". */
     public record Result(List<String> copied) {}
 
-    private record Entry(String spec, String mountPoint, String type) {}
+    /** One line of the image's /etc/fstab. */
+    record Entry(String spec, String mountPoint, String type) {}
 
     private final ImageReader reader;
     private final EventSink events;

@@ -209,4 +209,25 @@ class DiskElementsIT {
                 .containsPattern("Mounted .{0,20}boot-efi\\.mount")
                 .doesNotContain("Kernel panic");
     }
+
+    @Test
+    void withoutALocalImageTheBuildStopsNamingTheVariable() {
+        JdibProcess.Result r = JdibProcess.run(
+                Duration.ofMinutes(5),
+                env(),
+                "disk-image-create",
+                "-o",
+                dir.resolve("out/none").toString(),
+                "-t",
+                "raw",
+                "replace-partition",
+                "block-device-efi-4k");
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.output())
+                .contains("replace-partition: set DIB_LOCAL_IMAGE (see the element's README)")
+                .contains("10-local-image-extract");
+        assertThat(dir.resolve("out/none.raw")).doesNotExist();
+        assertThat(HostState.mountsUnder(dir)).isEmpty();
+        assertThat(HostState.loopsUnder(dir)).isEmpty();
+    }
 }
