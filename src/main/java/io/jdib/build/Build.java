@@ -332,10 +332,13 @@ public final class Build {
         phase(runner, Phase.BLOCK_DEVICE, env, outside);
         showImageUsage(root, env);
         if (!spec.wantsDisk()) {
-            finalise(root, hooksDir, mounts, env, runner, outside);
-            List<Path> written = new ArrayList<>(step("write outputs", () -> treeOutputs(root, work, true)));
+            phase(runner, Phase.PRE_FINALISE, env, outside);
+            inChroot(root, hooksDir, mounts, env, runner, List.of(PhaseRun.whole(Phase.FINALISE)));
+            // As in DIB, NAME.kernel and NAME.initramfs exist when cleanup.d runs (the iso element
+            // makes its ISO from them there).
+            List<Path> ramdisk = new ArrayList<>();
             if (spec.types().contains(OutputType.RAMDISK)) {
-                List<Path> ramdisk = step(
+                List<Path> written = step(
                         "write ramdisk",
                         () -> RamdiskImage.write(
                                 spec.imageName(),
@@ -348,13 +351,16 @@ public final class Build {
                                 work,
                                 events,
                                 partialOutputs::add));
-                written.addAll(ramdisk);
+                ramdisk.addAll(written);
                 if (spec.disk().checksum()) {
-                    for (Path output : ramdisk) {
-                        written.addAll(io.jdib.image.DiskFormats.writeChecksums(output));
+                    for (Path output : written) {
+                        ramdisk.addAll(io.jdib.image.DiskFormats.writeChecksums(output));
                     }
                 }
             }
+            phase(runner, Phase.CLEANUP, env, outside);
+            List<Path> written = new ArrayList<>(step("write outputs", () -> treeOutputs(root, work, true)));
+            written.addAll(ramdisk);
             return written;
         }
         try (DiskImage disk =

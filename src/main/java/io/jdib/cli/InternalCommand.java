@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
             InternalCommand.Squash.class,
             InternalCommand.InstallPkgMaps.class,
-            InternalCommand.MergeSvcMaps.class
+            InternalCommand.MergeSvcMaps.class,
+            InternalCommand.ExtractTree.class
         })
 final class InternalCommand {
 
@@ -120,6 +121,39 @@ final class InternalCommand {
             }
             spec.commandLine().getOut().println("svc-map: " + merged.size() + " services");
             spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "image-extract",
+            description = "Copy the file tree of a built disk image (all its filesystems, read-only) into ROOT.")
+    static final class ExtractTree implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--image", required = true)
+        Path image;
+
+        @Option(names = "--sector-size", defaultValue = "512")
+        int sectorSize;
+
+        @Option(names = "--root", required = true)
+        Path root;
+
+        @Override
+        public Integer call() {
+            if (sectorSize != 512 && sectorSize != 4096) {
+                throw new io.jdib.sys.UserError(
+                        "DIB_SOURCE_BLOCK_SIZE is " + sectorSize + "; an image's sectors are 512 or 4096 bytes");
+            }
+            Path workRoot = Path.of(System.getenv().getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"))
+                    .toAbsolutePath();
+            try (EventPrinter printer = new EventPrinter(spec.commandLine().getOut(), false, null);
+                    io.jdib.sys.Workspace workspace = io.jdib.sys.Workspace.open(workRoot, "extract", printer::warn)) {
+                new io.jdib.image.TreeExtraction(workspace.ledger(), workspace.work(), printer)
+                        .extract(image.toAbsolutePath(), sectorSize, root.toAbsolutePath());
+            }
             return 0;
         }
     }

@@ -89,6 +89,14 @@ public final class ImageReader {
 
     /** Checks {@code image} is a disk image qemu-img can read, converts it to raw if needed, reads its table. */
     public Opened open(Path image) {
+        return open(image, 512);
+    }
+
+    /**
+     * The same, for an image whose partition table was written for {@code sectorSize}-byte logical
+     * sectors (4096 for a 4Kn disk; the file itself does not say).
+     */
+    public Opened open(Path image, int sectorSize) {
         if (!Files.isRegularFile(image)) {
             throw new UserError("no image at " + image + "; give the path of a qcow2, raw, vhd, vhdx or vmdk file");
         }
@@ -105,7 +113,15 @@ public final class ImageReader {
             }
         }
         long size = size(raw);
-        Exec.Result sfdisk = Exec.capture(Exec.Command.of("sfdisk", "--json", raw.toString()));
+        Exec.Result sfdisk;
+        if (sectorSize == 512) {
+            sfdisk = Exec.capture(Exec.Command.of("sfdisk", "--json", raw.toString()));
+        } else {
+            // sfdisk reads a file with 512-byte sectors; a loop device gives it the image's own.
+            try (Loops.Loop loop = new Loops(ledger).attachReadOnly(raw, sectorSize)) {
+                sfdisk = Exec.capture(Exec.Command.of("sfdisk", "--json", loop.device()));
+            }
+        }
         if (!sfdisk.ok() || sfdisk.stdout().isBlank()) {
             return new Opened(
                     image, format, raw, Optional.empty(), List.of(new Partition("disk", 0, 0, size, "", "")), -1);

@@ -91,6 +91,8 @@ public final class RamdiskImage {
         Path kernelOut = name.resolveSibling(name.getFileName() + ".kernel");
         Path initramfsOut = name.resolveSibling(name.getFileName() + "." + "initramfs");
         try {
+            // The ramdisk can be the build's first output (it is written before cleanup.d).
+            Files.createDirectories(kernelOut.toAbsolutePath().getParent());
             Path kernelPartial = TarOutput.partial(kernelOut);
             partial.accept(kernelPartial);
             Files.copy(kernel.kernel(), kernelPartial, StandardCopyOption.REPLACE_EXISTING);

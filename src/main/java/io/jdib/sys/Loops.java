@@ -35,6 +35,11 @@ public final class Loops {
         return attach(file, offset, sizeLimit, 0, true);
     }
 
+    /** A read-only loop over all of {@code file} with {@code sectorSize}-byte logical sectors. */
+    public Loop attachReadOnly(Path file, int sectorSize) {
+        return attach(file, 0, 0, sectorSize, true);
+    }
+
     private Loop attach(Path file, long offset, long sizeLimit, int sectorSize, boolean readOnly) {
         Ledger.Entry entry = ledger.recordLoop("?", file.toAbsolutePath());
         List<String> argv = new ArrayList<>(List.of("losetup", "--find", "--show"));

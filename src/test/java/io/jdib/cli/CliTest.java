@@ -209,7 +209,8 @@ class CliTest {
 
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip())
-                .isEqualTo("error: no element provides operating-system; add one of: debian-minimal");
+                .isEqualTo(
+                        "error: no element provides operating-system; add one of: debian-minimal, replace-partition");
     }
 
     @Test
@@ -226,7 +227,8 @@ class CliTest {
         Run r = run("ramdisk-image-create", "-o", "/tmp/jdib-never", "base");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip())
-                .isEqualTo("error: no element provides operating-system; add one of: debian-minimal");
+                .isEqualTo(
+                        "error: no element provides operating-system; add one of: debian-minimal, replace-partition");
     }
 
     @Test
