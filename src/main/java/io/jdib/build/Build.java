@@ -133,7 +133,7 @@ public final class Build {
         return report;
     }
 
-    /** The element whose builds read DIB_RELEASE from Debian's mirror. */
+    /** The element whose builds read DIB_RELEASE from Debian's mirror (other apt distributions name a codename). */
     static final String DEBIAN_ELEMENT = "debian-minimal";
     /** DIB's default for DIB_RELEASE in debian-minimal. */
     static final String DEBIAN_DEFAULT_RELEASE = "stable";
@@ -375,7 +375,11 @@ public final class Build {
         if (phases.stream().noneMatch(p -> hasHooks(hooksDir, p))) {
             return;
         }
-        AptArchiveCache apt = AptArchiveCache.forTree(root, aptCacheDir(), events);
+        // DIB_APT_LOCAL_CACHE=0 (dpkg's): no .deb shared between builds.
+        AptArchiveCache apt =
+                "0".equals(env.getOrDefault("DIB_APT_LOCAL_CACHE", "1").trim())
+                        ? null
+                        : AptArchiveCache.forTree(root, aptCacheDir(), events);
         if (apt != null) {
             apt.offer();
         }
