@@ -188,7 +188,8 @@ class CliTest {
 
         assertThat(r.code()).isEqualTo(0);
         assertThat(r.out())
-                .startsWith("export IMAGE_ELEMENT='debian-minimal'\nexport IMAGE_ELEMENT_YAML='{debian-minimal: ")
+                .startsWith(
+                        "export IMAGE_ELEMENT='dpkg debootstrap debian-minimal'\nexport IMAGE_ELEMENT_YAML='{dpkg: ")
                 .contains("function get_image_element_array {");
     }
 
@@ -209,7 +210,7 @@ class CliTest {
 
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip())
-                .isEqualTo("error: no element provides operating-system; add one of: debian-minimal");
+                .isEqualTo("error: no element provides operating-system; add one of: debian-minimal, ubuntu-minimal");
     }
 
     @Test
@@ -226,7 +227,7 @@ class CliTest {
         Run r = run("ramdisk-image-create", "-o", "/tmp/jdib-never", "base");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip())
-                .isEqualTo("error: no element provides operating-system; add one of: debian-minimal");
+                .isEqualTo("error: no element provides operating-system; add one of: debian-minimal, ubuntu-minimal");
     }
 
     @Test
