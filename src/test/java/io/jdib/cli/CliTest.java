@@ -183,6 +183,23 @@ class CliTest {
     }
 
     @Test
+    void aptDistributionsStackOnDpkgAndDebootstrap() {
+        Run r = run("element-info", "ubuntu");
+
+        assertThat(r.code()).isEqualTo(0);
+        List<String> names = r.out().lines().map(l -> l.split("\\s+")[0]).toList();
+        assertThat(names)
+                .endsWith("ubuntu", "operating-system")
+                .contains("ubuntu-common", "cloud-init", "package-installs")
+                .doesNotContain("debian-minimal");
+        assertThat(names).containsSubsequence("dpkg", "debootstrap", "ubuntu-minimal", "ubuntu");
+        assertThat(r.out()).contains("provided by ubuntu-minimal");
+        Run debian = run("element-info", "debian-minimal");
+        assertThat(debian.out().lines().map(l -> l.split("\\s+")[0]).toList())
+                .containsSubsequence("dpkg", "debootstrap", "debian-minimal");
+    }
+
+    @Test
     void elementInfoEnvPrintsDibExports() {
         Run r = run("element-info", "--env", "debian-minimal");
 
