@@ -135,7 +135,7 @@ public final class Build {
         return report;
     }
 
-    /** The element whose builds read DIB_RELEASE from Debian's mirror. */
+    /** The element whose builds read DIB_RELEASE from Debian's mirror (other apt distributions name a codename). */
     static final String DEBIAN_ELEMENT = "debian-minimal";
     /** DIB's default for DIB_RELEASE in debian-minimal. */
     static final String DEBIAN_DEFAULT_RELEASE = "stable";
@@ -531,7 +531,14 @@ public final class Build {
         if (phases.stream().noneMatch(p -> hasHooks(hooksDir, p.phase()))) {
             return;
         }
-        AptArchiveCache apt = AptArchiveCache.forTree(root, aptCacheDir(), events);
+        // DIB_APT_LOCAL_CACHE=0 (dpkg's): no .deb shared between builds. Nor when the release is
+        // not known here (an apt distribution other than Debian left at its element's default):
+        // two distributions' packages of one name and version differ, so they never share a cache.
+        String release = spec.environment().getOrDefault("DIB_RELEASE", "").trim();
+        AptArchiveCache apt =
+                "0".equals(env.getOrDefault("DIB_APT_LOCAL_CACHE", "1").trim()) || release.isEmpty()
+                        ? null
+                        : AptArchiveCache.forTree(root, aptCacheDir(release), events);
         if (apt != null) {
             apt.offer();
         }
@@ -556,11 +563,12 @@ public final class Build {
         }
     }
 
-    /** Debian trees share one apt archive cache across builds, kept under the image cache. */
-    private Path aptCacheDir() {
-        return spec.imageCache()
-                .resolve("apt")
-                .resolve(spec.environment().getOrDefault("DIB_RELEASE", "bookworm") + "-" + spec.arch());
+    /**
+     * Apt trees of one release share an archive cache across builds, kept under the image cache
+     * (the bootstrap, debootstrap's root.d, uses the same directory).
+     */
+    private Path aptCacheDir(String release) {
+        return spec.imageCache().resolve("apt").resolve(release + "-" + spec.arch());
     }
 
     private void phase(HookRunner runner, Phase phase, Map<String, String> env, HookRunner.Launcher launcher) {

@@ -183,12 +183,30 @@ class CliTest {
     }
 
     @Test
+    void aptDistributionsStackOnDpkgAndDebootstrap() {
+        Run r = run("element-info", "ubuntu");
+
+        assertThat(r.code()).isEqualTo(0);
+        List<String> names = r.out().lines().map(l -> l.split("\\s+")[0]).toList();
+        assertThat(names)
+                .endsWith("ubuntu", "operating-system")
+                .contains("ubuntu-common", "cloud-init", "package-installs")
+                .doesNotContain("debian-minimal");
+        assertThat(names).containsSubsequence("dpkg", "debootstrap", "ubuntu-minimal", "ubuntu");
+        assertThat(r.out()).contains("provided by ubuntu-minimal");
+        Run debian = run("element-info", "debian-minimal");
+        assertThat(debian.out().lines().map(l -> l.split("\\s+")[0]).toList())
+                .containsSubsequence("dpkg", "debootstrap", "debian-minimal");
+    }
+
+    @Test
     void elementInfoEnvPrintsDibExports() {
         Run r = run("element-info", "--env", "debian-minimal");
 
         assertThat(r.code()).isEqualTo(0);
         assertThat(r.out())
-                .startsWith("export IMAGE_ELEMENT='debian-minimal'\nexport IMAGE_ELEMENT_YAML='{debian-minimal: ")
+                .startsWith(
+                        "export IMAGE_ELEMENT='dpkg debootstrap debian-minimal'\nexport IMAGE_ELEMENT_YAML='{dpkg: ")
                 .contains("function get_image_element_array {");
     }
 
@@ -210,7 +228,7 @@ class CliTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip())
                 .isEqualTo(
-                        "error: no element provides operating-system; add one of: debian-minimal, replace-partition");
+                        "error: no element provides operating-system; add one of: debian-minimal, replace-partition, ubuntu-minimal");
     }
 
     @Test
@@ -228,7 +246,7 @@ class CliTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip())
                 .isEqualTo(
-                        "error: no element provides operating-system; add one of: debian-minimal, replace-partition");
+                        "error: no element provides operating-system; add one of: debian-minimal, replace-partition, ubuntu-minimal");
     }
 
     @Test
