@@ -331,7 +331,16 @@ public final class Build {
         }
         phase(runner, Phase.BLOCK_DEVICE, env, outside);
         showImageUsage(root, env);
-        if (!spec.wantsDisk()) {
+        boolean noFinalImage = spec.wantsDisk() && noFinalImage(runner, env);
+        if (!spec.wantsDisk() || noFinalImage) {
+            if (noFinalImage) {
+                events.info(NO_FINAL_IMAGE + "=1 (the no-final-image element): no disk image is made, "
+                        + spec.types().stream()
+                                .filter(OutputType::isDisk)
+                                .map(OutputType::id)
+                                .collect(java.util.stream.Collectors.joining(", "))
+                        + " skipped");
+            }
             phase(runner, Phase.PRE_FINALISE, env, outside);
             inChroot(root, hooksDir, mounts, env, runner, List.of(PhaseRun.whole(Phase.FINALISE)));
             // As in DIB, NAME.kernel and NAME.initramfs exist when cleanup.d runs (the iso element
@@ -376,6 +385,21 @@ public final class Build {
             written.addAll(step("convert disk image", () -> diskOutputs(raw)));
             return written;
         }
+    }
+
+    /**
+     * Set to 1 (by the no-final-image element's environment.d, or by the caller) for a build that
+     * runs every phase but makes no disk image; tree outputs are still written. DIB decides the
+     * same from the element's name in IMAGE_ELEMENT.
+     */
+    static final String NO_FINAL_IMAGE = "JDIB_NO_FINAL_IMAGE";
+
+    private static boolean noFinalImage(HookRunner runner, Map<String, String> env) {
+        String value = env.get(NO_FINAL_IMAGE);
+        if (value == null) {
+            value = runner.sourcedEnvironment(env).get(NO_FINAL_IMAGE);
+        }
+        return value != null && value.trim().equals("1");
     }
 
     /**

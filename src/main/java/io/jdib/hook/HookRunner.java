@@ -54,6 +54,29 @@ public final class HookRunner {
         }
     }
 
+    /**
+     * The variables a hook sees once the elements' environment.d files are sourced on top of
+     * {@code env}: what elements tell jdib itself (no-final-image's JDIB_NO_FINAL_IMAGE) is read
+     * here, so jdib does not need to know element names. Sourcing failures are reported by the
+     * hooks that follow; here they yield {@code env} unchanged.
+     */
+    public Map<String, String> sourcedEnvironment(Map<String, String> env) {
+        Exec.Result result = Exec.capture(
+                Exec.Command.of("/bin/bash", tree.root().resolve(wrapperPath()).toString(), "/usr/bin/env", "-0")
+                        .withCleanEnv(env));
+        if (!result.ok()) {
+            return env;
+        }
+        Map<String, String> sourced = new java.util.TreeMap<>();
+        for (String entry : result.stdout().split("\0")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                sourced.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        return sourced;
+    }
+
     /** Runs every hook of {@code phase}; the first failure throws {@link HookFailed}. */
     public void run(Phase phase, Map<String, String> env, Launcher launcher) {
         run(phase, env, launcher, hook -> true);

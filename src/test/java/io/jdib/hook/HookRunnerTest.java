@@ -49,6 +49,33 @@ class HookRunnerTest {
     }
 
     @Test
+    void sourcedEnvironmentIsWhatHooksSeeAfterEnvironmentD() throws Exception {
+        Path a = element("a");
+        Files.createDirectories(a.resolve("environment.d"));
+        Files.writeString(
+                a.resolve("environment.d/10-flag.bash"), "export JDIB_NO_FINAL_IMAGE=1\nexport BASE=\"$BASE+a\"\n");
+        Path broken = element("broken");
+        Files.createDirectories(broken.resolve("environment.d"));
+        HookTree tree = merge("a");
+        Ledger ledger = Ledger.create(dir.resolve("ledger"), s -> {});
+        HookRunner runner = new HookRunner(tree, ledger, new RecordingSink());
+
+        Map<String, String> sourced = runner.sourcedEnvironment(Map.of("PATH", "/usr/bin:/bin", "BASE", "x"));
+
+        assertThat(sourced)
+                .containsEntry("JDIB_NO_FINAL_IMAGE", "1")
+                .containsEntry("BASE", "x+a")
+                .containsEntry("PATH", "/usr/bin:/bin");
+
+        Files.writeString(broken.resolve("environment.d/10-fails.bash"), "false\n");
+        HookTree failing = HookTree.merge(
+                List.of(new HookTree.Source("broken", broken)), dir.resolve("hooks-broken"), warnings::add);
+        Map<String, String> given = Map.of("PATH", "/usr/bin:/bin");
+        assertThat(new HookRunner(failing, ledger, new RecordingSink()).sourcedEnvironment(given))
+                .isEqualTo(given);
+    }
+
+    @Test
     void mergesElementsAndRunsHooksInRunPartsOrderWithEnvironment() throws Exception {
         Path a = element("a");
         Path b = element("b");
