@@ -181,6 +181,7 @@ class KernelElementsIT {
         assertThat(installed()).contains("open-iscsi");
         assertThat(read("etc/iscsi/iscsi.initramfs").strip()).isEqualTo("ISCSI_AUTO=true");
         assertThat(read("etc/default/grub.d/60-iscsi-boot.cfg")).contains("rd.iscsi.firmware=1");
+        assertThat(read("etc/dracut.conf.d/50-iscsi-boot.conf")).contains("add_dracutmodules+=\" network-legacy \"");
         // The cfg file is sourced by grub-mkconfig: it must append to what earlier files set.
         assertThat(sh("GRUB_CMDLINE_LINUX_DEFAULT=quiet; source '"
                         + tree.resolve("etc/default/grub.d/60-iscsi-boot.cfg")
