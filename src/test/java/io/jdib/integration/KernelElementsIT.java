@@ -158,7 +158,7 @@ class KernelElementsIT {
     @Test
     void dracutRegenerateRebuildsTheInitrdWithModulesAndElementConfiguration() throws IOException {
         assertThat(installed())
-                .contains("dracut", "cryptsetup", "lvm2", "dracut-network")
+                .contains("dracut", "cryptsetup", "lvm2", "dracut-network", "iproute2", "procps")
                 .doesNotContain("initramfs-tools", "python3-yaml");
         assertThat(read("etc/dracut.conf.d/90-kernel-elements-test.conf")).contains("/etc/kernel-elements-test.marker");
         assertThat(build.output())
