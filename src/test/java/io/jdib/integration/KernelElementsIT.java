@@ -171,9 +171,15 @@ class KernelElementsIT {
         String listing = sh("cd '" + unpacked + "' && find . -printf '%P\\n'");
         assertThat(listing)
                 .containsPattern("(?m)(^|/)etc/kernel-elements-test\\.marker$")
-                .containsPattern("(?m)/cryptsetup$")
+                .containsPattern("(?m)/crypt-run-generator$")
                 .containsPattern("(?m)/lvm$")
-                .containsPattern("(?m)/iscsistart$");
+                .containsPattern("(?m)/iscsiadm$")
+                .containsPattern("(?m)/dhclient$");
+        // dracut lists the modules it put into the initrd.
+        List<String> modules = List.of(sh("cat \"$(find '" + unpacked + "' -path '*/usr/lib/dracut/modules.txt')\"")
+                .strip()
+                .split("\\s+"));
+        assertThat(modules).contains("crypt", "lvm", "network", "network-legacy", "iscsi");
     }
 
     @Test
