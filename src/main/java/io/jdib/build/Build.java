@@ -389,12 +389,20 @@ public final class Build {
 
     /**
      * Set to 1 (by the no-final-image element's environment.d, or by the caller) for a build that
-     * runs every phase but makes no disk image; tree outputs are still written. DIB decides the
-     * same from the element's name in IMAGE_ELEMENT.
+     * runs every phase but makes no disk image; tree outputs are still written.
      */
     static final String NO_FINAL_IMAGE = "JDIB_NO_FINAL_IMAGE";
 
+    /**
+     * DIB decides from the element's name in IMAGE_ELEMENT; DIB's own no-final-image (an empty
+     * element, which a user's ELEMENTS_PATH may put in place of jdib's) is honoured by that name too.
+     */
+    static final String DIB_NO_FINAL_IMAGE_ELEMENT = "no-final-image";
+
     private static boolean noFinalImage(HookRunner runner, Map<String, String> env) {
+        if ((" " + env.getOrDefault("IMAGE_ELEMENT", "") + " ").contains(" " + DIB_NO_FINAL_IMAGE_ELEMENT + " ")) {
+            return true;
+        }
         String value = env.get(NO_FINAL_IMAGE);
         if (value == null) {
             value = runner.sourcedEnvironment(env).get(NO_FINAL_IMAGE);
