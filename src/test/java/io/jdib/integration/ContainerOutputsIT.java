@@ -270,7 +270,12 @@ class ContainerOutputsIT {
     @Test
     void eachOutputHoldsTheSameTreeAsWhenItIsTheOnlyTypeAsked() throws IOException {
         Path alone = umociRootfs(out.resolve("one.oci.tar"), "one");
-        assertSameTree(TreeSnapshot.of(alone, VARIES), "rootfs of the oci-only build");
+        // The manifests named after the image (dib-manifest-dpkg-NAME) differ in name only.
+        assertThat(TreeSnapshot.differences(
+                        TreeSnapshot.withoutImageName(tarTree, "all"),
+                        TreeSnapshot.withoutImageName(TreeSnapshot.of(alone, VARIES), "one")))
+                .as("rootfs of the oci-only build differs from the tar output")
+                .isEmpty();
         assertThat(Files.readString(alone.resolve("etc/fstab"))).startsWith("# UNCONFIGURED FSTAB");
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("one")))

@@ -133,6 +133,22 @@ public final class TreeSnapshot {
         return stripped;
     }
 
+    /**
+     * The snapshot with the image's name taken out of the manifests named after it (DIB's
+     * {@code dib-manifest-dpkg-NAME}, {@code dib-manifest-git-NAME}), so builds with different
+     * {@code -o} names compare equal.
+     */
+    public static SortedMap<String, String> withoutImageName(SortedMap<String, String> snapshot, String imageName) {
+        SortedMap<String, String> renamed = new TreeMap<>();
+        String suffix = "-" + imageName;
+        snapshot.forEach((path, entry) -> renamed.put(
+                path.startsWith("etc/dib-manifests/dib-manifest-") && path.endsWith(suffix)
+                        ? path.substring(0, path.length() - suffix.length()) + "-IMAGE"
+                        : path,
+                entry));
+        return renamed;
+    }
+
     /** Entries that differ between two snapshots, for assertion messages. */
     public static List<String> differences(SortedMap<String, String> a, SortedMap<String, String> b) {
         SortedMap<String, String> all = new TreeMap<>(a);
