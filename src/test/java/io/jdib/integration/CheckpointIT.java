@@ -101,8 +101,8 @@ class CheckpointIT {
         Path rebuilt = dir.resolve("first/out/first");
         try {
             // The manifests named after the image (dib-manifest-dpkg-NAME) differ in name only.
-            SortedMap<String, String> coldTree = TreeSnapshot.withoutImageName(
-                    unpack(cold.output("tar"), dir.resolve("cold-tree")), cold.name());
+            SortedMap<String, String> coldTree =
+                    TreeSnapshot.withoutImageName(unpack(cold.output("tar"), dir.resolve("cold-tree")), cold.name());
             SortedMap<String, String> rebuiltTree = TreeSnapshot.withoutImageName(
                     unpack(Path.of(rebuilt + ".tar"), dir.resolve("rebuilt-tree")), "first");
             assertThat(rebuiltTree.keySet()).isEqualTo(coldTree.keySet());
