@@ -511,8 +511,15 @@ public final class Build {
                 + spec.environment().getOrDefault("DIB_RELEASE", "").transform(r -> r.isEmpty() ? "" : ", " + r)
                 + taken;
         try {
-            Checkpoints.Facts facts =
-                    step("save checkpoint", () -> checkpoints.save(key, root, hooksDir, laterHookDirs, description));
+            Checkpoints.Facts facts = step(
+                    "save checkpoint",
+                    () -> checkpoints.save(
+                            key,
+                            root,
+                            hooksDir,
+                            laterHookDirs,
+                            description,
+                            !spec.checkpoints().reuses()));
             events.info("saved checkpoint " + key.shortDigest() + taken + " (" + (facts.treeBytes() >> 20) + " MiB) in "
                     + checkpoints.root());
         } catch (RuntimeException e) {

@@ -134,6 +134,15 @@ public final class Checkpoints {
      * meanwhile, keeps theirs. Returns the checkpoint's facts.
      */
     public Facts save(TreeKey key, Path tree, Path hooksDir, Set<String> laterHooks, String description) {
+        return save(key, tree, hooksDir, laterHooks, description, false);
+    }
+
+    /**
+     * As above; with {@code replace} ({@code --no-cache}), a checkpoint already saved under the key is
+     * replaced by this one unless a running build holds it.
+     */
+    public Facts save(
+            TreeKey key, Path tree, Path hooksDir, Set<String> laterHooks, String description, boolean replace) {
         Path partial = root.resolve(PARTIAL_PREFIX + key.shortDigest() + "-"
                 + ProcessHandle.current().pid() + "-" + System.nanoTime());
         Path dir = root.resolve(key.digest());
@@ -146,6 +155,9 @@ public final class Checkpoints {
             writeFacts(partial, facts);
             Files.writeString(partial.resolve(CacheLock.FILE), "");
             markUsed(partial);
+            if (replace) {
+                setAside(dir);
+            }
             try {
                 Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -165,6 +177,26 @@ public final class Checkpoints {
             CacheFiles.removeTree(partial);
             throw e;
         }
+    }
+
+    /**
+     * Moves the checkpoint in {@code dir} out of the way (renamed as an abandoned partial, then
+     * removed), when no build holds it; a held one stays, and the caller keeps it.
+     */
+    private void setAside(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        Optional<CacheLock> lock = CacheLock.tryExclusive(dir.resolve(CacheLock.FILE));
+        if (lock.isEmpty()) {
+            return;
+        }
+        Path aside = root.resolve(PARTIAL_PREFIX + "replaced-" + dir.getFileName() + "-"
+                + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        try (CacheLock held = lock.get()) {
+            Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+        }
+        CacheFiles.removeTree(aside);
     }
 
     /** A tar of {@code from}, without its top-level entries named in {@code leaveOut}. */

@@ -78,6 +78,26 @@ class CheckpointsTest {
     }
 
     @Test
+    void aRefreshReplacesTheSavedCheckpointUnlessABuildHoldsIt() throws IOException {
+        Checkpoints store = new Checkpoints(cache);
+        store.save(key("r"), tree, hooks, Set.of(), "first");
+        // Saving the same key again keeps the first, as when two builds race.
+        assertThat(store.save(key("r"), tree, hooks, Set.of(), "second").description())
+                .isEqualTo("first");
+        // --no-cache replaces it.
+        assertThat(store.save(key("r"), tree, hooks, Set.of(), "third", true).description())
+                .isEqualTo("third");
+        try (Checkpoints.Held held = store.find(key("r")).orElseThrow()) {
+            assertThat(held.facts().description()).isEqualTo("third");
+            // A build holds it: the refresh keeps it rather than pull it from under that build.
+            assertThat(store.save(key("r"), tree, hooks, Set.of(), "fourth", true)
+                            .description())
+                    .isEqualTo("third");
+        }
+        assertThat(store.abandoned()).isEmpty();
+    }
+
+    @Test
     void anotherKeyIsAMissAndNamesWhatDiffers() {
         Checkpoints store = new Checkpoints(cache);
         store.save(
