@@ -17,11 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DIB's bootloader variables reach GRUB's configuration: one disk build with each set away from its
- * default, and the shared build's configuration as the defaults write it.
+ * default, and the shared build's configuration as the defaults write it. The same build has
+ * openssh-server, whose sshd hardening is on by default, as in DIB.
  */
 @Tag("integration")
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
-class BootloaderVariablesIT {
+class BootloaderAndSshdVariablesIT {
     private static final String CFG = "./etc/default/grub.d/50-jdib.cfg";
 
     @TempDir
@@ -60,8 +61,16 @@ class BootloaderVariablesIT {
                 "-t",
                 "raw,tar",
                 "debian-minimal",
-                "vm");
+                "vm",
+                "openssh-server");
         assertThat(r.exitCode()).as(r.output()).isZero();
+        // Each list cut to what the image's OpenSSH knows; Debian's sshd_config reads the drop-in first.
+        assertThat(member(Path.of(out + ".tar"), "./etc/ssh/sshd_config.d/40-dib-hardening.conf"))
+                .containsPattern("(?m)^KexAlgorithms .*curve25519-sha256")
+                .containsPattern("(?m)^Ciphers chacha20-poly1305@openssh.com,")
+                .containsPattern("(?m)^MACs hmac-sha2-512-etm@openssh.com,");
+        assertThat(member(Path.of(out + ".tar"), "./etc/ssh/sshd_config"))
+                .containsPattern("(?m)^Include /etc/ssh/sshd_config.d/\\*.conf");
 
         String cfg = member(Path.of(out + ".tar"), CFG);
         assertThat(cfg)
