@@ -254,27 +254,13 @@ public final class Build {
         Checkpoints checkpoints = new Checkpoints(spec.imageCache());
         reusedCheckpoint = key != null && reuses ? checkpoints.find(key).orElse(null) : null;
         if (reusedCheckpoint != null) {
-            Checkpoints.Facts facts = reusedCheckpoint.facts();
-            events.info("reusing checkpoint " + key.shortDigest() + " (" + facts.description() + ", saved "
-                    + CacheInventory.age(Duration.between(facts.created(), java.time.Instant.now()))
-                    + " ago): root.d to post-root.d are skipped; --no-cache rebuilds them");
-            step("restore checkpoint", () -> {
-                reusedCheckpoint.restoreInto(root, hooksDir);
-                return null;
-            });
+            restore(key, "post-root.d", root, hooksDir);
         } else {
             reusedCheckpoint = packagesKey != null && reuses
                     ? checkpoints.find(packagesKey).orElse(null)
                     : null;
             if (reusedCheckpoint != null) {
-                Checkpoints.Facts facts = reusedCheckpoint.facts();
-                events.info("reusing checkpoint " + packagesKey.shortDigest() + " (" + facts.description() + ", saved "
-                        + CacheInventory.age(Duration.between(facts.created(), java.time.Instant.now()))
-                        + " ago): root.d to install.d/" + packagesHook + " are skipped; --no-cache rebuilds them");
-                step("restore checkpoint", () -> {
-                    reusedCheckpoint.restoreInto(root, hooksDir);
-                    return null;
-                });
+                restore(packagesKey, "install.d/" + packagesHook, root, hooksDir);
             } else {
                 if (key != null && reuses) {
                     events.info("no checkpoint for this tree yet"
@@ -464,6 +450,18 @@ public final class Build {
         } catch (java.net.URISyntaxException | RuntimeException e) {
             return "unknown";
         }
+    }
+
+    /** Restores {@link #reusedCheckpoint} (saved under {@code key}, after {@code lastSkipped}) into the tree. */
+    private void restore(TreeKey key, String lastSkipped, Path root, Path hooksDir) {
+        Checkpoints.Facts facts = reusedCheckpoint.facts();
+        events.info("reusing checkpoint " + key.shortDigest() + " (" + facts.description() + ", saved "
+                + CacheInventory.age(Duration.between(facts.created(), java.time.Instant.now()))
+                + " ago): root.d to " + lastSkipped + " are skipped; --no-cache rebuilds them");
+        step("restore checkpoint", () -> {
+            reusedCheckpoint.restoreInto(root, hooksDir);
+            return null;
+        });
     }
 
     /**
