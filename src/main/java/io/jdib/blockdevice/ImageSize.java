@@ -1,11 +1,17 @@
 package io.jdib.blockdevice;
 
+import io.jdib.blockdevice.config.BlockDeviceGraph;
 import io.jdib.blockdevice.config.FsType;
+import io.jdib.blockdevice.config.Partition;
 import io.jdib.blockdevice.config.SizeSpec;
 import io.jdib.sys.Exec;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +23,10 @@ import java.util.regex.Pattern;
  * a whole MiB (DIB rounds to 64 KiB; a MiB is a multiple of that and matches the default
  * partition alignment). With {@code --image-size} that size is used as it is.
  *
+ * <p>Partitions of a fixed size beside the root (an EFI system partition, a BIOS boot partition)
+ * are added on top, with {@link #TABLE_ROOM} for the table and alignment: DIB leaves them out, so
+ * its 550 MiB ESP takes its room from the root filesystem and a small tree no longer fits.
+ *
  * <p>Both options are in GiB as in DIB ("Image size in GB", computed as {@code N * 1024 * 1024}
  * KiB); fractions are allowed ({@code 1.5}), and so is an explicit unit ({@code 800MiB}).
  */
@@ -25,6 +35,9 @@ public final class ImageSize {
     public static final long GIB = 1L << 30;
     /** DIB's ext4 journal (-J size=64), added to a computed size. */
     public static final long EXT4_JOURNAL = 64 * MIB;
+
+    /** Room for a partition table and partition alignment: 1 MiB in front, GPT's copy at the end. */
+    public static final long TABLE_ROOM = 2 * MIB;
 
     private static final Pattern PLAIN_NUMBER = Pattern.compile("[0-9]+(\\.[0-9]*)?|\\.[0-9]+");
 
@@ -77,6 +90,29 @@ public final class ImageSize {
             size += EXT4_JOURNAL;
         }
         return roundUpToMib(size + extraBytes);
+    }
+
+    /**
+     * What the layout's fixed-size partitions beside the root take, with {@link #TABLE_ROOM} when
+     * there are any: the partitions that neither hold the root filesystem nor contain what holds it.
+     */
+    public static long besideRoot(BlockDeviceGraph graph) {
+        Set<String> underRoot = new HashSet<>();
+        Deque<String> pending = new ArrayDeque<>();
+        graph.rootMkfs().ifPresent(root -> pending.add(root.name()));
+        while (!pending.isEmpty()) {
+            String name = pending.pop();
+            if (underRoot.add(name)) {
+                graph.node(name).ifPresent(node -> pending.addAll(node.bases()));
+            }
+        }
+        long fixed = graph.nodes(Partition.class).stream()
+                .filter(p -> !underRoot.contains(p.name()))
+                .map(Partition::size)
+                .filter(SizeSpec.Absolute.class::isInstance)
+                .mapToLong(size -> ((SizeSpec.Absolute) size).bytes())
+                .sum();
+        return fixed == 0 ? 0 : roundUpToMib(fixed) + TABLE_ROOM;
     }
 
     /** What {@code tree} uses on disk, as DIB measures it: {@code du -s -x}, in bytes. */

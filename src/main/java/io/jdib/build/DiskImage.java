@@ -118,7 +118,7 @@ final class DiskImage implements AutoCloseable {
             size = ImageSize.parseImageSize(spec.imageSize());
         } else {
             long extra = spec.imageExtraSize() == null ? 0 : ImageSize.parseExtraSize(spec.imageExtraSize());
-            size = ImageSize.forTree(ImageSize.treeBytes(tree), rootType, extra);
+            size = ImageSize.forTree(ImageSize.treeBytes(tree), rootType, extra + ImageSize.besideRoot(graph));
         }
         events.info(
                 "image size " + size / ImageSize.MIB + " MiB" + (spec.imageSize() == null ? " (from the tree)" : ""));

@@ -5,6 +5,7 @@ import static io.jdib.blockdevice.ImageSize.MIB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jdib.blockdevice.config.BlockDeviceConfig;
 import io.jdib.blockdevice.config.FsType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,5 +66,39 @@ class ImageSizeTest {
         Files.write(tmp.resolve("d/b"), new byte[(int) MIB]);
         long bytes = ImageSize.treeBytes(tmp);
         assertThat(bytes).isBetween(4 * MIB, 4 * MIB + 64 * 1024);
+    }
+
+    @Test
+    void fixedPartitionsBesideTheRootAreAddedWithRoomForTheTable() throws Exception {
+        String efi = Files.readString(Path.of("elements/block-device-efi/block-device-default.yaml"));
+        // ESP 550 MiB and BIOS boot 8 MiB beside a root of 100%, plus 2 MiB of table and alignment.
+        assertThat(ImageSize.besideRoot(BlockDeviceConfig.parse(efi, "efi"))).isEqualTo(560 * MIB);
+        String lvm = Files.readString(Path.of("elements/block-device-efi-lvm/block-device-default.yaml"));
+        assertThat(ImageSize.besideRoot(BlockDeviceConfig.parse(lvm, "efi-lvm")))
+                .isEqualTo(560 * MIB);
+        // DIB's default layout: one MBR partition that holds the root, nothing beside it.
+        assertThat(ImageSize.besideRoot(BlockDeviceConfig.parse(BlockDeviceConfig.defaultYaml(), "default")))
+                .isZero();
+    }
+
+    @Test
+    void aFixedSizeRootPartitionIsNotCountedTwice() {
+        String yaml = """
+                - local_loop:
+                    name: image0
+                - partitioning:
+                    base: image0
+                    label: gpt
+                    partitions:
+                      - name: root
+                        size: 1GiB
+                        mkfs:
+                          type: ext4
+                          mount:
+                            mount_point: /
+                      - name: data
+                        size: 100MiB
+                """;
+        assertThat(ImageSize.besideRoot(BlockDeviceConfig.parse(yaml, "two"))).isEqualTo(102 * MIB);
     }
 }

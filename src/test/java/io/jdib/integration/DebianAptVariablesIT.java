@@ -55,6 +55,10 @@ class DebianAptVariablesIT {
                         SECURITY,
                         "DIB_ADD_APT_KEYS",
                         keys.toString(),
+                        "DIB_AVOID_PACKAGES_UPDATE",
+                        "1",
+                        "DIB_SKIP_BASE_PACKAGE_INSTALL",
+                        "1",
                         "http_proxy",
                         proxy.url(),
                         "no_proxy",
@@ -83,6 +87,16 @@ class DebianAptVariablesIT {
 
     private static String file(String member) {
         return HostState.run("tar", "--extract", "--to-stdout", "--file", tar.toString(), "." + member);
+    }
+
+    @Test
+    void baseLeavesOutItsPackagesAndTheUpgradeWhenAsked() {
+        assertThat(build.exitCode()).as(build.output()).isZero();
+        assertThat(file("/var/lib/dpkg/status"))
+                .contains("Package: apt\n")
+                .doesNotContain("Package: open-iscsi\n")
+                .doesNotContain("Package: software-properties-common\n");
+        assertThat(build.output()).doesNotContain("Calculating upgrade");
     }
 
     @Test

@@ -89,6 +89,16 @@ class DebianTreeBuildIT {
     }
 
     @Test
+    void baseInstallsDibsBaselinePackagesAndUpgradesEverything() {
+        String status = tarFile("./var/lib/dpkg/status");
+        assertThat(status)
+                .contains("Package: apt-transport-https\n")
+                .contains("Package: software-properties-common\n") // bookworm still has it
+                .contains("Package: open-iscsi\n"); // base's pkg-map: iscsi_package
+        assertThat(build.output()).containsPattern("\\[base/00-up-to-date\\] .*Calculating upgrade");
+    }
+
+    @Test
     void staticFilesAndInstallHookRan() {
         assertThat(tarFile("./etc/jdib-test/static.conf")).isEqualTo("static content from jdib-test\n");
         assertThat(tarFile("./etc/jdib-test/flavour")).isEqualTo("blue\n");

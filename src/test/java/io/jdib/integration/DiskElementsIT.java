@@ -113,9 +113,9 @@ class DiskElementsIT {
                 .contains("Sector size (logical/physical): 4096/4096 bytes")
                 .contains("sector-size: 4096")
                 .contains("first-lba: 6")
-                .containsPattern("1 +256 +16639 +64\\.0 MiB +EF00 +ESP")
-                .containsPattern("2 +16640 +18687 +8\\.0 MiB +EF02 +BSP")
-                .containsPattern("3 +18688 +\\d+ +\\d+\\.\\d MiB +8300 +root");
+                .containsPattern("1 +256 +141055 +550\\.0 MiB +EF00 +ESP")
+                .containsPattern("2 +141056 +143103 +8\\.0 MiB +EF02 +BSP")
+                .containsPattern("3 +143104 +\\d+ +\\d+\\.\\d MiB +8300 +root");
         // Read with 512-byte sectors, the same bytes show only the protective MBR: no GPT.
         assertThat(sh("sfdisk --json '" + image + "'"))
                 .contains("\"label\": \"dos\"")
