@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * ubuntu-minimal built for real against a local archive in Ubuntu's layout (this machine cannot reach
+ * ubuntu (ubuntu-minimal and the cloud pieces on top) built for real against a local archive in Ubuntu's layout (this machine cannot reach
  * Ubuntu's): dists/noble, -updates, -security and -backports with components main and universe,
  * signed by a throwaway key handed over as DIB_APT_KEYRING, holding Debian trixie's packages plus a
  * stand-in linux-image-generic. One tree build, with the dpkg and debootstrap variables set that a
@@ -79,11 +79,11 @@ class UbuntuMinimalIT {
                 dir.resolve("out/ubuntu").toString(),
                 "-t",
                 "tar",
-                "ubuntu-minimal");
-        System.out.printf("ubuntu-minimal (local archive): built in %.0f s%n", (System.nanoTime() - start) / 1e9);
+                "ubuntu");
+        System.out.printf("ubuntu (local archive): built in %.0f s%n", (System.nanoTime() - start) / 1e9);
         tar = dir.resolve("out/ubuntu.tar");
         if (Files.exists(tar)) {
-            System.out.printf("ubuntu-minimal tree tar: %d MiB%n", Files.size(tar) >> 20);
+            System.out.printf("ubuntu tree tar: %d MiB%n", Files.size(tar) >> 20);
         }
         entries = build.exitCode() == 0
                 ? HostState.run("tar", "--list", "--file", tar.toString())
@@ -202,5 +202,19 @@ class UbuntuMinimalIT {
         assertThat(dir.resolve("cache/debian-minimal")).isDirectory();
         assertThat(dir.resolve("cache/apt/noble-amd64")).doesNotExist();
         assertThat(build.output()).doesNotContain("sync-in");
+    }
+
+    @Test
+    void theUbuntuElementAddsCloudInitNetplanAndSshWithDibsDatasourceDefault() {
+        assertThat(build.exitCode()).as(build.output()).isZero();
+        List<String> stanzas = List.of(file("/var/lib/dpkg/status").split("\n\n"));
+        for (String name : List.of("cloud-init", "netplan.io", "openssh-server", "cloud-guest-utils")) {
+            assertThat(stanzas)
+                    .as(name)
+                    .anyMatch(st -> st.startsWith("Package: " + name + "\n")
+                            && st.contains("\nStatus: install ok installed\n"));
+        }
+        assertThat(file("/etc/cloud/cloud.cfg.d/91-dib-cloud-init-datasources.cfg"))
+                .contains("datasource_list: [ Ec2");
     }
 }
