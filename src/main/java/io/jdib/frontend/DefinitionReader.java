@@ -6,6 +6,7 @@ import io.jdib.ramdisk.Compression;
 import io.jdib.sys.Architecture;
 import io.jdib.sys.JdibError;
 import io.jdib.sys.NearestNames;
+import io.jdib.sys.SourcePosition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -38,7 +40,7 @@ final class DefinitionReader {
     private static final String MERGE_KEY = "<<";
 
     /** One entry of the list, before entries of the same image are merged. */
-    record Entry(Position at, Map<ImageKey, Value> values) {
+    record Entry(SourcePosition at, Map<ImageKey, Value> values) {
         Entry {
             values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
         }
@@ -63,21 +65,21 @@ final class DefinitionReader {
         try {
             return new Compose(settings).composeString(text).orElse(null);
         } catch (MarkedYamlEngineException e) {
-            Position at = e.getProblemMark()
+            SourcePosition at = e.getProblemMark()
                     .or(e::getContextMark)
-                    .map(m -> Position.of(m, file))
-                    .orElse(new Position(file, 1, 1));
+                    .map(m -> position(m, file))
+                    .orElse(new SourcePosition(file, 1, 1));
             throw new DefinitionError(at, "YAML syntax error: " + oneLine(e.getProblem()), "fix the YAML here");
         } catch (YamlEngineException e) {
             throw new DefinitionError(
-                    new Position(file, 1, 1), "YAML error: " + oneLine(e.getMessage()), "fix the YAML");
+                    new SourcePosition(file, 1, 1), "YAML error: " + oneLine(e.getMessage()), "fix the YAML");
         }
     }
 
     private List<Entry> document(Node root) {
         if (root == null) {
             throw new DefinitionError(
-                    new Position(file, 1, 1),
+                    new SourcePosition(file, 1, 1),
                     "the file defines no images",
                     "write a list of images, e.g. '- elements: [debian-minimal, vm]'");
         }
@@ -307,8 +309,12 @@ final class DefinitionReader {
         return scalar.isPlain() && NULL.contains(scalar.getValue().toLowerCase(Locale.ROOT));
     }
 
-    private Position at(Node node) {
-        return Position.of(node, file);
+    private SourcePosition at(Node node) {
+        return node.getStartMark().map(m -> position(m, file)).orElse(new SourcePosition(file, 1, 1));
+    }
+
+    private static SourcePosition position(Mark mark, String file) {
+        return new SourcePosition(file, mark.getLine() + 1, mark.getColumn() + 1);
     }
 
     static String describe(Node node) {

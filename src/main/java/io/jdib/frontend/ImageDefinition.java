@@ -1,5 +1,6 @@
 package io.jdib.frontend;
 
+import io.jdib.sys.SourcePosition;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -18,7 +19,7 @@ import java.util.regex.Pattern;
  *     image} for the first)
  * @param at where its first entry starts
  */
-public record ImageDefinition(String name, Position at, Map<ImageKey, Value> values) {
+public record ImageDefinition(String name, SourcePosition at, Map<ImageKey, Value> values) {
     public static final String DISK_COMMAND = "disk-image-create";
     public static final String RAMDISK_COMMAND = "ramdisk-image-create";
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9@%+=:,./_-]+");
@@ -81,10 +82,10 @@ public record ImageDefinition(String name, Position at, Map<ImageKey, Value> val
     /** Builds one image from its entries, merging as DIB does. */
     static final class Merger {
         private final String name;
-        private final Position at;
+        private final SourcePosition at;
         private final Map<ImageKey, Value> values = new LinkedHashMap<>();
 
-        Merger(String name, Position at) {
+        Merger(String name, SourcePosition at) {
             this.name = name;
             this.at = at;
         }

@@ -1,5 +1,6 @@
 package io.jdib.frontend;
 
+import io.jdib.sys.SourcePosition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,13 +12,13 @@ import java.util.Map;
  * extended, a mapping updated, a single value replaced.
  */
 public sealed interface Value {
-    Position at();
+    SourcePosition at();
 
     /** This value with {@code later} (of the same key, from a later entry) merged in. */
     Value mergedWith(Value later);
 
     /** A single value, normalised (booleans as {@code true}/{@code false}, numbers as digits). */
-    record Scalar(String text, Position at) implements Value {
+    record Scalar(String text, SourcePosition at) implements Value {
         @Override
         public Value mergedWith(Value later) {
             return later;
@@ -29,7 +30,7 @@ public sealed interface Value {
     }
 
     /** A list of words. */
-    record Items(List<String> items, Position at) implements Value {
+    record Items(List<String> items, SourcePosition at) implements Value {
         public Items {
             items = List.copyOf(items);
         }
@@ -43,7 +44,7 @@ public sealed interface Value {
     }
 
     /** A mapping of words to words, in the order written. */
-    record Pairs(Map<String, String> pairs, Position at) implements Value {
+    record Pairs(Map<String, String> pairs, SourcePosition at) implements Value {
         public Pairs {
             pairs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pairs));
         }

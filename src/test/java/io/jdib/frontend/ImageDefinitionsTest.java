@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.jdib.sys.SourcePosition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ class ImageDefinitionsTest {
         assertThat(merged.environment())
                 .as("mappings updated, in the order first written")
                 .containsExactly(Map.entry("foo", "baz"), Map.entry("zip", "zap"), Map.entry("one", "two"));
-        assertThat(merged.at()).isEqualTo(new Position("images.yaml", 1, 3));
+        assertThat(merged.at()).isEqualTo(new SourcePosition("images.yaml", 1, 3));
     }
 
     @Test
@@ -259,7 +260,7 @@ class ImageDefinitionsTest {
         DefinitionError error = catchThrowableOfType(DefinitionError.class, () -> ImageDefinitions.load(List.of(file)));
 
         assertThat(error).as("%s is rejected", file.getFileName()).isNotNull();
-        assertThat(error.position().file()).isEqualTo(file.toString());
+        assertThat(error.position().source()).isEqualTo(file.toString());
         assertThat(error.position().line() + ":" + error.position().column()).isEqualTo(expected[0]);
         assertThat(error.getMessage())
                 .startsWith(file + ":" + expected[0] + ": ")

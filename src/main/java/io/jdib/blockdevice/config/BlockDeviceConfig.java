@@ -1,5 +1,6 @@
 package io.jdib.blockdevice.config;
 
+import io.jdib.sys.SourcePosition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

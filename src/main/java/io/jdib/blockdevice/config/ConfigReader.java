@@ -1,5 +1,6 @@
 package io.jdib.blockdevice.config;
 
+import io.jdib.sys.SourcePosition;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

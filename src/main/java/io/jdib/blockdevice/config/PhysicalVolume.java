@@ -1,5 +1,6 @@
 package io.jdib.blockdevice.config;
 
+import io.jdib.sys.SourcePosition;
 import java.util.List;
 import java.util.Objects;
 

@@ -2,6 +2,7 @@ package io.jdib.blockdevice.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jdib.sys.SourcePosition;
 import org.junit.jupiter.api.Test;
 
 /** Tree, graph and mixed notation of one layout give one graph. */

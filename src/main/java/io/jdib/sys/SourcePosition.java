@@ -1,10 +1,10 @@
-package io.jdib.blockdevice.config;
+package io.jdib.sys;
 
 import java.util.Objects;
 
 /**
- * Where a config value was written: the source (a file path or "DIB_BLOCK_DEVICE_CONFIG") and a
- * 1-based line and column.
+ * Where something the user wrote is: the source (a file path, or a variable's name such as
+ * "DIB_BLOCK_DEVICE_CONFIG") and a 1-based line and column.
  */
 public record SourcePosition(String source, int line, int column) {
 
