@@ -111,12 +111,15 @@ public final class SharedBuilds {
                     throw e;
                 }
             }
+            boolean underWay = !theirs.isDone();
             long start = System.nanoTime();
             try {
                 Built built = theirs.get();
-                System.out.printf(
-                        "shared build %s: built by another class, waited %.1f s%n",
-                        name, (System.nanoTime() - start) / 1e9);
+                if (underWay) {
+                    System.out.printf(
+                            "shared build %s: waited %.1f s for the build another class started%n",
+                            name, (System.nanoTime() - start) / 1e9);
+                }
                 return built;
             } catch (ExecutionException e) {
                 // The class that was building it gave up; try again (maybe as the builder).
