@@ -9,9 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The expensive images of an integration-test run, each built once and shared by every class that
@@ -26,7 +23,7 @@ import java.util.concurrent.ExecutionException;
 public final class SharedBuilds {
     private static final Duration BUILD = Duration.ofMinutes(30);
     /** By image name: the build, finished or under way. */
-    private static final Map<String, CompletableFuture<Built>> BUILT = new ConcurrentHashMap<>();
+    private static final OncePerKey<Built> BUILT = new OncePerKey<>();
 
     private static Path root;
 
@@ -95,39 +92,13 @@ public final class SharedBuilds {
     }
 
     private static Built build(String name, Map<String, String> extraEnv, String... args) {
-        while (true) {
-            CompletableFuture<Built> mine = new CompletableFuture<>();
-            CompletableFuture<Built> theirs = BUILT.putIfAbsent(name, mine);
-            if (theirs == null) {
-                try {
-                    Built built = run(name, extraEnv, args);
-                    mine.complete(built);
-                    return built;
-                } catch (RuntimeException | Error e) {
-                    // Not a failed build (that is a Built with its exit code) but this thread giving up
-                    // (its class timed out): the next class to ask builds it again.
-                    BUILT.remove(name, mine);
-                    mine.completeExceptionally(e);
-                    throw e;
-                }
-            }
-            boolean underWay = !theirs.isDone();
-            long start = System.nanoTime();
-            try {
-                Built built = theirs.get();
-                if (underWay) {
-                    System.out.printf(
-                            "shared build %s: waited %.1f s for the build another class started%n",
-                            name, (System.nanoTime() - start) / 1e9);
-                }
-                return built;
-            } catch (ExecutionException e) {
-                // The class that was building it gave up; try again (maybe as the builder).
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for shared build " + name, e);
-            }
-        }
+        // A build that fails is kept (its Built says how); one whose thread gave up (its class timed
+        // out) is not, and the next class to ask builds it again.
+        return BUILT.get(
+                name,
+                () -> run(name, extraEnv, args),
+                seconds -> System.out.printf(
+                        "shared build %s: waited %.1f s for the build another class started%n", name, seconds));
     }
 
     private static Built run(String name, Map<String, String> extraEnv, String... args) {
