@@ -7,6 +7,7 @@ import io.jdib.check.BootResult;
 import io.jdib.check.QemuBoot;
 import io.jdib.event.EventSink;
 import io.jdib.sys.Architecture;
+import io.jdib.testing.HostLocks;
 import io.jdib.testing.HostState;
 import io.jdib.testing.JdibProcess;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * arm64 cross-built on this amd64 host (chroot through qemu-user and binfmt_misc) and booted once
@@ -30,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL; an unknown architecture fails before anything starts.
  */
 @Tag("integration")
+// Registers qemu-aarch64 with the host's binfmt_misc (mounting it when it is not), removes it again
+// and checks that nothing of its own is left there: no other foreign build may run meanwhile.
+@ResourceLock(HostLocks.BINFMT_MISC)
 class ForeignArchIT {
     private static final Path BINFMT = Path.of("/proc/sys/fs/binfmt_misc");
 

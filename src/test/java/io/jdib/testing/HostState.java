@@ -41,7 +41,11 @@ public final class HostState {
         return found;
     }
 
-    /** Processes whose command line contains {@code marker}. */
+    /**
+     * Processes whose command line contains {@code marker}, anywhere on the host: other classes run
+     * at the same time, so the marker must be one that only this class's processes carry (a path
+     * under its own directory, or a test element only it uses).
+     */
     public static List<String> processes(String marker) {
         List<String> found = new ArrayList<>();
         for (String line : run("ps", "-eo", "pid,args").split("\n")) {

@@ -74,14 +74,30 @@ public final class JdibProcess {
     public int waitFor(Duration limit) {
         try {
             if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
+                stop();
                 throw new AssertionError("jdib did not finish within " + limit + "; output:\n" + output());
             }
             reader.join(10_000);
             return process.exitValue();
         } catch (InterruptedException e) {
+            // The test gave up (its @Timeout): a build left running would go on using the host, and
+            // a class that builds the same image next would build into the same directory.
+            stop();
             Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+            throw new AssertionError("interrupted while waiting for jdib; output:\n" + output(), e);
+        }
+    }
+
+    /** SIGTERM, so that jdib undoes what it made; SIGKILL when it has not ended a minute later. */
+    private void stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(1, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 

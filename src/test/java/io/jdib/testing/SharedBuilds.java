@@ -12,20 +12,30 @@ import java.util.Map;
 
 /**
  * The expensive images of an integration-test run, each built once and shared by every class that
- * reads it (Failsafe runs all classes in one JVM). Tests must only read what is here: boot it from
- * an overlay, copy it, open it read-only.
+ * reads it (Failsafe runs all classes in one JVM, several at a time). Tests must only read what is
+ * here: boot it from an overlay, copy it, open it read-only.
+ *
+ * <p>Two classes that ask for the same image at once get one build: the first builds, the other
+ * waits for it. Classes asking for different images do not wait for each other.
  *
  * <p>Everything lives in one directory of the run under {@code target/}, removed when the JVM exits.
  */
 public final class SharedBuilds {
     private static final Duration BUILD = Duration.ofMinutes(30);
-    private static final Map<String, Built> BUILT = new HashMap<>();
+    /** By image name: the build, finished or under way. */
+    private static final OncePerKey<Built> BUILT = new OncePerKey<>();
+
     private static Path root;
 
     private SharedBuilds() {}
 
-    /** One finished (or failed) build: its outputs are {@code dir/out/NAME.SUFFIX}. */
-    public record Built(Path dir, String name, JdibProcess.Result result) {
+    /**
+     * One finished (or failed) build: its outputs are {@code dir/out/NAME.SUFFIX}. {@code leftBehind}
+     * is what the build left on the host (mounts and loop devices under {@code dir}, build
+     * directories in its work dir), looked at as soon as it ended, before any reader could attach
+     * a loop device of its own to an output.
+     */
+    public record Built(Path dir, String name, JdibProcess.Result result, List<String> leftBehind) {
         public Path output(String suffix) {
             return dir.resolve("out").resolve(name + "." + suffix);
         }
@@ -81,27 +91,35 @@ public final class SharedBuilds {
                 dir.resolve("work").toString());
     }
 
-    private static synchronized Built build(String name, Map<String, String> extraEnv, String... args) {
-        Built done = BUILT.get(name);
-        if (done != null) {
-            return done;
-        }
+    private static Built build(String name, Map<String, String> extraEnv, String... args) {
+        // A build that fails is kept (its Built says how); one whose thread gave up (its class timed
+        // out) is not, and the next class to ask builds it again.
+        return BUILT.get(
+                name,
+                () -> run(name, extraEnv, args),
+                seconds -> System.out.printf(
+                        "shared build %s: waited %.1f s for the build another class started%n", name, seconds));
+    }
+
+    private static Built run(String name, Map<String, String> extraEnv, String... args) {
         Path dir = root().resolve(name);
         List<String> argv = new ArrayList<>(List.of(
                 "disk-image-create", "-o", dir.resolve("out").resolve(name).toString()));
         argv.addAll(List.of(args));
+        System.out.printf("shared build %s: building%n", name);
         long start = System.nanoTime();
         Map<String, String> env = new HashMap<>(environment(dir));
         env.putAll(extraEnv);
         JdibProcess.Result result = JdibProcess.run(BUILD, env, argv.toArray(String[]::new));
+        List<String> left = new ArrayList<>(HostState.mountsUnder(dir));
+        left.addAll(HostState.loopsUnder(dir));
+        HostState.buildDirs(dir.resolve("work")).forEach(p -> left.add(p.toString()));
         System.out.printf(
                 "shared build %s: exit %d in %.1f s%n", name, result.exitCode(), (System.nanoTime() - start) / 1e9);
-        Built built = new Built(dir, name, result);
-        BUILT.put(name, built);
-        return built;
+        return new Built(dir, name, result, List.copyOf(left));
     }
 
-    private static Path root() {
+    private static synchronized Path root() {
         if (root == null) {
             try {
                 Path target = JdibProcess.home().resolve("target");
