@@ -171,8 +171,8 @@ public final class Workspace implements AutoCloseable {
         }
         for (Path dir : dirs) {
             Path ledger = dir.resolve(Ledger.FILE_NAME);
-            if (Files.exists(ledger) && Ledger.ownerAlive(ledger)) {
-                continue; // still running
+            if (Files.exists(ledger) ? Ledger.ownerAlive(ledger) : namedOwnerAlive(dir)) {
+                continue; // still running, or just made and about to write its ledger
             }
             events.accept("cleaning up after a build that did not finish: " + dir);
             if (Files.exists(ledger)) {
@@ -184,6 +184,21 @@ public final class Workspace implements AutoCloseable {
             cleaned.add(dir);
         }
         return cleaned;
+    }
+
+    private static final java.util.regex.Pattern OWNER_IN_NAME =
+            java.util.regex.Pattern.compile("-[0-9]{8}-[0-9]{6}-([0-9]+)(-[0-9]+)?$");
+
+    /**
+     * Whether the process named in a workspace's directory name runs. A directory exists for a moment
+     * before its ledger is written; without this, a command starting then would take it for a dead one's.
+     */
+    static boolean namedOwnerAlive(Path dir) {
+        java.util.regex.Matcher m = OWNER_IN_NAME.matcher(dir.getFileName().toString());
+        return m.find()
+                && ProcessHandle.of(Long.parseLong(m.group(1)))
+                        .map(ProcessHandle::isAlive)
+                        .orElse(false);
     }
 
     /** Removes a workspace directory, refusing while anything is mounted in it (it could be the host's /dev). */

@@ -87,6 +87,21 @@ class WorkspaceTest {
     }
 
     @Test
+    void aWorkspaceWhoseLedgerIsNotWrittenYetIsLeftToItsLivingOwner() throws Exception {
+        Process exited = new ProcessBuilder("true").start();
+        exited.waitFor();
+        Path starting = Files.createDirectories(root.resolve(
+                Workspace.PREFIX + "20261201-000000-" + ProcessHandle.current().pid()));
+        Path abandoned = Files.createDirectories(root.resolve(Workspace.PREFIX + "20261201-000000-" + exited.pid()));
+
+        List<Path> cleaned = Workspace.cleanStale(root, s -> {});
+
+        assertThat(cleaned).containsExactly(abandoned);
+        assertThat(starting).isDirectory();
+        assertThat(abandoned).doesNotExist();
+    }
+
+    @Test
     void aMissingWorkRootIsNothingToClean() {
         assertThat(Workspace.cleanStale(root.resolve("none"), s -> {})).isEmpty();
     }
