@@ -50,6 +50,9 @@ class QemuArchArgsTest {
                 .containsSubsequence("/usr/bin/qemu-system-ppc64", "-accel", "tcg", "-M", "pseries")
                 .contains("file=/images/ppc.qcow2,format=qcow2,if=virtio,snapshot=on")
                 .noneMatch(a -> a.contains("pflash"));
+        assertThat(QemuBoot.firmwareName(request)).isEqualTo("SLOF");
+        assertThat(QemuBoot.firmwareName(request.withArch(Architecture.I386))).isEqualTo("BIOS");
+        assertThat(QemuBoot.firmwareName(request.withArch(Architecture.ARMHF))).isEqualTo("UEFI");
     }
 
     @Test
