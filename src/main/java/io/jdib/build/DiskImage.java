@@ -227,6 +227,8 @@ final class DiskImage implements AutoCloseable {
             env.put("JDIB_BIOS_BOOT", "1");
         }
         espMountPoint().ifPresent(mp -> env.put("JDIB_ESP_DIR", mp));
+        // POWER's firmware loads GRUB from the raw PReP partition; the bootloader writes it there.
+        prepPartition(graph).flatMap(disk::device).ifPresent(dev -> env.put("JDIB_PREP_DEVICE", dev));
         // DIB exports the size it chose in KiB, and every block device by node name as the body of a
         // bash associative array: eval declare -A devs=( $IMAGE_BLOCK_DEVICES ).
         env.put("DIB_IMAGE_SIZE", Long.toString(sizeBytes / 1024));
@@ -241,6 +243,25 @@ final class DiskImage implements AutoCloseable {
         }
         env.put("IMAGE_BLOCK_DEVICES", devices.toString());
         return env;
+    }
+
+    /**
+     * The PReP boot partition of a POWER layout (MBR type 41, GPT type 4100 or its GUID), by node
+     * name: the first one, as the firmware takes the first.
+     */
+    static Optional<String> prepPartition(BlockDeviceGraph graph) {
+        return graph.nodes(Partition.class).stream()
+                .filter(p -> p.type() != null && isPrepType(p.type()))
+                .map(Partition::name)
+                .findFirst();
+    }
+
+    private static boolean isPrepType(String type) {
+        String t = type.strip().toLowerCase(java.util.Locale.ROOT);
+        if (t.startsWith("0x")) {
+            t = t.substring(2);
+        }
+        return t.equals("41") || t.equals("4100") || t.equals("9e1a2d38-c612-4316-aa26-8b49521e5a8b");
     }
 
     private Optional<String> espMountPoint() {

@@ -140,7 +140,7 @@ public final class QemuBoot {
     private BootResult run(
             List<String> argv, BootRequest request, Path console, java.util.function.Consumer<BootResult> whileUp) {
         events.info("booting " + (request.image() != null ? request.image() : request.kernel())
-                + " (" + request.arch() + (request.bootsUefi() ? ", UEFI" : ", BIOS") + "), waiting up to "
+                + " (" + request.arch() + ", " + firmwareName(request) + "), waiting up to "
                 + request.timeout().toSeconds()
                 + " s for /" + request.expect().pattern() + "/; console: " + console);
         events.debug("running " + String.join(" ", argv));
@@ -294,6 +294,18 @@ public final class QemuBoot {
                     + varsTemplate(arch) + "; install them with: apt-get install "
                     + (arch.firmwareCode() != null ? arch.systemPackages() : "ovmf"));
         }
+    }
+
+    /** What firmware the guest starts in, for the boot's first line: UEFI, BIOS (SeaBIOS), SLOF... */
+    static String firmwareName(BootRequest request) {
+        if (request.bootsUefi()) {
+            return "UEFI";
+        }
+        return switch (request.arch()) {
+            case AMD64, I386 -> "BIOS";
+            case PPC64EL -> "SLOF";
+            default -> "QEMU's firmware";
+        };
     }
 
     /** The UEFI firmware for {@code arch}: its own (AAVMF for arm64), else OVMF. */

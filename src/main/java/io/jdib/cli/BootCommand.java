@@ -56,7 +56,8 @@ final class BootCommand implements Callable<Integer> {
             names = {"-a", "--arch"},
             paramLabel = "ARCH",
             description = "The guest's architecture (default: this host's): picks the QEMU emulator, machine and"
-                    + " firmware; arm64 boots qemu-system-aarch64 -M virt with AAVMF (UEFI).")
+                    + " firmware; arm64 boots qemu-system-aarch64 -M virt with AAVMF (UEFI), armhf qemu-system-arm"
+                    + " -M virt with AAVMF32, ppc64el qemu-system-ppc64 -M pseries (SLOF).")
     String arch;
 
     @Option(

@@ -96,7 +96,8 @@ final class CheckCommand implements Callable<Integer> {
             names = {"-a", "--arch"},
             paramLabel = "ARCH",
             description = "With --boot: the image's architecture, which picks the emulator and firmware (default: this"
-                    + " host's; arm64 boots qemu-system-aarch64 -M virt with AAVMF).")
+                    + " host's; arm64 boots qemu-system-aarch64 -M virt with AAVMF, armhf qemu-system-arm with"
+                    + " AAVMF32, ppc64el qemu-system-ppc64 -M pseries).")
     String arch;
 
     @Option(

@@ -61,10 +61,10 @@ public enum Architecture {
             40,
             "qemu-system-arm",
             List.of("-M", "virt", "-cpu", "cortex-a15"),
-            null,
-            null,
+            Path.of("/usr/share/AAVMF/AAVMF32_CODE.fd"),
+            Path.of("/usr/share/AAVMF/AAVMF32_VARS.fd"),
             "ttyAMA0",
-            "qemu-system-arm"),
+            "qemu-system-arm qemu-efi-arm"),
     PPC64EL(
             "ppc64el",
             List.of("ppc64le"),

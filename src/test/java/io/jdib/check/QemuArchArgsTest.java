@@ -29,6 +29,33 @@ class QemuArchArgsTest {
     }
 
     @Test
+    void armhfBootsTheVirtMachineWith32BitAavmf() {
+        BootRequest request =
+                BootRequest.ofImage(Path.of("/images/armhf.qcow2")).withArch(Architecture.ARMHF);
+        assertThat(request.bootsUefi()).isTrue();
+        var argv = QemuBoot.qemuArgs(
+                Path.of("/usr/bin/qemu-system-arm"), request, Path.of("/tmp/c.log"), Path.of("/tmp/v.fd"), "qcow2");
+        assertThat(argv)
+                .containsSubsequence("/usr/bin/qemu-system-arm", "-accel", "tcg", "-M", "virt", "-cpu", "cortex-a15")
+                .contains("if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/AAVMF/AAVMF32_CODE.fd");
+    }
+
+    @Test
+    void ppc64elBootsPseriesWithItsOwnFirmware() {
+        BootRequest request = BootRequest.ofImage(Path.of("/images/ppc.qcow2")).withArch(Architecture.PPC64EL);
+        assertThat(request.bootsUefi()).isFalse();
+        var argv =
+                QemuBoot.qemuArgs(Path.of("/usr/bin/qemu-system-ppc64"), request, Path.of("/tmp/c.log"), null, "qcow2");
+        assertThat(argv)
+                .containsSubsequence("/usr/bin/qemu-system-ppc64", "-accel", "tcg", "-M", "pseries")
+                .contains("file=/images/ppc.qcow2,format=qcow2,if=virtio,snapshot=on")
+                .noneMatch(a -> a.contains("pflash"));
+        assertThat(QemuBoot.firmwareName(request)).isEqualTo("SLOF");
+        assertThat(QemuBoot.firmwareName(request.withArch(Architecture.I386))).isEqualTo("BIOS");
+        assertThat(QemuBoot.firmwareName(request.withArch(Architecture.ARMHF))).isEqualTo("UEFI");
+    }
+
+    @Test
     void amd64KeepsBiosUnlessUefiIsAsked() {
         BootRequest bios = BootRequest.ofImage(Path.of("/i.qcow2")).withArch(Architecture.AMD64);
         assertThat(bios.bootsUefi()).isFalse();

@@ -64,5 +64,12 @@ class ArchitectureTest {
         assertThat(Architecture.ARM64.qemuUserBinary()).isEqualTo("qemu-aarch64-static");
         assertThat(Architecture.AMD64.uefiOnly()).isFalse();
         assertThat(Architecture.AMD64.serialConsole()).isEqualTo("ttyS0");
+        // armhf boots through 32-bit UEFI (Debian's qemu-efi-arm), POWER through SLOF (QEMU's own).
+        assertThat(Architecture.ARMHF.uefiOnly()).isTrue();
+        assertThat(Architecture.ARMHF.firmwareCode()).hasToString("/usr/share/AAVMF/AAVMF32_CODE.fd");
+        assertThat(Architecture.ARMHF.firmwareVars()).hasToString("/usr/share/AAVMF/AAVMF32_VARS.fd");
+        assertThat(Architecture.ARMHF.systemPackages()).contains("qemu-efi-arm");
+        assertThat(Architecture.PPC64EL.uefiOnly()).isFalse();
+        assertThat(Architecture.PPC64EL.serialConsole()).isEqualTo("hvc0");
     }
 }
