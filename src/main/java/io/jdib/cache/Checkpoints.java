@@ -108,6 +108,18 @@ public final class Checkpoints {
         }
     }
 
+    private static final int EXCLUSIVE_RETRIES = 20;
+    private static final long EXCLUSIVE_RETRY_MILLIS = 100;
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.jdib.sys.Interrupted("interrupted while waiting for a checkpoint's lock");
+        }
+    }
+
     /**
      * The checkpoint for {@code key}, held, with its last use set to now; empty when there is none,
      * or it is incomplete or being removed.
@@ -118,8 +130,14 @@ public final class Checkpoints {
             return Optional.empty();
         }
         Optional<CacheLock> lock = CacheLock.tryShared(dir.resolve(CacheLock.FILE));
+        // An exclusive hold is brief: a prune removing it, or only looking (--dry-run). Ask again for
+        // a moment before taking it as gone; if it was removed, the tree is gone below.
+        for (int tries = 0; lock.isEmpty() && tries < EXCLUSIVE_RETRIES; tries++) {
+            sleep(EXCLUSIVE_RETRY_MILLIS);
+            lock = CacheLock.tryShared(dir.resolve(CacheLock.FILE));
+        }
         if (lock.isEmpty()) {
-            return Optional.empty(); // a prune holds it exclusively: it is going away
+            return Optional.empty(); // held exclusively all along: it is going away
         }
         if (!Files.isRegularFile(dir.resolve(TREE))) {
             lock.get().close();

@@ -243,6 +243,31 @@ class CheckpointsTest {
     }
 
     @Test
+    void aBriefExclusiveHoldLikeADryRunsProbeIsWaitedForNotTakenAsAMiss() throws Exception {
+        Checkpoints store = new Checkpoints(cache);
+        store.save(key("probed"), tree, hooks, Set.of(), "probed");
+        Path lockFile = store.root().resolve(key("probed").digest()).resolve(CacheLock.FILE);
+        CacheLock probe = CacheLock.tryExclusive(lockFile).orElseThrow();
+        Thread release = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            probe.close();
+        });
+        release.start();
+        try (Checkpoints.Held held = store.find(key("probed")).orElseThrow()) {
+            assertThat(held.dir()).isEqualTo(lockFile.getParent());
+        }
+        release.join();
+        // Held exclusively for longer (a prune removing it): a miss.
+        try (CacheLock removing = CacheLock.tryExclusive(lockFile).orElseThrow()) {
+            assertThat(store.find(key("probed"))).isEmpty();
+        }
+    }
+
+    @Test
     void twoBuildsInOneJvmBothFindTheCheckpoint() {
         Checkpoints store = new Checkpoints(cache);
         store.save(key("shared"), tree, hooks, Set.of(), "shared");
