@@ -2,8 +2,8 @@
  * One build from start to finish ({@link io.jdib.build.Build}) over one immutable
  * {@link io.jdib.build.BuildSpec}, inside one {@link io.jdib.sys.Workspace}. {@code Build} reads as
  * the list of its steps: resolve the elements (and Debian's release), read the block-device
- * layout, merge the hooks and set their environment into a {@code BuildContext} (what every step
- * shares), make the tree with {@code TreeBuild} (root.d and extra-data.d on the host, pre-install.d
+ * layout, merge the hooks and set their environment ({@code HookSetup}) into a
+ * {@code BuildContext} (what every step shares), make the tree with {@code TreeBuild} (root.d and extra-data.d on the host, pre-install.d
  * to post-install.d in a chroot, post-root.d, with the two content-keyed checkpoints), run
  * block-device.d, then an {@code OutputPlan}: the finishing phases (pre-finalise.d, finalise.d,
  * cleanup.d) with the steps of the recipes the output types call for among them
