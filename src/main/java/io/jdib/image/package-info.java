@@ -2,7 +2,10 @@
  * Images on disk: writing a build's outputs and reading built images back.
  *
  * <p>{@link io.jdib.image.OutputType} is the one list of {@code -t} types: what each is made from
- * (the disk, the tree, or the ramdisk), its file name and its tool. From the finished tree,
+ * (the disk, the tree, or the ramdisk), its file name and its tool; an
+ * {@link io.jdib.image.OutputRecipe} is how a build makes one kind of output, as named steps at two
+ * points of its end (before and after cleanup.d), so that the build picks recipes by type instead
+ * of branching. From the finished tree,
  * {@link io.jdib.image.TreeOutputs} (a {@link io.jdib.image.TreeOutputRequest} in): tarballs
  * ({@link io.jdib.image.TarOutput}), squashfs ({@link io.jdib.image.SquashfsOutput}), and a one-layer
  * container image as a docker archive or an OCI image layout ({@link io.jdib.image.ContainerImage},
