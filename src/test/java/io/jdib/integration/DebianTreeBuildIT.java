@@ -96,6 +96,17 @@ class DebianTreeBuildIT {
                 .contains("Package: software-properties-common\n") // bookworm still has it
                 .contains("Package: open-iscsi\n"); // base's pkg-map: iscsi_package
         assertThat(build.output()).containsPattern("\\[base/00-up-to-date\\] .*Calculating upgrade");
+        // sysprep: no initiator name shared by every instance; iscsid makes one at its first start.
+        assertThat(tarFile("./etc/iscsi/initiatorname.iscsi")).isEqualTo("GenerateName=yes\n");
+    }
+
+    @Test
+    void sysprepLeavesNoBuildSpecificLdconfigCache() {
+        List<String> entries = HostState.run(
+                        "tar", "--list", "--file", out.resolve("dm.tar").toString())
+                .lines()
+                .toList();
+        assertThat(entries).contains("./var/cache/ldconfig/").doesNotContain("./var/cache/ldconfig/aux-cache");
     }
 
     @Test
