@@ -20,7 +20,6 @@ import java.util.Map;
  * {@code break=} shells before and after.
  */
 final class HookPhases implements Phases {
-    private final BuildSpec spec;
     private final EventSink events;
     private final HookRunner runner;
     private final Path hooksDir;
@@ -30,7 +29,6 @@ final class HookPhases implements Phases {
     private final StepTimes steps;
 
     HookPhases(
-            BuildSpec spec,
             EventSink events,
             HookRunner runner,
             Path hooksDir,
@@ -38,7 +36,6 @@ final class HookPhases implements Phases {
             HookRunner.Launcher outside,
             BreakPoints breakPoints,
             StepTimes steps) {
-        this.spec = spec;
         this.events = events;
         this.runner = runner;
         this.hooksDir = hooksDir;
@@ -64,14 +61,12 @@ final class HookPhases implements Phases {
         if (phases.stream().noneMatch(p -> hasHooks(hooksDir, p.phase()))) {
             return;
         }
-        // DIB_APT_LOCAL_CACHE=0 (dpkg's): no .deb shared between builds. Nor when the release is
-        // not known here (an apt distribution other than Debian left at its element's default):
-        // two distributions' packages of one name and version differ, so they never share a cache.
-        String release = spec.environment().getOrDefault("DIB_RELEASE", "").trim();
-        AptArchiveCache apt =
-                "0".equals(env.getOrDefault("DIB_APT_LOCAL_CACHE", "1").trim()) || release.isEmpty()
-                        ? null
-                        : AptArchiveCache.forTree(root, aptCacheDir(release), events);
+        // The apt elements say where .deb files are shared between builds (debootstrap's
+        // environment.d); empty or unset: not shared.
+        String shared = runner.sourcedEnvironment(env)
+                .getOrDefault(APT_ARCHIVE_CACHE, "")
+                .trim();
+        AptArchiveCache apt = shared.isEmpty() ? null : AptArchiveCache.forTree(root, Path.of(shared), events);
         if (apt != null) {
             apt.offer();
         }
@@ -96,13 +91,8 @@ final class HookPhases implements Phases {
         }
     }
 
-    /**
-     * Apt trees of one release share an archive cache across builds, kept under the image cache
-     * (the bootstrap, debootstrap's root.d, uses the same directory).
-     */
-    private Path aptCacheDir(String release) {
-        return spec.imageCache().resolve("apt").resolve(release + "-" + spec.arch());
-    }
+    /** The variable the apt elements set to the directory of .deb files shared between builds. */
+    static final String APT_ARCHIVE_CACHE = "JDIB_APT_ARCHIVE_CACHE";
 
     /** Runs one phase or part; {@code chrootRoot} is the tree its hooks run in, null for outside phases. */
     private void phase(PhaseRun run, Map<String, String> env, HookRunner.Launcher launcher, Path chrootRoot) {

@@ -70,7 +70,7 @@ final class HookSetup {
                         hooksDir.resolve(HookRunner.wrapperPath()).toString(),
                         hook.path().toString())
                 .withCleanEnv(withHostHelpers(phaseEnv, hostBin));
-        Phases phases = new HookPhases(spec, events, runner, hooksDir, mounts, outside, breakPoints, steps);
+        Phases phases = new HookPhases(events, runner, hooksDir, mounts, outside, breakPoints, steps);
         return new BuildContext(
                 spec,
                 events,

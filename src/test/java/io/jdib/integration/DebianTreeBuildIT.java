@@ -44,7 +44,10 @@ class DebianTreeBuildIT {
                         "JDIB_WORK_DIR",
                         work.toString(),
                         "DIB_RELEASE",
-                        "bookworm"), // the default is DIB's "stable"; this tree is bookworm's
+                        "bookworm", // the default is DIB's "stable"; this tree is bookworm's
+                        // Its own shared .deb directory, to see what apt in the chroot left there.
+                        "JDIB_APT_ARCHIVE_CACHE",
+                        dir.resolve("debs").toString()),
                 "disk-image-create",
                 "-o",
                 out.resolve("dm").toString(),
@@ -98,6 +101,18 @@ class DebianTreeBuildIT {
         assertThat(build.output()).containsPattern("\\[base/00-up-to-date\\] .*Calculating upgrade");
         // sysprep: no initiator name shared by every instance; iscsid makes one at its first start.
         assertThat(tarFile("./etc/iscsi/initiatorname.iscsi")).isEqualTo("GenerateName=yes\n");
+    }
+
+    @Test
+    void packagesAptDownloadedInTheChrootAreKeptWhereTheAptElementsSayNotInTheImage() throws Exception {
+        try (var debs = java.nio.file.Files.list(dir.resolve("debs"))) {
+            assertThat(debs.map(p -> p.getFileName().toString()))
+                    .anyMatch(n -> n.startsWith("open-iscsi_") && n.endsWith(".deb"));
+        }
+        assertThat(HostState.run(
+                                "tar", "--list", "--file", out.resolve("dm.tar").toString())
+                        .lines())
+                .noneMatch(e -> e.startsWith("./var/cache/apt/archives/") && e.endsWith(".deb"));
     }
 
     @Test
