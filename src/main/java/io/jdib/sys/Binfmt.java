@@ -18,9 +18,16 @@ import java.util.stream.Stream;
  * Both are host changes, recorded in the ledger before they are made, so the build's teardown,
  * the next build or {@code jdib cleanup} undoes them. A matching registration the host already
  * has (binfmt-support, systemd-binfmt) is used as it is and left alone.
+ *
+ * <p>Builds run side by side share one binfmt_misc mount. The build that mounts it leaves a mark
+ * ({@link #DEFAULT_MARK}); every build that finds it mounted with that mark records the mount too,
+ * and the last one whose undo finds no registration left unmounts it and removes the mark. A mount
+ * without the mark is the host's and is never unmounted.
  */
 public final class Binfmt {
     public static final Path DEFAULT_DIR = Path.of("/proc/sys/fs/binfmt_misc");
+    /** Exists while a binfmt_misc mount made by jdib is in place. */
+    public static final Path DEFAULT_MARK = Path.of("/run/jdib/binfmt_misc-mounted");
     /** Entries jdib registers are named {@code jdib-QEMUNAME-PID}. */
     static final String JDIB_PREFIX = "jdib-";
 
@@ -40,11 +47,13 @@ public final class Binfmt {
     public record Registration(String name, Path interpreter, boolean ours) {}
 
     private final Path dir;
+    private final Path mark;
     private final Mounter mounter;
     private final Function<String, Optional<Path>> findTool;
 
-    public Binfmt(Path dir, Mounter mounter, Function<String, Optional<Path>> findTool) {
+    public Binfmt(Path dir, Path mark, Mounter mounter, Function<String, Optional<Path>> findTool) {
         this.dir = dir;
+        this.mark = mark;
         this.mounter = mounter;
         this.findTool = findTool;
     }
@@ -53,6 +62,7 @@ public final class Binfmt {
     public static Binfmt host() {
         return new Binfmt(
                 DEFAULT_DIR,
+                DEFAULT_MARK,
                 d -> {
                     Exec.Result r =
                             Exec.capture(Exec.Command.of("mount", "-t", "binfmt_misc", "binfmt_misc", d.toString()));
@@ -99,13 +109,18 @@ public final class Binfmt {
 
     private void mountIfNeeded(Architecture arch, Ledger ledger) {
         if (Files.exists(dir.resolve("register"))) {
+            if (Files.exists(mark)) {
+                // Another build's mount: whichever of us ends last must unmount it.
+                ledger.recordBinfmtMount(dir, mark);
+            }
             return;
         }
         String reason;
-        Ledger.Entry recorded = ledger.recordBinfmtMount(dir);
+        Ledger.Entry recorded = ledger.recordBinfmtMount(dir, mark);
         try {
             mounter.mount(dir);
             if (Files.exists(dir.resolve("register"))) {
+                writeMark();
                 return;
             }
             reason = "mounted, but " + dir.resolve("register") + " did not appear";
@@ -164,22 +179,44 @@ public final class Binfmt {
         }
     }
 
+    private void writeMark() {
+        try {
+            Files.createDirectories(mark.getParent());
+            Files.writeString(mark, dir + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + mark, e);
+        }
+    }
+
     /**
-     * Unmounts binfmt_misc at {@code dir} when no registration is left in it: another build (or the
+     * Unmounts binfmt_misc at {@code dir} when jdib mounted it ({@code mark} exists; a ledger written
+     * before marks were kept gives null) and no registration is left in it: another build (or the
      * host) may still use one, and unmounting would hide it from its owner's undo.
      */
-    public static void unmountIfUnused(Path dir, Consumer<String> events) {
-        if (!Files.exists(dir.resolve("register"))) {
-            return;
-        }
-        try (Stream<Path> list = Files.list(dir)) {
-            if (list.map(p -> p.getFileName().toString()).anyMatch(n -> !n.equals("register") && !n.equals("status"))) {
-                return;
-            }
-        } catch (IOException e) {
+    public static void unmountIfUnused(Path dir, Path mark, Consumer<String> events) {
+        if (!unusedJdibMount(dir, mark)) {
             return;
         }
         Mounts.unmountTree(dir, events);
+        if (mark != null) {
+            try {
+                Files.deleteIfExists(mark);
+            } catch (IOException e) {
+                events.accept("could not remove " + mark + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Whether binfmt_misc at {@code dir} is mounted by jdib and holds no registration. */
+    static boolean unusedJdibMount(Path dir, Path mark) {
+        if (!Files.exists(dir.resolve("register")) || (mark != null && !Files.exists(mark))) {
+            return false;
+        }
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).allMatch(n -> n.equals("register") || n.equals("status"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static String escape(byte[] bytes) {

@@ -130,9 +130,12 @@ public final class Ledger {
         return record(Kind.BINFMT, entry.toString());
     }
 
-    /** binfmt_misc mounted at {@code dir}; undone only when no registration is left in it. */
-    public Entry recordBinfmtMount(Path dir) {
-        return record(Kind.BINFMT_MOUNT, dir.toString());
+    /**
+     * binfmt_misc mounted by jdib at {@code dir} (by this build or another, {@code mark} says so while
+     * it is); undone only when no registration is left in it.
+     */
+    public Entry recordBinfmtMount(Path dir, Path mark) {
+        return record(Kind.BINFMT_MOUNT, dir.toString(), mark.toString());
     }
 
     public Entry recordProcessGroup(long pgid) {

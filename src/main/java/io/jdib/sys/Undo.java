@@ -14,7 +14,11 @@ final class Undo {
             case PARTX -> Loops.removePartitions(action.args().get(0), host);
             case LOOP -> Loops.detachIfBacking(Path.of(action.args().get(1)), events, host);
             case BINFMT -> Binfmt.unregister(Path.of(action.args().get(0)));
-            case BINFMT_MOUNT -> Binfmt.unmountIfUnused(Path.of(action.args().get(0)), events);
+            case BINFMT_MOUNT ->
+                Binfmt.unmountIfUnused(
+                        Path.of(action.args().get(0)),
+                        action.args().size() > 1 ? Path.of(action.args().get(1)) : null,
+                        events);
         }
     }
 }

@@ -34,6 +34,7 @@ class BinfmtTest {
     private static Binfmt binfmt(Path binfmt, Binfmt.Mounter mounter) {
         return new Binfmt(
                 binfmt,
+                binfmt.resolveSibling("jdib-mounted"),
                 mounter,
                 tool -> tool.equals(QEMU.getFileName().toString()) ? Optional.of(QEMU) : Optional.empty());
     }
@@ -151,7 +152,8 @@ class BinfmtTest {
         Path binfmt = fakeBinfmt();
         Ledger ledger = ledger();
 
-        assertThatThrownBy(() -> new Binfmt(binfmt, d -> {}, tool -> Optional.empty())
+        assertThatThrownBy(() -> new Binfmt(
+                                binfmt, binfmt.resolveSibling("jdib-mounted"), d -> {}, tool -> Optional.empty())
                         .enable(Architecture.ARM64, ledger, events::add))
                 .isInstanceOf(MissingToolError.class)
                 .hasMessageContaining("qemu-aarch64-static")
@@ -190,10 +192,62 @@ class BinfmtTest {
     @Test
     void binfmtMiscStaysMountedWhileARegistrationIsLeft() throws Exception {
         Path binfmt = fakeBinfmt();
+        Path mark = Files.writeString(dir.resolve("jdib-mounted"), binfmt + "\n");
         Files.writeString(binfmt.resolve("qemu-arm"), "enabled\n");
-        // With an entry left, nothing is unmounted (a real unmount of this plain directory would fail loudly).
-        Binfmt.unmountIfUnused(binfmt, events::add);
-        assertThat(Files.exists(binfmt.resolve("register"))).isTrue();
-        Binfmt.unmountIfUnused(dir.resolve("not-mounted"), events::add); // nothing mounted: nothing to do
+        assertThat(Binfmt.unusedJdibMount(binfmt, mark)).isFalse();
+        Binfmt.unmountIfUnused(binfmt, mark, events::add);
+        assertThat(mark).exists();
+        Binfmt.unmountIfUnused(dir.resolve("not-mounted"), mark, events::add); // nothing mounted: nothing to do
+    }
+
+    @Test
+    void aMountWithoutJdibsMarkIsTheHostsAndIsNeverUnmounted() throws Exception {
+        Path binfmt = fakeBinfmt();
+        assertThat(Binfmt.unusedJdibMount(binfmt, dir.resolve("jdib-mounted"))).isFalse();
+        // A ledger from before marks were kept: its build mounted it.
+        assertThat(Binfmt.unusedJdibMount(binfmt, null)).isTrue();
+    }
+
+    /**
+     * Two foreign builds side by side: the first mounts binfmt_misc, the second finds it mounted.
+     * The first ends while the second still has its entry, so the mount stays; the second, ending
+     * last, must take it down. Before the mark, only the build that mounted it recorded the mount,
+     * and binfmt_misc stayed mounted after both.
+     */
+    @Test
+    void theLastOfTwoBuildsSharingJdibsMountUnmountsIt() throws Exception {
+        Path binfmt = Files.createDirectories(dir.resolve("binfmt_misc"));
+        Path mark = dir.resolve("jdib-mounted");
+        Binfmt.Mounter mount = d -> {
+            try {
+                Files.writeString(d.resolve("register"), "");
+                Files.writeString(d.resolve("status"), "enabled\n");
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        };
+        Ledger first = Ledger.create(dir.resolve("first"), events::add);
+        Ledger second = Ledger.create(dir.resolve("second"), events::add);
+
+        binfmt(binfmt, mount).enable(Architecture.ARM64, first, events::add);
+        assertThat(mark).hasContent(binfmt.toString());
+        binfmt(binfmt, d -> {
+                    throw new AssertionError("mounted twice");
+                })
+                .enable(Architecture.ARM64, second, events::add);
+
+        assertThat(Ledger.pending(second.file()))
+                .extracting(Ledger.Action::kind)
+                .containsExactly(Ledger.Kind.BINFMT_MOUNT, Ledger.Kind.BINFMT);
+        Ledger.Action secondsMount = Ledger.pending(second.file()).get(0);
+        assertThat(secondsMount.args()).containsExactly(binfmt.toString(), mark.toString());
+        // The first ends while the second's entry is there (the fake kernel made no entry files).
+        Files.writeString(binfmt.resolve("jdib-aarch64-2"), "enabled\n");
+        assertThat(Binfmt.unusedJdibMount(binfmt, mark)).isFalse();
+        // The second ends last: its entry is gone, the mount is jdib's and unused.
+        Files.delete(binfmt.resolve("jdib-aarch64-2"));
+        assertThat(Binfmt.unusedJdibMount(binfmt, mark)).isTrue();
+        Binfmt.unmountIfUnused(binfmt, mark, events::add);
+        assertThat(mark).doesNotExist();
     }
 }
