@@ -4,7 +4,6 @@ import io.jdib.blockdevice.BlockDevice;
 import io.jdib.blockdevice.config.BlockDeviceGraph;
 import io.jdib.cache.CacheInventory;
 import io.jdib.cache.Checkpoints;
-import io.jdib.cache.TreeKey;
 import io.jdib.element.ElementPath;
 import io.jdib.element.ElementResolution;
 import io.jdib.element.Resolver;
@@ -234,29 +233,6 @@ public final class Build {
             value = phases.sourced(env).get(NO_FINAL_IMAGE);
         }
         return value != null && value.trim().equals("1");
-    }
-
-    /** The key of the tree after post-root.d ({@link TreeBuild#treeKey}). */
-    static TreeKey treeKey(
-            ElementResolution resolution, Map<String, String> env, BuildSpec spec, String archiveDate, String code) {
-        return TreeBuild.treeKey(resolution, env, spec, archiveDate, code);
-    }
-
-    /** The key of a tree taken at another point ({@link TreeBuild#treeKey}). */
-    static TreeKey treeKey(
-            ElementResolution resolution,
-            Map<String, String> env,
-            BuildSpec spec,
-            String archiveDate,
-            String code,
-            java.util.function.Predicate<Path> ranLater,
-            String lastHook) {
-        return TreeBuild.treeKey(resolution, env, spec, archiveDate, code, ranLater, lastHook);
-    }
-
-    /** {@link TreeBuild#ranAfterInstallHook}. */
-    static java.util.function.Predicate<Path> ranAfterInstallHook(String hook) {
-        return TreeBuild.ranAfterInstallHook(hook);
     }
 
     /**

@@ -77,7 +77,7 @@ class CheckpointKeyTest {
     }
 
     private String key(ElementResolution resolution, Map<String, String> env, List<String> packages) {
-        return Build.treeKey(resolution, env, spec(packages), "Sat, 14 Nov 2026 10:00:00 UTC", "jar-1")
+        return TreeBuild.treeKey(resolution, env, spec(packages), "Sat, 14 Nov 2026 10:00:00 UTC", "jar-1")
                 .digest();
     }
 
@@ -163,7 +163,7 @@ class CheckpointKeyTest {
     @Test
     void anArchiveUpdateMisses() {
         String before = key();
-        String after = Build.treeKey(
+        String after = TreeBuild.treeKey(
                         resolution(first, second), env(), spec(List.of()), "Sun, 15 Nov 2026 10:00:00 UTC", "jar-1")
                 .digest();
         assertThat(after).isNotEqualTo(before);
@@ -172,7 +172,7 @@ class CheckpointKeyTest {
     @Test
     void anotherJdibMisses() {
         String before = key();
-        String after = Build.treeKey(
+        String after = TreeBuild.treeKey(
                         resolution(first, second), env(), spec(List.of()), "Sat, 14 Nov 2026 10:00:00 UTC", "jar-2")
                 .digest();
         assertThat(after).isNotEqualTo(before);
@@ -238,7 +238,7 @@ class CheckpointKeyTest {
 
     @Test
     void theInputsNameEachElementAndVariable() {
-        TreeKey key = Build.treeKey(resolution(first, second), env(), spec(List.of()), "d", "jar-1");
+        TreeKey key = TreeBuild.treeKey(resolution(first, second), env(), spec(List.of()), "d", "jar-1");
         assertThat(key.inputs())
                 .anyMatch(l -> l.startsWith("element first "))
                 .anyMatch(l -> l.startsWith("element second "))
@@ -248,13 +248,13 @@ class CheckpointKeyTest {
 
     /** The key of the checkpoint taken after install.d's {@code 01-package-installs}. */
     private String packagesKey() {
-        return Build.treeKey(
+        return TreeBuild.treeKey(
                         resolution(first, second),
                         env(),
                         spec(List.of()),
                         "Sat, 14 Nov 2026 10:00:00 UTC",
                         "jar-1",
-                        Build.ranAfterInstallHook("01-package-installs"),
+                        TreeBuild.ranAfterInstallHook("01-package-installs"),
                         "01-package-installs")
                 .digest();
     }
