@@ -46,11 +46,14 @@ class PackageCyclesTest {
         return uses;
     }
 
-    /** Every cycle found by a depth-first walk, each as the packages on it. */
+    /**
+     * Every cycle found by a depth-first walk, each as the packages on it. The walk goes in name
+     * order so the same graph always reports the same cycle, whatever map it comes in.
+     */
     static List<List<String>> cycles(Map<String, Set<String>> uses) {
         List<List<String>> found = new ArrayList<>();
         Set<String> done = new TreeSet<>();
-        for (String start : uses.keySet()) {
+        for (String start : new TreeSet<>(uses.keySet())) {
             walk(start, new ArrayList<>(), done, uses, found);
         }
         return found;
@@ -69,7 +72,7 @@ class PackageCyclesTest {
             return;
         }
         path.add(pkg);
-        for (String used : uses.getOrDefault(pkg, Set.of())) {
+        for (String used : new TreeSet<>(uses.getOrDefault(pkg, Set.of()))) {
             walk(used, path, done, uses, found);
         }
         path.remove(path.size() - 1);
