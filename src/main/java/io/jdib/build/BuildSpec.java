@@ -118,21 +118,6 @@ public record BuildSpec(
                 checkpoints);
     }
 
-    /**
-     * s390x boots through zipl, which jdib does not install yet: a disk image of it would not boot,
-     * so asking for one fails here, before anything is bootstrapped.
-     */
-    static void checkBootable(Architecture arch, Set<OutputType> types) {
-        List<String> disks = types.stream()
-                .filter(OutputType::isDisk)
-                .map(OutputType::toString)
-                .toList();
-        if (arch == Architecture.S390X && !disks.isEmpty()) {
-            throw new UserError("s390x disk images (-t " + String.join(",", disks)
-                    + ") are not bootable yet: jdib has no zipl bootloader; build s390x as a tree (-t tar)");
-        }
-    }
-
     public boolean wantsDisk() {
         return types.stream().anyMatch(OutputType::isDisk);
     }
@@ -341,7 +326,6 @@ public record BuildSpec(
             Path work =
                     workRoot != null ? workRoot : Path.of(environment.getOrDefault("JDIB_WORK_DIR", "/var/tmp/jdib"));
             String debianArch = Architecture.parse(arch).debianName();
-            checkBootable(Architecture.parse(arch), unique);
             BuildSpec spec = new BuildSpec(
                     imageName.toAbsolutePath().normalize(),
                     List.copyOf(unique),

@@ -109,7 +109,7 @@ public final class QemuBoot {
         if (!request.extraQemuArgs().contains("-nic")) {
             argv.addAll(List.of(
                     "-nic",
-                    "user,model=virtio-net-pci"
+                    "user,model=" + request.arch().nicModel()
                             + (request.sshForwardPort() > 0
                                     ? ",hostfwd=tcp:127.0.0.1:" + request.sshForwardPort() + "-:22"
                                     : "")));
@@ -304,6 +304,7 @@ public final class QemuBoot {
         return switch (request.arch()) {
             case AMD64, I386 -> "BIOS";
             case PPC64EL -> "SLOF";
+            case S390X -> "s390-ccw IPL";
             default -> "QEMU's firmware";
         };
     }

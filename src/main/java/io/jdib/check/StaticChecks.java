@@ -852,7 +852,13 @@ public final class StaticChecks {
 
     /** {@code console=PORT} with its options, not {@code xconsole=} or a longer port name. */
     static Pattern console(String port) {
-        return Pattern.compile("(?<![\\w-])console=" + Pattern.quote(port) + "(?![\\w])[^\\s\"]*");
+        return console(List.of(port));
+    }
+
+    /** {@code console=} any of {@code ports}. */
+    static Pattern console(List<String> ports) {
+        String names = ports.stream().map(Pattern::quote).collect(java.util.stream.Collectors.joining("|"));
+        return Pattern.compile("(?<![\\w-])console=(?:" + names + ")(?![\\w])[^\\s\"]*");
     }
 
     RuleResult serialConsole() {
@@ -864,7 +870,7 @@ public final class StaticChecks {
         Optional<ImageFacts.Arch> arch = facts.architecture();
         Architecture architecture = arch.map(ImageFacts.Arch::architecture).orElse(Architecture.AMD64);
         String port = architecture.serialConsole();
-        Pattern consolePattern = console(port);
+        Pattern consolePattern = console(architecture.serialConsoleNames());
         Evidence cfg = null;
         String grubCfg = null;
         for (String candidate : List.of("/boot/grub/grub.cfg", "/boot/grub2/grub.cfg")) {
@@ -880,6 +886,10 @@ public final class StaticChecks {
                 }
                 break;
             }
+        }
+        // s390x: zipl has no generated file; its zipl.conf is both the boot configuration and its source.
+        if (grubCfg == null && tree.isFile(ZIPL_CONF)) {
+            return ziplConsole(id, title, consolePattern, port, arch);
         }
         if (cfg != null) {
             ev.add(cfg);
@@ -912,6 +922,26 @@ public final class StaticChecks {
         ev.add(arch.map(a -> a.evidence().withText(a.evidence().text() + ": its serial console is " + port))
                 .orElse(Evidence.of("/bin/sh", "architecture unknown (no ELF program, no dpkg): expecting " + port)));
         return of(cfg != null && source != null, id, title, ev);
+    }
+
+    private static final String ZIPL_CONF = "/etc/zipl.conf";
+
+    private RuleResult ziplConsole(
+            String id, String title, Pattern consolePattern, String port, Optional<ImageFacts.Arch> arch) {
+        List<Evidence> ev = new ArrayList<>();
+        Evidence found = null;
+        List<String> lines = tree.lines(ZIPL_CONF);
+        for (int i = 0; i < lines.size() && found == null; i++) {
+            String l = lines.get(i).strip();
+            Matcher m = consolePattern.matcher(l);
+            if (l.startsWith("parameters") && m.find()) {
+                found = Evidence.at(ZIPL_CONF, i + 1, m.group() + " in zipl's parameters");
+            }
+        }
+        ev.add(found != null ? found : Evidence.of(ZIPL_CONF, "no parameters line with console=" + port));
+        ev.add(arch.map(a -> a.evidence().withText(a.evidence().text() + ": its serial console is " + port))
+                .orElse(Evidence.of("/bin/sh", "architecture unknown (no ELF program, no dpkg): expecting " + port)));
+        return of(found != null, id, title, ev);
     }
 
     // ---- compressed copy-on-write, trimmed

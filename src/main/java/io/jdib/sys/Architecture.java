@@ -86,7 +86,7 @@ public enum Architecture {
             2,
             22,
             "qemu-system-s390x",
-            List.of(),
+            List.of("-M", "s390-ccw-virtio"),
             null,
             null,
             "ttysclp0",
@@ -167,6 +167,11 @@ public enum Architecture {
         return machineArgs;
     }
 
+    /** The -nic model of the guest's virtio network card: s390x has channel I/O, not PCI, and calls it virtio. */
+    public String nicModel() {
+        return this == S390X ? "virtio" : "virtio-net-pci";
+    }
+
     /** Whether a guest boots only through UEFI firmware (no BIOS exists for it). */
     public boolean uefiOnly() {
         return firmwareCode != null;
@@ -185,6 +190,14 @@ public enum Architecture {
     /** The kernel's name for the first serial port of the usual virtual machine. */
     public String serialConsole() {
         return serialConsole;
+    }
+
+    /**
+     * Every name the kernel takes for that console on its command line: s390x's VT220 console,
+     * ttysclp0, is also ttyS1 (DIB's zipl default).
+     */
+    public List<String> serialConsoleNames() {
+        return this == S390X ? List.of(serialConsole, "ttyS1") : List.of(serialConsole);
     }
 
     /** binfmt_misc magic: the ELF identification, type (executable) and machine of its programs. */

@@ -1,13 +1,11 @@
 package io.jdib.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jdib.blockdevice.config.BlockDeviceGraph;
 import io.jdib.blockdevice.config.Partition;
 import io.jdib.element.Element;
 import io.jdib.element.ElementResolution;
-import io.jdib.sys.UserError;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -86,15 +84,14 @@ class ArchitectureLayoutTest {
     }
 
     @Test
-    void s390xDiskImagesAreRefusedInOneLineBeforeAnythingRuns() {
-        assertThatThrownBy(() -> spec("s390x").types(List.of("qcow2")).build())
-                .isInstanceOf(UserError.class)
-                .hasMessage("s390x disk images (-t qcow2) are not bootable yet: jdib has no zipl bootloader;"
-                        + " build s390x as a tree (-t tar)");
-        // The default type is a disk (qcow2) too.
-        assertThatThrownBy(() -> spec("s390x").build()).hasMessageStartingWith("s390x disk images (-t qcow2)");
-        assertThat(spec("s390x").types(List.of("tar")).build().architecture().debianName())
-                .isEqualTo("s390x");
+    void s390xDiskImagesGetOneMbrRootPartitionForZipl() {
+        // zipl writes its boot record into the MBR's code area and reads /boot from the root filesystem.
+        assertThat(spec("s390x").build().wantsDisk()).isTrue();
+        assertThat(Build.withDefaultBlockDevice(List.of("debian-minimal", "vm", "zipl"), "s390x"))
+                .endsWith("block-device-mbr");
+        BlockDeviceGraph mbr = layout("s390x", "block-device-mbr");
+        assertThat(partitions(mbr)).containsExactly("root");
+        assertThat(DiskImage.prepPartition(mbr)).isEmpty();
         assertThat(spec("ppc64el").types(List.of("qcow2", "raw")).build().wantsDisk())
                 .isTrue();
     }

@@ -56,6 +56,20 @@ class QemuArchArgsTest {
     }
 
     @Test
+    void s390xIplsTheCcwMachineWithChannelDevices() {
+        BootRequest request = BootRequest.ofImage(Path.of("/images/z.qcow2")).withArch(Architecture.S390X);
+        assertThat(request.bootsUefi()).isFalse();
+        var argv =
+                QemuBoot.qemuArgs(Path.of("/usr/bin/qemu-system-s390x"), request, Path.of("/tmp/c.log"), null, "qcow2");
+        assertThat(argv)
+                .containsSubsequence("/usr/bin/qemu-system-s390x", "-accel", "tcg", "-M", "s390-ccw-virtio")
+                .contains("user,model=virtio")
+                .contains("file=/images/z.qcow2,format=qcow2,if=virtio,snapshot=on")
+                .noneMatch(a -> a.contains("pflash") || a.contains("virtio-net-pci"));
+        assertThat(QemuBoot.firmwareName(request)).isEqualTo("s390-ccw IPL");
+    }
+
+    @Test
     void amd64KeepsBiosUnlessUefiIsAsked() {
         BootRequest bios = BootRequest.ofImage(Path.of("/i.qcow2")).withArch(Architecture.AMD64);
         assertThat(bios.bootsUefi()).isFalse();

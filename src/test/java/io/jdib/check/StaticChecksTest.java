@@ -462,6 +462,37 @@ class StaticChecksTest {
     }
 
     @Test
+    void anS390xImageCarriesItsConsoleInZiplConf(@TempDir Path dir) throws Exception {
+        Path root = copyOf("cloud-ready", dir);
+        Files.createDirectories(root.resolve("usr/bin"));
+        Files.write(root.resolve("usr/bin/dash"), elfHeader(io.jdib.sys.Architecture.S390X));
+        Files.createSymbolicLink(root.resolve("usr/bin/sh"), Path.of("dash"));
+        Files.createSymbolicLink(root.resolve("bin"), Path.of("usr/bin"));
+        Files.delete(root.resolve("boot/grub/grub.cfg"));
+        Path zipl = root.resolve("etc/zipl.conf");
+        Files.writeString(
+                zipl,
+                "[defaultboot]\ndefault=debian\n[debian]\ntarget=/boot\n"
+                        + "parameters=\"root=LABEL=cloudimg-rootfs console=ttyS0 console=ttysclp0\"\n");
+
+        RuleResult ok = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "serial-console");
+        assertThat(ok.outcome()).as(ok.evidence().toString()).isEqualTo(Outcome.PASS);
+        assertEvidence(ok, "/etc/zipl.conf", 5, "console=ttysclp0 in zipl's parameters");
+        assertEvidence(ok, "/bin/sh", 0, "ELF program for s390x: its serial console is ttysclp0");
+
+        // DIB's default names the VT220 console ttyS1, the kernel's other name for it.
+        Files.writeString(zipl, Files.readString(zipl).replace("console=ttysclp0", "console=ttyS1"));
+        RuleResult dibDefault = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "serial-console");
+        assertThat(dibDefault.outcome()).isEqualTo(Outcome.PASS);
+        assertEvidence(dibDefault, "/etc/zipl.conf", 5, "console=ttyS1 in zipl's parameters");
+
+        Files.writeString(zipl, Files.readString(zipl).replace(" console=ttyS1", ""));
+        RuleResult lineModeOnly = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "serial-console");
+        assertThat(lineModeOnly.outcome()).isEqualTo(Outcome.FAIL);
+        assertEvidence(lineModeOnly, "/etc/zipl.conf", 0, "no parameters line with console=ttysclp0");
+    }
+
+    @Test
     void compressedImage() {
         assertEvidence(
                 rule(good(), "compressed-image"), "qemu-img check", 0, "990 of 1000 allocated clusters compressed");

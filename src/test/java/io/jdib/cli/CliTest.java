@@ -129,16 +129,6 @@ class CliTest {
     }
 
     @Test
-    void s390xDiskImagesFailWithOneClearLine() {
-        Run r = run("disk-image-create", "-a", "s390x", "-t", "tar,raw", "debian-minimal", "vm");
-
-        assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip())
-                .isEqualTo("error: s390x disk images (-t raw) are not bootable yet: jdib has no zipl bootloader;"
-                        + " build s390x as a tree (-t tar)");
-    }
-
-    @Test
     void dockerImportWithoutDockerTypeSaysWhatToAdd() {
         Run r = run("disk-image-create", "-t", "oci", "--docker-import", "debian-minimal");
 

@@ -72,6 +72,25 @@ class EverydayHooksTest {
     }
 
     @Test
+    void grubOnS390xStopsBeforeTheBootstrapNamingZipl() throws Exception {
+        Run s390x = hook("grub2/root.d/01-grub2-arch", Map.of("ARCH", "s390x"));
+        assertThat(s390x.code()).isEqualTo(1);
+        assertThat(s390x.err().strip())
+                .isEqualTo("grub2: s390x boots through zipl, not GRUB: add the zipl element"
+                        + " (it provides bootloader in grub2's place)");
+        assertThat(hook("grub2/root.d/01-grub2-arch", Map.of("ARCH", "arm64")).code())
+                .isZero();
+    }
+
+    @Test
+    void ziplOnAnotherArchitectureStopsWithOneLine() throws Exception {
+        Run amd64 = hook("zipl/finalise.d/50-zipl", Map.of("ARCH", "amd64", "IMAGE_BLOCK_DEVICE", "/dev/loop9"));
+        assertThat(amd64.code()).isEqualTo(1);
+        assertThat(amd64.err().strip())
+                .isEqualTo("zipl: zipl boots s390x only, and this build is ARCH=amd64; leave the zipl element out");
+    }
+
+    @Test
     void aptConfThatIsNotAFileStops() throws Exception {
         Run run = hook("apt-conf/extra-data.d/99-apt-conf", Map.of("DIB_APT_CONF", dir.toString()));
         assertThat(run.code()).isEqualTo(1);

@@ -27,9 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
- * arm64 cross-built on this amd64 host (chroot through qemu-user and binfmt_misc) and booted once
- * under qemu-system-aarch64 with TCG; the binfmt_misc registration is undone on success and after a
- * SIGKILL; an unknown architecture fails before anything starts.
+ * arm64 and s390x cross-built on this amd64 host (chroot through qemu-user and binfmt_misc) and
+ * booted once each with TCG (arm64 through AAVMF and GRUB, s390x through QEMU's IPL and zipl); the
+ * binfmt_misc registration is undone on success and after a SIGKILL; an unknown architecture, and
+ * GRUB on s390x, fail before anything is bootstrapped.
  */
 @Tag("integration")
 // Registers qemu-aarch64 with the host's binfmt_misc (mounting it when it is not), removes it again
@@ -42,6 +43,7 @@ class ForeignArchIT {
     static Path dir;
 
     private static JdibProcess.Result arm64;
+    private static JdibProcess.Result s390x;
     private static boolean binfmtMountedBefore;
 
     private static Map<String, String> env(String workName) {
@@ -80,6 +82,34 @@ class ForeignArchIT {
                 "debian-minimal",
                 "vm");
         System.out.printf("arm64 debian-minimal vm: built in %.0f s%n", (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * bookworm: this mirror answers 404 for trixie's s390x packages, and its bookworm-security lists
+     * no s390x, so the sources are the release and its updates only.
+     */
+    @BeforeAll
+    @Timeout(value = 60, unit = TimeUnit.MINUTES)
+    static void buildS390x() {
+        Map<String, String> env = new java.util.HashMap<>(env("work-s390x"));
+        env.put("DIB_RELEASE", "bookworm");
+        env.put(
+                "DIB_APT_SOURCES_CONF",
+                "default:deb http://deb.debian.org/debian bookworm main\n"
+                        + "updates:deb http://deb.debian.org/debian bookworm-updates main");
+        long start = System.nanoTime();
+        s390x = JdibProcess.run(
+                Duration.ofMinutes(60),
+                env,
+                "disk-image-create",
+                "-a",
+                "s390x",
+                "-o",
+                out("s390x").toString(),
+                "debian-minimal",
+                "vm",
+                "zipl");
+        System.out.printf("s390x debian-minimal vm zipl: built in %.0f s%n", (System.nanoTime() - start) / 1e9);
     }
 
     @Test
@@ -125,6 +155,68 @@ class ForeignArchIT {
                 "arm64 qcow2 %d bytes, login after %.1f s%n", Files.size(out("arm64.qcow2")), booted.seconds());
         String text = Files.readString(console, java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThat(text).contains("console=ttyAMA0").contains("root=LABEL=cloudimg-rootfs");
+    }
+
+    @Test
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void s390xBuildsWithZiplOnMbrAndLeavesNothingBehind() throws Exception {
+        assertThat(s390x.exitCode()).as(s390x.output()).isZero();
+        assertThat(s390x.output())
+                .contains("release: bookworm")
+                .contains(", s390x")
+                .containsPattern(
+                        "installing zipl on /dev/loop\\d+ \\(/boot at block 2048\\): root=LABEL=cloudimg-rootfs")
+                .contains("Preparing boot device")
+                .doesNotContain("installing GRUB");
+        assertThat(HostState.mountsUnder(dir)).isEmpty();
+        assertThat(HostState.loopsUnder(dir)).isEmpty();
+        assertThat(HostState.buildDirs(dir.resolve("work-s390x"))).isEmpty();
+        assertThat(HostState.run("sfdisk", "--dump", out("s390x.qcow2").toString()))
+                .isNotNull();
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.MINUTES)
+    void s390xIplsThroughZiplToLoginUnderTcg() throws Exception {
+        assertThat(s390x.exitCode()).as(s390x.output()).isZero();
+        Path console = dir.resolve("s390x.console");
+        BootResult booted = new QemuBoot(EventSink.NONE)
+                .boot(BootRequest.ofImage(out("s390x.qcow2"))
+                        .withArch(Architecture.S390X)
+                        .withTimeout(Duration.ofMinutes(25))
+                        .withConsoleLog(console));
+        assertThat(booted.matched()).as(String.join("\n", booted.lastLines())).isTrue();
+        System.out.printf(
+                "s390x qcow2 %d bytes, login after %.1f s%n", Files.size(out("s390x.qcow2")), booted.seconds());
+        String text = Files.readString(console, java.nio.charset.StandardCharsets.ISO_8859_1);
+        // zipl's parameters (DIB's default consoles); the login prompt is on the VT220 console.
+        assertThat(text)
+                .contains("root=LABEL=cloudimg-rootfs LANG=en_US.UTF-8 console=ttyS0 console=ttyS1")
+                .contains("ttysclp0");
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void grubOnS390xStopsBeforeTheBootstrapNamingZipl() throws IOException {
+        JdibProcess.Result r = JdibProcess.run(
+                Duration.ofMinutes(5),
+                env("s390x-grub"),
+                "disk-image-create",
+                "-a",
+                "s390x",
+                "-o",
+                out("s390x-grub").toString(),
+                "debian-minimal",
+                "vm");
+
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.output())
+                .contains("add the zipl element")
+                .contains("element grub2, phase root.d")
+                .doesNotContain("bootstrapping Debian");
+        assertThat(HostState.mountsUnder(dir)).isEmpty();
+        assertThat(HostState.buildDirs(dir.resolve("s390x-grub"))).isEmpty();
+        assertThat(jdibEntries(null)).noneMatch(n -> r.output().contains("entry " + n));
     }
 
     @Test
