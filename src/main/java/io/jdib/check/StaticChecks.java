@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The cloud-readiness rules that need no boot: each reads the image's files ({@link ImageTree}) and
@@ -857,7 +859,7 @@ public final class StaticChecks {
 
     /** {@code console=} any of {@code ports}. */
     static Pattern console(List<String> ports) {
-        String names = ports.stream().map(Pattern::quote).collect(java.util.stream.Collectors.joining("|"));
+        String names = ports.stream().map(Pattern::quote).collect(Collectors.joining("|"));
         return Pattern.compile("(?<![\\w-])console=(?:" + names + ")(?![\\w])[^\\s\"]*");
     }
 
@@ -871,26 +873,21 @@ public final class StaticChecks {
         Architecture architecture = arch.map(ImageFacts.Arch::architecture).orElse(Architecture.AMD64);
         String port = architecture.serialConsole();
         Pattern consolePattern = console(architecture.serialConsoleNames());
-        Evidence cfg = null;
-        String grubCfg = null;
-        for (String candidate : List.of("/boot/grub/grub.cfg", "/boot/grub2/grub.cfg")) {
-            if (tree.isFile(candidate)) {
-                grubCfg = candidate;
-                List<String> lines = tree.lines(candidate);
-                for (int i = 0; i < lines.size() && cfg == null; i++) {
-                    String l = lines.get(i).strip();
-                    Matcher m = consolePattern.matcher(l);
-                    if (l.startsWith("linux") && m.find()) {
-                        cfg = Evidence.at(candidate, i + 1, m.group() + " on the kernel line");
-                    }
-                }
-                break;
-            }
-        }
+        Evidence architectureEvidence = arch.map(
+                        a -> a.evidence().withText(a.evidence().text() + ": its serial console is " + port))
+                .orElse(Evidence.of("/bin/sh", "architecture unknown (no ELF program, no dpkg): expecting " + port));
+        String grubCfg = Stream.of("/boot/grub/grub.cfg", "/boot/grub2/grub.cfg")
+                .filter(tree::isFile)
+                .findFirst()
+                .orElse(null);
         // s390x: zipl has no generated file; its zipl.conf is both the boot configuration and its source.
         if (grubCfg == null && tree.isFile(ZIPL_CONF)) {
-            return ziplConsole(id, title, consolePattern, port, arch);
+            Evidence parameters = consoleOnLine(ZIPL_CONF, "parameters", consolePattern, " in zipl's parameters");
+            ev.add(parameters != null ? parameters : Evidence.of(ZIPL_CONF, "no parameters line with console=" + port));
+            ev.add(architectureEvidence);
+            return of(parameters != null, id, title, ev);
         }
+        Evidence cfg = grubCfg == null ? null : consoleOnLine(grubCfg, "linux", consolePattern, " on the kernel line");
         if (cfg != null) {
             ev.add(cfg);
         } else {
@@ -919,29 +916,23 @@ public final class StaticChecks {
                     "no GRUB_CMDLINE_LINUX with console=" + port
                             + " (here or in grub.d): grub-mkconfig would drop it"));
         }
-        ev.add(arch.map(a -> a.evidence().withText(a.evidence().text() + ": its serial console is " + port))
-                .orElse(Evidence.of("/bin/sh", "architecture unknown (no ELF program, no dpkg): expecting " + port)));
+        ev.add(architectureEvidence);
         return of(cfg != null && source != null, id, title, ev);
     }
 
     private static final String ZIPL_CONF = "/etc/zipl.conf";
 
-    private RuleResult ziplConsole(
-            String id, String title, Pattern consolePattern, String port, Optional<ImageFacts.Arch> arch) {
-        List<Evidence> ev = new ArrayList<>();
-        Evidence found = null;
-        List<String> lines = tree.lines(ZIPL_CONF);
-        for (int i = 0; i < lines.size() && found == null; i++) {
+    /** The first line of {@code file} that starts with {@code prefix} and has a console, or null. */
+    private Evidence consoleOnLine(String file, String prefix, Pattern consolePattern, String where) {
+        List<String> lines = tree.lines(file);
+        for (int i = 0; i < lines.size(); i++) {
             String l = lines.get(i).strip();
             Matcher m = consolePattern.matcher(l);
-            if (l.startsWith("parameters") && m.find()) {
-                found = Evidence.at(ZIPL_CONF, i + 1, m.group() + " in zipl's parameters");
+            if (l.startsWith(prefix) && m.find()) {
+                return Evidence.at(file, i + 1, m.group() + where);
             }
         }
-        ev.add(found != null ? found : Evidence.of(ZIPL_CONF, "no parameters line with console=" + port));
-        ev.add(arch.map(a -> a.evidence().withText(a.evidence().text() + ": its serial console is " + port))
-                .orElse(Evidence.of("/bin/sh", "architecture unknown (no ELF program, no dpkg): expecting " + port)));
-        return of(found != null, id, title, ev);
+        return null;
     }
 
     // ---- compressed copy-on-write, trimmed

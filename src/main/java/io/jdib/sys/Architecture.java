@@ -24,7 +24,8 @@ public enum Architecture {
             List.of(),
             null,
             null,
-            "ttyS0",
+            List.of("ttyS0"),
+            "virtio-net-pci",
             "qemu-system-x86"),
     I386(
             "i386",
@@ -37,7 +38,8 @@ public enum Architecture {
             List.of(),
             null,
             null,
-            "ttyS0",
+            List.of("ttyS0"),
+            "virtio-net-pci",
             "qemu-system-x86"),
     ARM64(
             "arm64",
@@ -50,7 +52,8 @@ public enum Architecture {
             List.of("-M", "virt", "-cpu", "cortex-a57"),
             Path.of("/usr/share/AAVMF/AAVMF_CODE.fd"),
             Path.of("/usr/share/AAVMF/AAVMF_VARS.fd"),
-            "ttyAMA0",
+            List.of("ttyAMA0"),
+            "virtio-net-pci",
             "qemu-system-arm qemu-efi-aarch64"),
     ARMHF(
             "armhf",
@@ -63,7 +66,8 @@ public enum Architecture {
             List.of("-M", "virt", "-cpu", "cortex-a15"),
             Path.of("/usr/share/AAVMF/AAVMF32_CODE.fd"),
             Path.of("/usr/share/AAVMF/AAVMF32_VARS.fd"),
-            "ttyAMA0",
+            List.of("ttyAMA0"),
+            "virtio-net-pci",
             "qemu-system-arm qemu-efi-arm"),
     PPC64EL(
             "ppc64el",
@@ -76,7 +80,8 @@ public enum Architecture {
             List.of("-M", "pseries"),
             null,
             null,
-            "hvc0",
+            List.of("hvc0"),
+            "virtio-net-pci",
             "qemu-system-ppc"),
     S390X(
             "s390x",
@@ -89,7 +94,10 @@ public enum Architecture {
             List.of("-M", "s390-ccw-virtio"),
             null,
             null,
-            "ttysclp0",
+            // The VT220 console is ttysclp0; the kernel also takes ttyS1 for it (DIB's zipl default).
+            List.of("ttysclp0", "ttyS1"),
+            // Channel I/O, not PCI: -nic calls its virtio card just "virtio".
+            "virtio",
             "qemu-system-misc");
 
     private final String debianName;
@@ -102,7 +110,8 @@ public enum Architecture {
     private final List<String> machineArgs;
     private final Path firmwareCode;
     private final Path firmwareVars;
-    private final String serialConsole;
+    private final List<String> serialConsoles;
+    private final String nicModel;
     private final String systemPackages;
 
     Architecture(
@@ -116,7 +125,8 @@ public enum Architecture {
             List<String> machineArgs,
             Path firmwareCode,
             Path firmwareVars,
-            String serialConsole,
+            List<String> serialConsoles,
+            String nicModel,
             String systemPackages) {
         this.debianName = debianName;
         this.aliases = aliases;
@@ -128,7 +138,8 @@ public enum Architecture {
         this.machineArgs = machineArgs;
         this.firmwareCode = firmwareCode;
         this.firmwareVars = firmwareVars;
-        this.serialConsole = serialConsole;
+        this.serialConsoles = serialConsoles;
+        this.nicModel = nicModel;
         this.systemPackages = systemPackages;
     }
 
@@ -167,9 +178,9 @@ public enum Architecture {
         return machineArgs;
     }
 
-    /** The -nic model of the guest's virtio network card: s390x has channel I/O, not PCI, and calls it virtio. */
+    /** QEMU's -nic model of the guest's virtio network card. */
     public String nicModel() {
-        return this == S390X ? "virtio" : "virtio-net-pci";
+        return nicModel;
     }
 
     /** Whether a guest boots only through UEFI firmware (no BIOS exists for it). */
@@ -189,15 +200,12 @@ public enum Architecture {
 
     /** The kernel's name for the first serial port of the usual virtual machine. */
     public String serialConsole() {
-        return serialConsole;
+        return serialConsoles.get(0);
     }
 
-    /**
-     * Every name the kernel takes for that console on its command line: s390x's VT220 console,
-     * ttysclp0, is also ttyS1 (DIB's zipl default).
-     */
+    /** Every name the kernel takes for that console on its command line, {@link #serialConsole()} first. */
     public List<String> serialConsoleNames() {
-        return this == S390X ? List.of(serialConsole, "ttyS1") : List.of(serialConsole);
+        return serialConsoles;
     }
 
     /** binfmt_misc magic: the ELF identification, type (executable) and machine of its programs. */

@@ -408,6 +408,15 @@ class StaticChecksTest {
         return root;
     }
 
+    /** Gives {@code root} a usr-merged /bin/sh (dash) that is an ELF program of {@code arch}. */
+    private static Path withShellOf(Path root, io.jdib.sys.Architecture arch) throws Exception {
+        Files.createDirectories(root.resolve("usr/bin"));
+        Files.write(root.resolve("usr/bin/dash"), elfHeader(arch));
+        Files.createSymbolicLink(root.resolve("usr/bin/sh"), Path.of("dash"));
+        Files.createSymbolicLink(root.resolve("bin"), Path.of("usr/bin"));
+        return root;
+    }
+
     /** The first bytes of a position-independent executable of {@code arch}, as /bin/sh is. */
     private static byte[] elfHeader(io.jdib.sys.Architecture arch) {
         byte[] header = java.util.Arrays.copyOf(arch.elfMagic(), 64);
@@ -417,12 +426,8 @@ class StaticChecksTest {
 
     @Test
     void serialConsoleIsTheArchitecturesPort(@TempDir Path dir) throws Exception {
-        Path root = copyOf("cloud-ready", dir);
-        // An arm64 tree: /bin -> usr/bin, sh -> dash, an aarch64 ELF program (QEMU's virt machine has ttyAMA0).
-        Files.createDirectories(root.resolve("usr/bin"));
-        Files.write(root.resolve("usr/bin/dash"), elfHeader(io.jdib.sys.Architecture.ARM64));
-        Files.createSymbolicLink(root.resolve("usr/bin/sh"), Path.of("dash"));
-        Files.createSymbolicLink(root.resolve("bin"), Path.of("usr/bin"));
+        // An arm64 tree (QEMU's virt machine has ttyAMA0).
+        Path root = withShellOf(copyOf("cloud-ready", dir), io.jdib.sys.Architecture.ARM64);
 
         RuleResult ttyS0 = rule(StaticChecks.run(new ImageTree(root), GOOD_DISK), "serial-console");
         assertThat(ttyS0.outcome()).isEqualTo(Outcome.FAIL);
@@ -463,11 +468,7 @@ class StaticChecksTest {
 
     @Test
     void anS390xImageCarriesItsConsoleInZiplConf(@TempDir Path dir) throws Exception {
-        Path root = copyOf("cloud-ready", dir);
-        Files.createDirectories(root.resolve("usr/bin"));
-        Files.write(root.resolve("usr/bin/dash"), elfHeader(io.jdib.sys.Architecture.S390X));
-        Files.createSymbolicLink(root.resolve("usr/bin/sh"), Path.of("dash"));
-        Files.createSymbolicLink(root.resolve("bin"), Path.of("usr/bin"));
+        Path root = withShellOf(copyOf("cloud-ready", dir), io.jdib.sys.Architecture.S390X);
         Files.delete(root.resolve("boot/grub/grub.cfg"));
         Path zipl = root.resolve("etc/zipl.conf");
         Files.writeString(

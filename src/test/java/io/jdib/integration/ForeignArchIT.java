@@ -71,6 +71,20 @@ class ForeignArchIT {
         }
     }
 
+    /** Boots {@code out(name).qcow2} under TCG until login; returns the console's text. */
+    private static String bootsToLogin(String name, Architecture arch) throws IOException {
+        Path console = dir.resolve(name + ".console");
+        BootResult booted = new QemuBoot(EventSink.NONE)
+                .boot(BootRequest.ofImage(out(name + ".qcow2"))
+                        .withArch(arch)
+                        .withTimeout(Duration.ofMinutes(25))
+                        .withConsoleLog(console));
+        assertThat(booted.matched()).as(String.join("\n", booted.lastLines())).isTrue();
+        System.out.printf(
+                "%s qcow2 %d bytes, login after %.1f s%n", name, Files.size(out(name + ".qcow2")), booted.seconds());
+        return Files.readString(console, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     @BeforeAll
     @Timeout(value = 60, unit = TimeUnit.MINUTES)
     static void buildArm64() {
@@ -149,16 +163,7 @@ class ForeignArchIT {
     @Timeout(value = 30, unit = TimeUnit.MINUTES)
     void arm64BootsToLoginUnderTcg() throws Exception {
         assertThat(arm64.exitCode()).as(arm64.output()).isZero();
-        Path console = dir.resolve("arm64.console");
-        BootResult booted = new QemuBoot(EventSink.NONE)
-                .boot(BootRequest.ofImage(out("arm64.qcow2"))
-                        .withArch(Architecture.ARM64)
-                        .withTimeout(Duration.ofMinutes(25))
-                        .withConsoleLog(console));
-        assertThat(booted.matched()).as(String.join("\n", booted.lastLines())).isTrue();
-        System.out.printf(
-                "arm64 qcow2 %d bytes, login after %.1f s%n", Files.size(out("arm64.qcow2")), booted.seconds());
-        String text = Files.readString(console, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String text = bootsToLogin("arm64", Architecture.ARM64);
         assertThat(text).contains("console=ttyAMA0").contains("root=LABEL=cloudimg-rootfs");
     }
 
@@ -184,16 +189,7 @@ class ForeignArchIT {
     @Timeout(value = 30, unit = TimeUnit.MINUTES)
     void s390xIplsThroughZiplToLoginUnderTcg() throws Exception {
         assertThat(s390x.exitCode()).as(s390x.output()).isZero();
-        Path console = dir.resolve("s390x.console");
-        BootResult booted = new QemuBoot(EventSink.NONE)
-                .boot(BootRequest.ofImage(out("s390x.qcow2"))
-                        .withArch(Architecture.S390X)
-                        .withTimeout(Duration.ofMinutes(25))
-                        .withConsoleLog(console));
-        assertThat(booted.matched()).as(String.join("\n", booted.lastLines())).isTrue();
-        System.out.printf(
-                "s390x qcow2 %d bytes, login after %.1f s%n", Files.size(out("s390x.qcow2")), booted.seconds());
-        String text = Files.readString(console, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String text = bootsToLogin("s390x", Architecture.S390X);
         // zipl's parameters (DIB's default consoles); the login prompt is on the VT220 console.
         assertThat(text)
                 .contains("root=LABEL=cloudimg-rootfs LANG=en_US.UTF-8 console=ttyS0 console=ttyS1")
